@@ -1,0 +1,458 @@
+import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type FeatureOptions } from './tokenize';
+import type { IntentClassifier, IntentScore, SerializedClassifier, TrainingExample } from './types';
+
+/**
+ * Intent classifier: a small linear model of our own, no downloads, no native code.
+ *
+ * Features: word unigrams + bigrams (one view) and character 2–5-grams inside word boundaries
+ * (a second view), each sublinear-TF × IDF weighted and L2-normalised, then concatenated.
+ *
+ * Model: multinomial logistic regression (softmax), trained by seeded SGD with L2
+ * regularisation and class-balanced example weights. Alongside it, a nearest-neighbour index
+ * of the training examples gives, for each intent, the best cosine similarity between the
+ * utterance and one of that intent's examples.
+ *
+ * Confidence of intent c (see `combine`): softmax probability (temperature-scaled) blended with
+ * the nearest-neighbour similarity. The similarity term is what lets unrelated text score low
+ * even when the softmax is sure "which of the known intents" it looks most like.
+ */
+
+export const CLASSIFIER_FORMAT = 'answerdesk-intent-classifier';
+export const CLASSIFIER_VERSION = 1;
+
+export class ClassifierFormatError extends Error {
+  constructor(
+    readonly code: 'wrong_format' | 'wrong_version' | 'corrupt' | 'no_training_data',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ClassifierFormatError';
+  }
+}
+
+export interface ClassifierOptions {
+  seed: number;
+  features: FeatureOptions;
+  /** Share of the (squared) vector norm given to the character view; the word view gets the rest. */
+  charShare: number;
+  /** A feature must occur in at least this many training examples (applied only to large training sets). */
+  minDf: number;
+  /** Training examples from which `minDf` applies; below it every feature is kept. */
+  minDfFromExamples: number;
+  /** SGD passes: at least `minEpochs`, at most `maxEpochs`, aiming at `targetUpdates` example updates. */
+  minEpochs: number;
+  maxEpochs: number;
+  targetUpdates: number;
+  learningRate: number;
+  /** L2 penalty per example (loss = mean cross-entropy + l2/2 ‖W‖²). */
+  l2: number;
+  /** Softmax temperature applied at prediction. */
+  temperature: number;
+  /** Weight of the nearest-neighbour similarity in the confidence (0 = softmax only). */
+  knnWeight: number;
+}
+
+export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
+  seed: 42,
+  features: DEFAULT_FEATURE_OPTIONS,
+  charShare: 0.5,
+  minDf: 2,
+  minDfFromExamples: 2000,
+  minEpochs: 8,
+  maxEpochs: 200,
+  targetUpdates: 30000,
+  learningRate: 0.5,
+  l2: 1e-5,
+  temperature: 1,
+  knnWeight: 0.5,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Small utilities
+
+/** mulberry32: tiny seeded PRNG, deterministic across platforms. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function toBase64(arr: Float32Array | Int32Array): string {
+  return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).toString('base64');
+}
+
+function f32(b64: unknown, expected: number, what: string): Float32Array {
+  if (typeof b64 !== 'string') throw new ClassifierFormatError('corrupt', `classifier snapshot: "${what}" is missing`);
+  const buf = Buffer.from(b64, 'base64');
+  if (buf.byteLength !== expected * 4) {
+    throw new ClassifierFormatError('corrupt', `classifier snapshot: "${what}" has ${buf.byteLength / 4} values, expected ${expected}`);
+  }
+  const out = new Float32Array(expected);
+  new Uint8Array(out.buffer).set(buf);
+  return out;
+}
+
+function i32(b64: unknown, expected: number, what: string): Int32Array {
+  return new Int32Array(f32(b64, expected, what).buffer);
+}
+
+export interface SparseVector {
+  idx: Int32Array;
+  val: Float32Array;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vectoriser
+
+class Vectorizer {
+  constructor(
+    readonly options: FeatureOptions,
+    readonly charShare: number,
+    readonly vocab: Map<string, number>,
+    readonly idf: Float32Array,
+  ) {}
+
+  get size(): number {
+    return this.idf.length;
+  }
+
+  static fit(texts: readonly string[], options: FeatureOptions, charShare: number, minDf: number): Vectorizer {
+    const df = new Map<string, number>();
+    for (const t of texts) {
+      const f = extractFeatures(t, options);
+      for (const k of f.word.keys()) df.set(k, (df.get(k) ?? 0) + 1);
+      for (const k of f.char.keys()) df.set(k, (df.get(k) ?? 0) + 1);
+    }
+    const vocab = new Map<string, number>();
+    const idfs: number[] = [];
+    const n = texts.length;
+    for (const [k, d] of df) {
+      if (d < minDf) continue;
+      vocab.set(k, idfs.length);
+      idfs.push(Math.log((1 + n) / (1 + d)) + 1);
+    }
+    return new Vectorizer(options, charShare, vocab, Float32Array.from(idfs));
+  }
+
+  transform(text: string): SparseVector {
+    const f = extractFeatures(text, this.options);
+    const idx: number[] = [];
+    const val: number[] = [];
+    const view = (counts: Map<string, number>, share: number): void => {
+      if (share <= 0) return;
+      const start = idx.length;
+      let norm = 0;
+      for (const [k, c] of counts) {
+        const i = this.vocab.get(k);
+        if (i === undefined) continue;
+        const v = (1 + Math.log(c)) * this.idf[i]!;
+        idx.push(i);
+        val.push(v);
+        norm += v * v;
+      }
+      if (norm > 0) {
+        const scale = Math.sqrt(share) / Math.sqrt(norm);
+        for (let j = start; j < val.length; j++) val[j]! *= scale;
+      }
+    };
+    view(f.word, 1 - this.charShare);
+    view(f.char, this.charShare);
+    return { idx: Int32Array.from(idx), val: Float32Array.from(val) };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Model
+
+interface ModelParts {
+  options: ClassifierOptions;
+  intents: string[];
+  vectorizer: Vectorizer;
+  /** Feature-major weights: W[f * C + c]. */
+  weights: Float32Array;
+  bias: Float32Array;
+  /** Nearest-neighbour index: postings per feature (CSR), example → intent. */
+  postStart: Int32Array;
+  postDoc: Int32Array;
+  postVal: Float32Array;
+  docIntent: Int32Array;
+}
+
+/** Raw scores for one utterance, exposed for evaluation and tuning. */
+export interface RawScores {
+  /** Softmax probability per intent (temperature applied). */
+  prob: Float64Array;
+  /** Best cosine similarity to one training example of each intent. */
+  sim: Float64Array;
+}
+
+class LinearIntentClassifier implements IntentClassifier {
+  readonly intents: readonly string[];
+  private readonly logits: Float64Array;
+  private readonly acc: Float32Array;
+
+  constructor(private readonly m: ModelParts) {
+    this.intents = Object.freeze([...m.intents]);
+    this.logits = new Float64Array(m.intents.length);
+    this.acc = new Float32Array(m.docIntent.length);
+  }
+
+  /** Softmax probabilities and nearest-neighbour similarities; never throws. */
+  raw(text: string): RawScores {
+    const { weights, bias, postStart, postDoc, postVal, docIntent } = this.m;
+    const C = this.intents.length;
+    const x = this.m.vectorizer.transform(typeof text === 'string' ? text : '');
+    const z = this.logits;
+    for (let c = 0; c < C; c++) z[c] = bias[c]!;
+    const acc = this.acc;
+    acc.fill(0);
+    for (let j = 0; j < x.idx.length; j++) {
+      const f = x.idx[j]!;
+      const v = x.val[j]!;
+      const base = f * C;
+      for (let c = 0; c < C; c++) z[c]! += v * weights[base + c]!;
+      const end = postStart[f + 1]!;
+      for (let p = postStart[f]!; p < end; p++) acc[postDoc[p]!]! += v * postVal[p]!;
+    }
+    const T = this.m.options.temperature;
+    let max = -Infinity;
+    for (let c = 0; c < C; c++) if (z[c]! > max) max = z[c]!;
+    const prob = new Float64Array(C);
+    let sum = 0;
+    for (let c = 0; c < C; c++) {
+      const e = Math.exp((z[c]! - max) / T);
+      prob[c] = e;
+      sum += e;
+    }
+    for (let c = 0; c < C; c++) prob[c]! /= sum;
+    const sim = new Float64Array(C);
+    for (let d = 0; d < acc.length; d++) {
+      const c = docIntent[d]!;
+      if (acc[d]! > sim[c]!) sim[c] = acc[d]!;
+    }
+    return { prob, sim };
+  }
+
+  predict(text: string, k = 3): IntentScore[] {
+    const C = this.intents.length;
+    if (C === 0) return [];
+    const want = Math.max(1, Math.min(C, Number.isFinite(k) ? Math.floor(k) : 3));
+    let r: RawScores;
+    try {
+      r = this.raw(text);
+    } catch {
+      return [];
+    }
+    const conf = combine(r, this.m.options);
+    const order = Array.from({ length: C }, (_, i) => i).sort((a, b) => conf[b]! - conf[a]! || a - b);
+    const out: IntentScore[] = [];
+    for (let i = 0; i < want; i++) {
+      const c = order[i]!;
+      out.push({ intent: this.intents[c]!, confidence: conf[c]! });
+    }
+    return out;
+  }
+
+  toJSON(): SerializedClassifier {
+    const m = this.m;
+    const keys = new Array<string>(m.vectorizer.size);
+    for (const [k, i] of m.vectorizer.vocab) keys[i] = k;
+    return {
+      format: CLASSIFIER_FORMAT,
+      version: CLASSIFIER_VERSION,
+      options: m.options,
+      intents: m.intents,
+      vocab: keys,
+      idf: toBase64(m.vectorizer.idf),
+      weights: toBase64(m.weights),
+      bias: toBase64(m.bias),
+      postStart: toBase64(m.postStart),
+      postDoc: toBase64(m.postDoc),
+      postVal: toBase64(m.postVal),
+      docIntent: toBase64(m.docIntent),
+    };
+  }
+}
+
+/** Confidence per intent from the raw scores, in [0, 1]. */
+export function combine(r: RawScores, o: ClassifierOptions): Float64Array {
+  const C = r.prob.length;
+  const out = new Float64Array(C);
+  const w = o.knnWeight;
+  for (let c = 0; c < C; c++) {
+    const v = (1 - w) * r.prob[c]! + w * r.sim[c]!;
+    out[c] = v < 0 ? 0 : v > 1 ? 1 : v;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training
+
+export function trainClassifier(examples: readonly TrainingExample[], options: Partial<ClassifierOptions> = {}): IntentClassifier {
+  const o: ClassifierOptions = { ...DEFAULT_CLASSIFIER_OPTIONS, ...options, features: { ...DEFAULT_FEATURE_OPTIONS, ...options.features } };
+  const clean = examples.filter((e) => typeof e.text === 'string' && typeof e.intent === 'string' && e.text.trim() !== '' && e.intent !== '');
+  if (clean.length === 0) throw new ClassifierFormatError('no_training_data', 'trainClassifier: no training examples');
+
+  const intents = [...new Set(clean.map((e) => e.intent))].sort();
+  const intentIndex = new Map(intents.map((name, i) => [name, i]));
+  const C = intents.length;
+  const N = clean.length;
+  const minDf = N >= o.minDfFromExamples ? o.minDf : 1;
+  const vectorizer = Vectorizer.fit(
+    clean.map((e) => e.text),
+    o.features,
+    o.charShare,
+    minDf,
+  );
+  const F = vectorizer.size;
+  const xs = clean.map((e) => vectorizer.transform(e.text));
+  const ys = Int32Array.from(clean, (e) => intentIndex.get(e.intent)!);
+
+  // Class-balanced example weights: every intent carries the same total weight.
+  const perClass = new Float64Array(C);
+  for (const y of ys) perClass[y]!++;
+  const exWeight = Float64Array.from(ys, (y) => N / (C * perClass[y]!));
+
+  // Softmax regression by SGD. W = scale × V so the L2 decay is O(1) per step (Bottou's trick).
+  const V = new Float32Array(F * C);
+  const bias = new Float32Array(C);
+  let scale = 1;
+  const random = rng(o.seed);
+  const order = Int32Array.from({ length: N }, (_, i) => i);
+  const epochs = Math.max(o.minEpochs, Math.min(o.maxEpochs, Math.ceil(o.targetUpdates / N)));
+  const totalSteps = epochs * N;
+  const z = new Float64Array(C);
+  let step = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    for (let i = N - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      const t = order[i]!;
+      order[i] = order[j]!;
+      order[j] = t;
+    }
+    for (let n = 0; n < N; n++) {
+      const ex = order[n]!;
+      const x = xs[ex]!;
+      const y = ys[ex]!;
+      // Linearly decaying step size.
+      const lr = o.learningRate * (1 - step / totalSteps) + 1e-4;
+      step++;
+      for (let c = 0; c < C; c++) z[c] = 0;
+      for (let j = 0; j < x.idx.length; j++) {
+        const base = x.idx[j]! * C;
+        const v = x.val[j]!;
+        for (let c = 0; c < C; c++) z[c]! += v * V[base + c]!;
+      }
+      let max = -Infinity;
+      for (let c = 0; c < C; c++) {
+        z[c] = z[c]! * scale + bias[c]!;
+        if (z[c]! > max) max = z[c]!;
+      }
+      let sum = 0;
+      for (let c = 0; c < C; c++) {
+        z[c] = Math.exp(z[c]! - max);
+        sum += z[c]!;
+      }
+      scale *= 1 - lr * o.l2;
+      const w = exWeight[ex]!;
+      for (let c = 0; c < C; c++) {
+        const g = (z[c]! / sum - (c === y ? 1 : 0)) * w;
+        if (g > -1e-5 && g < 1e-5) continue;
+        bias[c]! -= lr * g;
+        const gs = (lr * g) / scale;
+        for (let j = 0; j < x.idx.length; j++) V[x.idx[j]! * C + c]! -= gs * x.val[j]!;
+      }
+      if (scale < 1e-3) {
+        for (let i = 0; i < V.length; i++) V[i]! *= scale;
+        scale = 1;
+      }
+    }
+  }
+  for (let i = 0; i < V.length; i++) V[i]! *= scale;
+
+  // Nearest-neighbour index (CSR postings per feature).
+  const postStart = new Int32Array(F + 1);
+  for (const x of xs) for (let j = 0; j < x.idx.length; j++) postStart[x.idx[j]! + 1]!++;
+  for (let f = 0; f < F; f++) postStart[f + 1]! += postStart[f]!;
+  const fill = postStart.slice(0, F);
+  const postDoc = new Int32Array(postStart[F]!);
+  const postVal = new Float32Array(postStart[F]!);
+  xs.forEach((x, d) => {
+    for (let j = 0; j < x.idx.length; j++) {
+      const p = fill[x.idx[j]!]!++;
+      postDoc[p] = d;
+      postVal[p] = x.val[j]!;
+    }
+  });
+
+  return new LinearIntentClassifier({
+    options: o,
+    intents,
+    vectorizer,
+    weights: V,
+    bias,
+    postStart,
+    postDoc,
+    postVal,
+    docIntent: ys,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading
+
+export function loadClassifier(json: SerializedClassifier): IntentClassifier {
+  if (typeof json !== 'object' || json === null) throw new ClassifierFormatError('wrong_format', 'classifier snapshot must be an object');
+  if (json.format !== CLASSIFIER_FORMAT) {
+    throw new ClassifierFormatError('wrong_format', `not an intent classifier snapshot: format is ${JSON.stringify(json.format)}, expected "${CLASSIFIER_FORMAT}"`);
+  }
+  if (json.version !== CLASSIFIER_VERSION) {
+    throw new ClassifierFormatError(
+      'wrong_version',
+      `intent classifier snapshot version ${JSON.stringify(json.version)} is not supported (this build reads version ${CLASSIFIER_VERSION}); retrain the classifier`,
+    );
+  }
+  const intents = json.intents;
+  const vocabKeys = json.vocab;
+  const opts = json.options as ClassifierOptions | undefined;
+  if (!Array.isArray(intents) || !intents.every((s) => typeof s === 'string')) throw new ClassifierFormatError('corrupt', 'classifier snapshot: "intents" must be a list of names');
+  if (!Array.isArray(vocabKeys) || !vocabKeys.every((s) => typeof s === 'string')) throw new ClassifierFormatError('corrupt', 'classifier snapshot: "vocab" must be a list of strings');
+  if (typeof opts !== 'object' || opts === null) throw new ClassifierFormatError('corrupt', 'classifier snapshot: "options" is missing');
+  const options: ClassifierOptions = { ...DEFAULT_CLASSIFIER_OPTIONS, ...opts, features: { ...DEFAULT_FEATURE_OPTIONS, ...opts.features } };
+  const C = intents.length;
+  const F = vocabKeys.length;
+  const vocab = new Map<string, number>();
+  vocabKeys.forEach((k: string, i: number) => vocab.set(k, i));
+  const idf = f32(json.idf, F, 'idf');
+  const postStart = i32(json.postStart, F + 1, 'postStart');
+  const nnz = postStart[F]!;
+  const postDoc = i32(json.postDoc, nnz, 'postDoc');
+  const docIntentB64 = json.docIntent;
+  const docCount = typeof docIntentB64 === 'string' ? Buffer.from(docIntentB64, 'base64').byteLength / 4 : -1;
+  const docIntent = i32(docIntentB64, Math.max(0, docCount), 'docIntent');
+  for (let i = 0; i < nnz; i++) if (postDoc[i]! < 0 || postDoc[i]! >= docIntent.length) throw new ClassifierFormatError('corrupt', 'classifier snapshot: postings out of range');
+  for (let i = 0; i < docIntent.length; i++) if (docIntent[i]! < 0 || docIntent[i]! >= C) throw new ClassifierFormatError('corrupt', 'classifier snapshot: example intent out of range');
+  for (let f = 0; f < F; f++) if (postStart[f]! > postStart[f + 1]!) throw new ClassifierFormatError('corrupt', 'classifier snapshot: postings not sorted');
+  return new LinearIntentClassifier({
+    options,
+    intents: intents as string[],
+    vectorizer: new Vectorizer(options.features, options.charShare, vocab, idf),
+    weights: f32(json.weights, F * C, 'weights'),
+    bias: f32(json.bias, C, 'bias'),
+    postStart,
+    postDoc,
+    postVal: f32(json.postVal, nnz, 'postVal'),
+    docIntent,
+  });
+}
+
+/** Raw softmax/nearest-neighbour scores of a classifier built here (for evaluation and tuning). */
+export function rawScores(classifier: IntentClassifier, text: string): RawScores | undefined {
+  return classifier instanceof LinearIntentClassifier ? classifier.raw(text) : undefined;
+}

@@ -1,0 +1,82 @@
+import type { Article } from '../knowledge/types';
+
+/** Channels the engine serves; the value is stored with every conversation and reported in metrics. */
+export type Channel = 'web' | 'slack' | 'msteams';
+
+/** Something the customer can press. Every channel renders these as buttons and sends them back unchanged. */
+export type Action =
+  | { kind: 'feedback'; helpful: boolean; articleId?: string; intent?: string }
+  | { kind: 'choose'; candidate: CandidateRef }
+  | { kind: 'handoff' }
+  | { kind: 'ces'; score: number; comment?: string }
+  | { kind: 'email'; email: string };
+
+export interface CandidateRef {
+  kind: 'article' | 'intent';
+  id: string;
+}
+
+/** The one inbound shape every channel adapter produces. */
+export interface InboundMessage {
+  channel: Channel;
+  conversationId: string;
+  /** Free text typed by the customer (already stripped of @mentions by the adapter). */
+  text?: string;
+  /** A button press. */
+  action?: Action;
+}
+
+/** Structured replies the engine emits; each channel decides how to draw them. */
+export type Reply =
+  | { type: 'text'; text: string }
+  | {
+      type: 'article';
+      articleId: string;
+      title: string;
+      summary: string;
+      url: string;
+      /** Show "Did this help?" buttons under the card. */
+      askFeedback: boolean;
+      intent?: string;
+    }
+  | { type: 'choices'; text: string; choices: Choice[] }
+  | { type: 'ces'; question: string; scale: CesScale }
+  | { type: 'email_request'; text: string };
+
+export interface Choice {
+  label: string;
+  action: Action;
+}
+
+export type CesScale = 'seven-point' | 'three-choice';
+
+/** One ranked candidate from the matcher. */
+export interface Candidate {
+  ref: CandidateRef;
+  /** Calibrated confidence in [0, 1]. */
+  confidence: number;
+  title: string;
+  article?: Article;
+  response?: string;
+  /** Which signal produced it, kept in the transcript so agents see why the bot answered. */
+  source: 'classifier' | 'search';
+}
+
+export type MatchDecision =
+  | { action: 'answer'; candidate: Candidate; candidates: Candidate[] }
+  | { action: 'clarify'; candidates: Candidate[] }
+  | { action: 'fallback'; candidates: Candidate[] };
+
+/** Events the engine raises; the server turns them into tickets, log rows and metrics. */
+export type BotEvent =
+  | { type: 'answered'; ref: CandidateRef; confidence: number }
+  | { type: 'clarified'; refs: CandidateRef[] }
+  | { type: 'fallback'; text: string; confidence: number }
+  | { type: 'feedback'; helpful: boolean; ref?: CandidateRef }
+  | { type: 'resolved_by_bot'; ref?: CandidateRef }
+  | { type: 'escalation_offered'; reason: EscalationReason }
+  | { type: 'escalate'; reason: EscalationReason }
+  | { type: 'ces'; score: number; comment?: string }
+  | { type: 'email_captured'; email: string };
+
+export type EscalationReason = 'customer_asked' | 'not_helpful' | 'repeated_misses' | 'low_confidence';

@@ -1,0 +1,40 @@
+/** A help-centre article: one Markdown file with YAML front matter. */
+export interface Article {
+  id: string;
+  title: string;
+  category: string;
+  tags: string[];
+  /** BCP 47 language tag; `en` when the front matter omits it. */
+  locale: string;
+  summary: string;
+  /** Intent names this article answers (see the Rasa NLU file). */
+  intents: string[];
+  /** Markdown body without the front matter. */
+  body: string;
+  /** Section headings of the body, in order (used as a boosted search field). */
+  headings: string[];
+}
+
+/** An intent imported from Rasa NLU YAML. It answers with an article or with a short response. */
+export interface IntentDefinition {
+  name: string;
+  examples: string[];
+  /** Set when an article lists this intent in its front matter. */
+  articleId?: string;
+  /** Rasa-style `responses: utter_<intent>` text, for intents that need no article. */
+  response?: string;
+}
+
+export interface KnowledgeBase {
+  articles: Article[];
+  intents: IntentDefinition[];
+}
+
+export interface ArticleHit {
+  articleId: string;
+  title: string;
+  /** Raw lunr score (unbounded); only meaningful for ranking within one query. */
+  score: number;
+  /** Which path found it: exact lunr terms, lunr with edit distance, or fuse on titles. */
+  via: 'lunr' | 'lunr-fuzzy' | 'fuse';
+}

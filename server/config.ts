@@ -1,0 +1,173 @@
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_THRESHOLDS } from '../bot/thresholds';
+
+/**
+ * The one place configuration is read. Everything else receives a typed `Config`;
+ * nothing else looks at `process.env`.
+ */
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const fraction = z.coerce.number().min(0).max(1);
+
+/** "Mon-Fri 09:00-18:00": days and hours when agents normally answer, in BUSINESS_TIMEZONE. */
+const BUSINESS_HOURS = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)-(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-4]):([0-5]\d)$/;
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL').optional(),
+  KNOWLEDGE_DIR: z.string().default('./knowledge/content'),
+  KNOWLEDGE_INDEX: z.string().default('./dist/knowledge.json'),
+  SECRET: z.string().min(32, 'SECRET must be at least 32 characters').optional(),
+  ADMIN_API_TOKEN: z.string().min(24, 'ADMIN_API_TOKEN must be at least 24 characters').optional(),
+  WIDGET_KEYS: list.default(['demo']),
+  ALLOWED_ORIGINS: list.optional(),
+  MATCH_ANSWER_THRESHOLD: fraction.default(DEFAULT_THRESHOLDS.answer),
+  MATCH_CLARIFY_THRESHOLD: fraction.default(DEFAULT_THRESHOLDS.clarify),
+  MATCH_CLARIFY_MARGIN: fraction.default(DEFAULT_THRESHOLDS.clarifyMargin),
+  SLA_FIRST_RESPONSE_MINUTES: z.coerce.number().int().positive().default(60),
+  BUSINESS_HOURS: z.string().regex(BUSINESS_HOURS, 'BUSINESS_HOURS looks like "Mon-Fri 09:00-18:00"').default('Mon-Fri 09:00-18:00'),
+  BUSINESS_TIMEZONE: z.string().default('UTC'),
+  MESSAGE_MAX_BYTES: z.coerce.number().int().min(256).max(65536).default(4096),
+  RATE_LIMIT_VISITOR_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  CES_SCALE: z.enum(['seven-point', 'three-choice']).default('seven-point'),
+  CSAT_ENABLED: bool.default(false),
+  SLACK_BOT_TOKEN: z.string().optional(),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_API_URL: z.url().optional(),
+  SLACK_SUPPORT_CHANNELS: list.default([]),
+  SLACK_AGENTS_CHANNEL: z.string().optional(),
+  MICROSOFT_APP_ID: z.string().optional(),
+  MICROSOFT_APP_PASSWORD: z.string().optional(),
+  MICROSOFT_APP_TENANT_ID: z.string().optional(),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  logLevel: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  knowledgeDir: string;
+  knowledgeIndex: string;
+  secret: string | undefined;
+  adminApiToken: string | undefined;
+  widgetKeys: string[];
+  allowedOrigins: string[] | undefined;
+  thresholds: { answer: number; clarify: number; clarifyMargin: number };
+  slaFirstResponseMinutes: number;
+  businessHours: BusinessHours;
+  messageMaxBytes: number;
+  rateLimits: { visitorPerMinute: number; ipPerMinute: number };
+  ces: { scale: 'seven-point' | 'three-choice'; csat: boolean };
+  slack: { botToken?: string; signingSecret?: string; apiUrl?: string; supportChannels: string[]; agentsChannel?: string };
+  teams: { appId?: string; appPassword?: string; tenantId?: string };
+}
+
+export interface BusinessHours {
+  /** 0 = Sunday … 6 = Saturday. */
+  days: number[];
+  startMinute: number;
+  endMinute: number;
+  timeZone: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+function parseBusinessHours(spec: string, timeZone: string): BusinessHours {
+  const m = BUSINESS_HOURS.exec(spec)!;
+  const from = DAYS.indexOf(m[1]!);
+  const to = DAYS.indexOf(m[2]!);
+  const days: number[] = [];
+  for (let d = from; ; d = (d + 1) % 7) {
+    days.push(d);
+    if (d === to) break;
+  }
+  return {
+    days,
+    startMinute: Number(m[3]) * 60 + Number(m[4]),
+    endMinute: Number(m[5]) * 60 + Number(m[6]),
+    timeZone,
+  };
+}
+
+/** Read `.env` (if present) into process.env without overriding variables already set. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset" (a blank line in .env should not fail validation).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: e.BUSINESS_TIMEZONE });
+  } catch {
+    throw new ConfigError([`BUSINESS_TIMEZONE: unknown time zone "${e.BUSINESS_TIMEZONE}"`]);
+  }
+  const issues: string[] = [];
+  if (e.NODE_ENV === 'production') {
+    if (!e.SECRET) issues.push('SECRET: required in production (32+ random characters; signs visitor tokens and sessions)');
+    if (!e.PUBLIC_URL) issues.push('PUBLIC_URL: required in production (the https:// address customers reach)');
+  }
+  if (e.MATCH_CLARIFY_THRESHOLD > e.MATCH_ANSWER_THRESHOLD) {
+    issues.push('MATCH_CLARIFY_THRESHOLD: must not be above MATCH_ANSWER_THRESHOLD');
+  }
+  if (issues.length) throw new ConfigError(issues);
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL,
+    knowledgeDir: e.KNOWLEDGE_DIR,
+    knowledgeIndex: e.KNOWLEDGE_INDEX,
+    secret: e.SECRET,
+    adminApiToken: e.ADMIN_API_TOKEN,
+    widgetKeys: e.WIDGET_KEYS,
+    allowedOrigins: e.ALLOWED_ORIGINS,
+    thresholds: { answer: e.MATCH_ANSWER_THRESHOLD, clarify: e.MATCH_CLARIFY_THRESHOLD, clarifyMargin: e.MATCH_CLARIFY_MARGIN },
+    slaFirstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES,
+    businessHours: parseBusinessHours(e.BUSINESS_HOURS, e.BUSINESS_TIMEZONE),
+    messageMaxBytes: e.MESSAGE_MAX_BYTES,
+    rateLimits: { visitorPerMinute: e.RATE_LIMIT_VISITOR_PER_MINUTE, ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE },
+    ces: { scale: e.CES_SCALE, csat: e.CSAT_ENABLED },
+    slack: {
+      botToken: e.SLACK_BOT_TOKEN,
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      apiUrl: e.SLACK_API_URL,
+      supportChannels: e.SLACK_SUPPORT_CHANNELS,
+      agentsChannel: e.SLACK_AGENTS_CHANNEL,
+    },
+    teams: { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID },
+  };
+}

@@ -1,0 +1,179 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import type { Dialect } from './open';
+
+/**
+ * Schema migrations for both backends. Written with kysely's schema builder so one list
+ * serves SQLite and PostgreSQL; only auto-increment columns differ.
+ */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const serial = dialect === 'postgres' ? 'bigserial' : 'integer';
+  return {
+    '001_initial': {
+      async up(db: Kysely<any>) {
+        await db.schema
+          .createTable('customers')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('external_id', 'text')
+          .addColumn('name', 'text')
+          .addColumn('email', 'text')
+          .addColumn('attributes', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('page_url', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('last_seen_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('customers_external').unique().on('customers').columns(['channel', 'external_id']).execute();
+
+        await db.schema
+          .createTable('conversations')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('customer_id', 'text', (c) => c.notNull().references('customers.id'))
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('bot_state', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('last_seq', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('assignee_id', 'text')
+          .addColumn('channel_ref', 'text')
+          .addColumn('email', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .addColumn('resolved_at', 'text')
+          .execute();
+        await db.schema.createIndex('conversations_customer').on('conversations').columns(['customer_id', 'created_at']).execute();
+        await db.schema.createIndex('conversations_created').on('conversations').column('created_at').execute();
+
+        await db.schema
+          .createTable('messages')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('conversation_id', 'text', (c) => c.notNull().references('conversations.id'))
+          .addColumn('seq', 'integer', (c) => c.notNull())
+          .addColumn('author', 'text', (c) => c.notNull())
+          .addColumn('author_id', 'text')
+          .addColumn('author_name', 'text')
+          .addColumn('content', 'text', (c) => c.notNull())
+          .addColumn('client_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        // The two guarantees of the transcript: no gaps or duplicates in seq, and a retried
+        // send (same client id) is stored once.
+        await db.schema.createIndex('messages_seq').unique().on('messages').columns(['conversation_id', 'seq']).execute();
+        await db.schema.createIndex('messages_client').unique().on('messages').columns(['conversation_id', 'client_id']).execute();
+
+        await db.schema
+          .createTable('tickets')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('conversation_id', 'text', (c) => c.notNull().unique().references('conversations.id'))
+          .addColumn('customer_id', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull())
+          .addColumn('priority', 'text', (c) => c.notNull())
+          .addColumn('assignee_id', 'text')
+          .addColumn('subject', 'text', (c) => c.notNull())
+          .addColumn('reason', 'text', (c) => c.notNull())
+          .addColumn('tags', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('attempts', 'text', (c) => c.notNull().defaultTo('[]'))
+          .addColumn('first_response_due_at', 'text', (c) => c.notNull())
+          .addColumn('first_response_at', 'text')
+          .addColumn('resolved_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('tickets_status').on('tickets').columns(['status', 'created_at']).execute();
+
+        await db.schema
+          .createTable('events')
+          .addColumn('id', serial as 'integer', (c) => c.primaryKey().$call((b) => (dialect === 'sqlite' ? b.autoIncrement() : b)))
+          .addColumn('type', 'text', (c) => c.notNull())
+          .addColumn('conversation_id', 'text')
+          .addColumn('ticket_id', 'text')
+          .addColumn('channel', 'text')
+          .addColumn('agent_id', 'text')
+          .addColumn('data', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('events_type_time').on('events').columns(['type', 'created_at']).execute();
+        await db.schema.createIndex('events_conversation').on('events').column('conversation_id').execute();
+
+        await db.schema
+          .createTable('surveys')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('conversation_id', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('kind', 'text', (c) => c.notNull())
+          .addColumn('score', 'integer', (c) => c.notNull())
+          .addColumn('comment', 'text')
+          .addColumn('article_id', 'text')
+          .addColumn('intent', 'text')
+          .addColumn('agent_id', 'text')
+          .addColumn('human_involved', 'integer', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+        await db.schema.createIndex('surveys_conversation_kind').unique().on('surveys').columns(['conversation_id', 'kind']).execute();
+
+        await db.schema
+          .createTable('article_feedback')
+          .addColumn('id', serial as 'integer', (c) => c.primaryKey().$call((b) => (dialect === 'sqlite' ? b.autoIncrement() : b)))
+          .addColumn('article_id', 'text', (c) => c.notNull())
+          .addColumn('helpful', 'integer', (c) => c.notNull())
+          .addColumn('source', 'text', (c) => c.notNull())
+          .addColumn('conversation_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('agents')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('email', 'text', (c) => c.notNull().unique())
+          .addColumn('name', 'text', (c) => c.notNull())
+          .addColumn('role', 'text', (c) => c.notNull())
+          .addColumn('password_hash', 'text', (c) => c.notNull())
+          .addColumn('presence', 'text', (c) => c.notNull().defaultTo('offline'))
+          .addColumn('last_seen_at', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('sessions')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id'))
+          .addColumn('csrf_token', 'text', (c) => c.notNull())
+          .addColumn('expires_at', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('canned_responses')
+          .addColumn('id', 'text', (c) => c.primaryKey())
+          .addColumn('title', 'text', (c) => c.notNull())
+          .addColumn('body', 'text', (c) => c.notNull())
+          .addColumn('created_by', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('processed_events')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('rate_limits')
+          .addColumn('key', 'text', (c) => c.notNull())
+          .addColumn('window_start', 'bigint', (c) => c.notNull())
+          .addColumn('count', 'integer', (c) => c.notNull())
+          .addPrimaryKeyConstraint('rate_limits_pk', ['key', 'window_start'])
+          .execute();
+      },
+    },
+  };
+}
+
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${(error as Error | undefined)?.message ?? 'unknown error'}`);
+  }
+}

@@ -1,0 +1,153 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes shared by the SQLite and PostgreSQL backends. Times are ISO-8601 UTC strings
+ * (sortable as text in both databases); structured values are JSON text, so one set of
+ * queries serves both dialects.
+ */
+export interface Database {
+  customers: CustomersTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  tickets: TicketsTable;
+  events: EventsTable;
+  surveys: SurveysTable;
+  article_feedback: ArticleFeedbackTable;
+  agents: AgentsTable;
+  sessions: SessionsTable;
+  canned_responses: CannedResponsesTable;
+  processed_events: ProcessedEventsTable;
+  rate_limits: RateLimitsTable;
+}
+
+export interface CustomersTable {
+  id: string;
+  channel: string;
+  /** Platform user id (Slack/Teams); null for anonymous widget visitors. */
+  external_id: string | null;
+  name: string | null;
+  email: string | null;
+  attributes: string;
+  page_url: string | null;
+  created_at: string;
+  last_seen_at: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  customer_id: string;
+  channel: string;
+  state: string;
+  bot_state: string;
+  last_seq: number;
+  assignee_id: string | null;
+  /** Where replies go back to: Slack thread, Teams ConversationReference (JSON). */
+  channel_ref: string | null;
+  email: string | null;
+  created_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  author: string;
+  author_id: string | null;
+  author_name: string | null;
+  content: string;
+  client_id: string | null;
+  created_at: string;
+}
+
+export interface TicketsTable {
+  id: string;
+  conversation_id: string;
+  customer_id: string;
+  channel: string;
+  status: string;
+  priority: string;
+  assignee_id: string | null;
+  subject: string;
+  reason: string;
+  tags: string;
+  attempts: string;
+  first_response_due_at: string;
+  first_response_at: string | null;
+  resolved_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  type: string;
+  conversation_id: string | null;
+  ticket_id: string | null;
+  channel: string | null;
+  agent_id: string | null;
+  data: string;
+  created_at: string;
+}
+
+export interface SurveysTable {
+  id: string;
+  conversation_id: string;
+  channel: string;
+  kind: string;
+  score: number;
+  comment: string | null;
+  article_id: string | null;
+  intent: string | null;
+  agent_id: string | null;
+  human_involved: number;
+  created_at: string;
+}
+
+export interface ArticleFeedbackTable {
+  id: Generated<number>;
+  article_id: string;
+  helpful: number;
+  source: string;
+  conversation_id: string | null;
+  created_at: string;
+}
+
+export interface AgentsTable {
+  id: string;
+  email: string;
+  name: string;
+  role: string;
+  password_hash: string;
+  presence: string;
+  last_seen_at: string | null;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  agent_id: string;
+  csrf_token: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface CannedResponsesTable {
+  id: string;
+  title: string;
+  body: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface ProcessedEventsTable {
+  key: string;
+  created_at: string;
+}
+
+export interface RateLimitsTable {
+  key: string;
+  window_start: number;
+  count: number;
+}

@@ -56,6 +56,8 @@ export interface Candidate {
   /** Calibrated confidence in [0, 1]. */
   confidence: number;
   title: string;
+  /** The intent behind the candidate, when the classifier found it. */
+  intent?: string;
   article?: Article;
   response?: string;
   /** Which signal produced it, kept in the transcript so agents see why the bot answered. */

@@ -186,6 +186,7 @@ export class ArticleSearch {
         title: this.titleById.get(r.ref) ?? r.ref,
         score: r.score,
         via: fuzzy ? 'lunr-fuzzy' : 'lunr',
+        coverage: Math.min(1, Object.keys(r.matchData.metadata).length / terms.length),
       }));
     }
     return this.fuzzyTitles(text, limit);
@@ -207,7 +208,7 @@ export class ArticleSearch {
     for (const r of this.fuse.search(needle, { limit: limit * 4 })) {
       if (seen.has(r.item.id)) continue;
       seen.add(r.item.id);
-      hits.push({ articleId: r.item.id, title: this.titleById.get(r.item.id) ?? r.item.id, score: 1 - (r.score ?? 1), via: 'fuse' });
+      hits.push({ articleId: r.item.id, title: this.titleById.get(r.item.id) ?? r.item.id, score: 1 - (r.score ?? 1), via: 'fuse', coverage: 1 - (r.score ?? 1) });
       if (hits.length >= limit) break;
     }
     return hits;

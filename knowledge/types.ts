@@ -37,4 +37,6 @@ export interface ArticleHit {
   score: number;
   /** Which path found it: exact lunr terms, lunr with edit distance, or fuse on titles. */
   via: 'lunr' | 'lunr-fuzzy' | 'fuse';
+  /** Share of the query's words this article matched (0–1): a rough, query-independent strength. */
+  coverage: number;
 }

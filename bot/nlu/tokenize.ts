@@ -46,9 +46,11 @@ export interface FeatureOptions {
   charMax: number;
   /** Word bigrams (with sentence start/end markers) in addition to unigrams. */
   wordBigrams: boolean;
+  /** Character n-grams over the whole utterance (crossing word boundaries) instead of inside each word. */
+  charAcross: boolean;
 }
 
-export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { charMin: 2, charMax: 5, wordBigrams: true };
+export const DEFAULT_FEATURE_OPTIONS: FeatureOptions = { charMin: 2, charMax: 5, wordBigrams: true, charAcross: false };
 
 /**
  * Raw feature counts of one utterance, in two views: word n-grams and character n-grams.
@@ -67,9 +69,11 @@ export function extractFeatures(text: unknown, options: FeatureOptions = DEFAULT
   const toks = words(text);
   const word = new Map<string, number>();
   const char = new Map<string, number>();
-  for (let i = 0; i < toks.length; i++) {
-    const w = toks[i]!;
-    bump(word, 'w:' + w);
+  const units = options.charAcross ? [toks.join(' ')] : toks;
+  for (const w of toks) bump(word, 'w:' + w);
+  if (options.charMax > 0) for (let i = 0; i < units.length; i++) {
+    const w = units[i]!;
+    if (w.length === 0) continue;
     const padded = ' ' + w + ' ';
     const L = padded.length;
     for (let n = options.charMin; n <= options.charMax; n++) {

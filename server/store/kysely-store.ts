@@ -5,7 +5,7 @@ import type { Channel } from '../../bot/types';
 import type { ChatMessage, ConversationState, MessageContent } from '../realtime/protocol';
 import { NotFoundError } from '../errors';
 import type { Dialect } from './open';
-import type { AgentsTable, ConversationsTable, CustomersTable, Database, MessagesTable, TicketsTable } from './schema';
+import type { AgentsTable, ConversationsTable, CustomersTable, Database, EventsTable, MessagesTable, TicketsTable } from './schema';
 import type {
   Agent,
   AppendResult,
@@ -89,6 +89,17 @@ const toTicket = (r: Selectable<TicketsTable>): Ticket => ({
   resolvedAt: r.resolved_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+});
+
+const toEvent = (r: Selectable<EventsTable>): EventRow => ({
+  id: Number(r.id),
+  type: r.type,
+  conversationId: r.conversation_id,
+  ticketId: r.ticket_id,
+  channel: r.channel,
+  agentId: r.agent_id,
+  data: json(r.data, {}),
+  createdAt: r.created_at,
 });
 
 const toAgent = (r: Selectable<AgentsTable>): Agent => ({
@@ -434,17 +445,12 @@ export class KyselyStore implements Store {
     let q = this.db.selectFrom('events').selectAll().where('created_at', '>=', range.from).where('created_at', '<', range.to);
     if (range.types?.length) q = q.where('type', 'in', range.types);
     if (range.channel) q = q.where('channel', '=', range.channel);
-    const rows = await q.orderBy('id', 'asc').execute();
-    return rows.map((r) => ({
-      id: Number(r.id),
-      type: r.type,
-      conversationId: r.conversation_id,
-      ticketId: r.ticket_id,
-      channel: r.channel,
-      agentId: r.agent_id,
-      data: json(r.data, {}),
-      createdAt: r.created_at,
-    }));
+    return (await q.orderBy('id', 'asc').execute()).map(toEvent);
+  }
+
+  async listConversationEvents(conversationId: string): Promise<EventRow[]> {
+    const rows = await this.db.selectFrom('events').selectAll().where('conversation_id', '=', conversationId).orderBy('id', 'asc').execute();
+    return rows.map(toEvent);
   }
 
   async recordSurvey(s: Survey): Promise<boolean> {

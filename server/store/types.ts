@@ -179,6 +179,7 @@ export interface Store {
 
   logEvent(event: NewEvent): Promise<void>;
   listEvents(range: { from: string; to: string; types?: string[]; channel?: string }): Promise<EventRow[]>;
+  listConversationEvents(conversationId: string): Promise<EventRow[]>;
 
   recordSurvey(survey: Survey): Promise<boolean>;
   listSurveys(range: { from: string; to: string; channel?: string }): Promise<(Survey & { createdAt: string })[]>;

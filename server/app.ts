@@ -1,0 +1,162 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { ConversationEngine } from '../bot/engine';
+import type { KnowledgeBundle } from '../bot/knowledge-bundle';
+import { KnowledgeMatcher } from '../bot/matcher';
+import { agentAuth } from './auth/agent-auth';
+import { hashPassword } from './auth/passwords';
+import { VisitorTokens } from './auth/visitor-token';
+import type { Config } from './config';
+import { ConversationService } from './conversations';
+import { errorHandler, notFound } from './http/errors';
+import { cspNonce, originChecker, securityHeaders, widgetCors } from './http/security';
+import { LocalBus, type RealtimeBus } from './realtime/bus';
+import { WIDGET_WS_PATH, WidgetSockets } from './realtime/widget-socket';
+import { helpRoutes } from './routes/help';
+import { ticketRoutes } from './routes/tickets';
+import { widgetRoutes } from './routes/widget';
+import { resolveSecret } from './secrets';
+import type { Agent, Store } from './store/types';
+
+export interface AnswerdeskOptions {
+  config: Config;
+  log: Logger;
+  store: Store;
+  bundle: KnowledgeBundle;
+  bus?: RealtimeBus;
+  /** Where the built widget lives (dist/widget). */
+  widgetDir?: string;
+}
+
+export interface Answerdesk {
+  app: Express;
+  server: Server;
+  service: ConversationService;
+  sockets: WidgetSockets;
+  store: Store;
+  bus: RealtimeBus;
+  config: Config;
+  /** Listen and return the bound port (0 in config picks a free one). */
+  listen(port?: number, host?: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+const API_AGENT_EMAIL = 'api@answerdesk.invalid';
+
+/** The agent that acts when a script uses the admin API token. */
+async function ensureApiAgent(store: Store): Promise<Agent> {
+  const existing = await store.getAgentByEmail(API_AGENT_EMAIL);
+  if (existing) return existing;
+  try {
+    // Random password nobody knows: this account can only act through the API token.
+    return await store.createAgent({ email: API_AGENT_EMAIL, name: 'Support team', role: 'admin', passwordHash: await hashPassword(randomBytes(32).toString('hex')) });
+  } catch {
+    return (await store.getAgentByEmail(API_AGENT_EMAIL))!;
+  }
+}
+
+export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answerdesk> {
+  const { config, log, store } = options;
+  const bus = options.bus ?? new LocalBus();
+  const widgetDir = options.widgetDir ?? join(process.cwd(), 'dist', 'widget');
+  const bundle = options.bundle;
+  // Article links are root-relative: they work on the demo page and in the console alike;
+  // channels that leave the site (Slack, Teams) prefix PUBLIC_URL themselves.
+  const articlePath = (id: string) => `/help/articles/${encodeURIComponent(id)}`;
+  const matcher = new KnowledgeMatcher({ kb: bundle.kb, search: bundle.search, classifier: bundle.classifier, thresholds: config.thresholds });
+  const engine = new ConversationEngine({ matcher, articleUrl: articlePath, cesScale: config.ces.scale });
+  const service = new ConversationService({ store, engine, bus, config, log });
+  const secret = resolveSecret(config.secret, config.dataDir, config.env === 'test');
+  const tokens = new VisitorTokens(secret);
+  const apiAgent = await ensureApiAgent(store);
+  const requireAgent = agentAuth({ store, ...(config.adminApiToken ? { adminApiToken: config.adminApiToken } : {}), apiAgent: () => apiAgent });
+  const isAllowedOrigin = originChecker(config);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(cspNonce);
+  app.use(securityHeaders());
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await store.ping();
+      res.json({ status: 'ready', articles: bundle.kb.articles.length, builtAt: bundle.builtAt });
+    } catch {
+      res.status(503).json({ error: { code: 'not_ready', message: 'database unreachable' } });
+    }
+  });
+
+  const demoPage = () => readFileSync(join(process.cwd(), 'widget', 'demo.html'), 'utf8');
+  app.get('/', (_req, res) => {
+    res.type('html').send(demoPage().replaceAll('__CSP_NONCE__', res.locals.nonce ?? ''));
+  });
+  app.use(express.static(widgetDir, { index: false, maxAge: '5m' }));
+
+  app.use('/help', helpRoutes({ bundle: () => bundle, store, ipPerMinute: config.rateLimits.ipPerMinute }));
+  app.use(
+    '/api/widget',
+    widgetCors(isAllowedOrigin),
+    widgetRoutes({
+      config,
+      store,
+      service,
+      tokens,
+      search: () => bundle.search,
+      articleUrl: articlePath,
+      summaries: () => new Map(bundle.kb.articles.map((a) => [a.id, a.summary])),
+    }),
+  );
+  app.use('/api/tickets', ticketRoutes({ store, service, requireAgent, bus, messageMaxBytes: config.messageMaxBytes }));
+
+  const server = createServer(app);
+  const sockets = new WidgetSockets({ config, store, service, bus, tokens, log, isAllowedOrigin });
+  server.on('upgrade', (req, socket, head) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === WIDGET_WS_PATH) return sockets.handleUpgrade(req, socket, head);
+    socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  });
+
+  const finish = () => {
+    app.use(notFound);
+    app.use(errorHandler(log));
+  };
+
+  let finished = false;
+  return {
+    app,
+    server,
+    service,
+    sockets,
+    store,
+    bus,
+    config,
+    async listen(port = config.port, host = config.host) {
+      if (!finished) {
+        finish();
+        finished = true;
+      }
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve());
+      });
+      return (server.address() as AddressInfo).port;
+    },
+    async close() {
+      await sockets.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await bus.close();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { forbidden, unauthorized } from '../errors';
+import type { Agent, Store } from '../store/types';
+
+export const SESSION_COOKIE = 'answerdesk_session';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function parseCookies(header: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of (header ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i <= 0) continue;
+    try {
+      out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {
+      // A malformed cookie is ignored rather than failing the request.
+    }
+  }
+  return out;
+}
+
+const sameSecret = (a: string, b: string) => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      agent?: Agent;
+      sessionId?: string;
+      nonce?: string;
+    }
+  }
+}
+
+/**
+ * Agents authenticate with a session cookie (console) or, for scripts and integrations, with
+ * the admin API token. Cookie-authenticated state changes must echo the session's CSRF token
+ * in a header; a cross-site form cannot set headers, so it gets 403.
+ */
+export function agentAuth(deps: { store: Store; adminApiToken?: string; apiAgent: () => Agent }) {
+  return function requireAgent(role: Agent['role'] = 'agent') {
+    return async (req: Request, res: Response, next: NextFunction) => {
+      const header = req.headers.authorization;
+      if (header?.startsWith('Bearer ')) {
+        if (deps.adminApiToken && sameSecret(header.slice(7), deps.adminApiToken)) {
+          res.locals.agent = deps.apiAgent();
+          return next();
+        }
+        throw unauthorized('invalid API token');
+      }
+      const sid = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+      const session = sid ? await deps.store.getSession(sid) : undefined;
+      if (!session) throw unauthorized('sign in to the console first');
+      if (!SAFE_METHODS.has(req.method)) {
+        const token = req.headers[CSRF_HEADER];
+        if (typeof token !== 'string' || !sameSecret(token, session.csrfToken)) throw forbidden('missing or invalid CSRF token');
+      }
+      if (role === 'admin' && session.agent.role !== 'admin') throw forbidden('admins only');
+      res.locals.agent = session.agent;
+      res.locals.sessionId = session.id;
+      next();
+    };
+  };
+}
+
+export type RequireAgent = ReturnType<typeof agentAuth>;

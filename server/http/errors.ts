@@ -1,0 +1,41 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import { HttpError } from '../errors';
+
+/** Every error leaves as `{ error: { code, message } }`; internals never reach the client. */
+export function errorHandler(log: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const e = err as { type?: string; status?: number; message?: string };
+    let status = 500;
+    let code = 'internal';
+    let message = 'internal error';
+    if (err instanceof HttpError) {
+      ({ status, code, message } = err);
+    } else if (err instanceof ZodError) {
+      status = 400;
+      code = 'invalid_request';
+      message = err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+    } else if (e?.type === 'entity.too.large') {
+      status = 413;
+      code = 'payload_too_large';
+      message = 'request body is too large';
+    } else if (e?.type === 'entity.parse.failed') {
+      status = 400;
+      code = 'malformed_json';
+      message = 'request body is not valid JSON';
+    } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
+      status = e.status;
+      code = 'bad_request';
+      message = e.message ?? 'bad request';
+    } else {
+      log.error({ err, url: req.originalUrl }, 'unhandled error');
+    }
+    if (res.headersSent) return;
+    res.status(status).json({ error: { code, message } });
+  };
+}
+
+export function notFound(req: Request, res: Response): void {
+  res.status(404).json({ error: { code: 'not_found', message: `no route for ${req.method} ${req.path}` } });
+}

@@ -1,0 +1,137 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { Channel } from '../../bot/types';
+import type { RequireAgent } from '../auth/agent-auth';
+import type { ConversationService } from '../conversations';
+import { badRequest, NotFoundError } from '../errors';
+import type { RealtimeBus } from '../realtime/bus';
+import type { Agent, Store, Ticket, TicketFilter } from '../store/types';
+import { PRIORITIES } from '../store/types';
+
+const STATUSES = ['open', 'assigned', 'resolved'] as const;
+const CHANNELS = ['web', 'slack', 'msteams'] as const;
+
+const listQuery = z.object({
+  status: z.string().optional(),
+  channel: z.enum(CHANNELS).optional(),
+  assignee: z.string().max(64).optional(),
+  priority: z.enum(PRIORITIES as [string, ...string[]]).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+const textBody = (max: number) => z.object({ text: z.string().trim().min(1, 'text is empty').max(max), clientId: z.string().max(64).optional() });
+const patchBody = z.object({
+  priority: z.enum(PRIORITIES as [string, ...string[]]).optional(),
+  tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(),
+});
+
+export interface TicketRouteDeps {
+  store: Store;
+  service: ConversationService;
+  requireAgent: RequireAgent;
+  bus: RealtimeBus;
+  messageMaxBytes: number;
+}
+
+/** The ticket queue API used by the agent console and by scripts (admin token). */
+export function ticketRoutes(deps: TicketRouteDeps): Router {
+  const { store, service, requireAgent } = deps;
+  const router = Router();
+  router.use(express.json({ limit: '32kb' }));
+  const agentOf = (res: express.Response): Agent => res.locals.agent!;
+
+  const withNames = async (tickets: Ticket[]) => {
+    const agents = new Map((await store.listAgents()).map((a) => [a.id, a.name]));
+    return Promise.all(
+      tickets.map(async (t) => {
+        const customer = await store.getCustomer(t.customerId);
+        return {
+          ...t,
+          assigneeName: t.assigneeId ? (agents.get(t.assigneeId) ?? null) : null,
+          customerName: customer?.name ?? customer?.email ?? null,
+          slaBreached: t.firstResponseAt ? t.firstResponseAt > t.firstResponseDueAt : Date.now() > Date.parse(t.firstResponseDueAt),
+        };
+      }),
+    );
+  };
+
+  router.get('/', requireAgent(), async (req, res) => {
+    const q = listQuery.parse(req.query);
+    const status = q.status
+      ?.split(',')
+      .filter(Boolean)
+      .map((s) => {
+        if (!(STATUSES as readonly string[]).includes(s)) throw badRequest('invalid_status', `status must be one of ${STATUSES.join(', ')}`);
+        return s as Ticket['status'];
+      });
+    const filter: TicketFilter = {
+      ...(status ? { status } : {}),
+      ...(q.channel ? { channel: q.channel as Channel } : {}),
+      ...(q.priority ? { priority: q.priority as Ticket['priority'] } : {}),
+      ...(q.limit ? { limit: q.limit } : {}),
+      ...(q.assignee === 'me' ? { assigneeId: agentOf(res).id } : q.assignee === 'none' ? { assigneeId: null } : q.assignee ? { assigneeId: q.assignee } : {}),
+    };
+    res.json({ tickets: await withNames(await store.listTickets(filter)) });
+  });
+
+  router.get('/:id', requireAgent(), async (req, res) => {
+    const ticket = await store.getTicket(req.params.id as string);
+    if (!ticket) throw new NotFoundError('ticket', req.params.id as string);
+    const [conversation, customer, messages] = await Promise.all([
+      store.getConversation(ticket.conversationId),
+      store.getCustomer(ticket.customerId),
+      store.listMessages(ticket.conversationId, 0, 2000),
+    ]);
+    const previous = (await store.listConversationsOfCustomer(ticket.customerId, 10)).filter((c) => c.id !== ticket.conversationId);
+    const [named] = await withNames([ticket]);
+    res.json({
+      ticket: named,
+      conversation: conversation && (await service.view(conversation)),
+      customer,
+      messages,
+      previousConversations: previous.map((c) => ({ id: c.id, channel: c.channel, state: c.state, createdAt: c.createdAt })),
+    });
+  });
+
+  router.post('/:id/claim', requireAgent(), async (req, res) => {
+    res.json({ ticket: await service.claim(req.params.id as string, agentOf(res)) });
+  });
+
+  router.post('/:id/assign', requireAgent(), async (req, res) => {
+    const { agentId } = z.object({ agentId: z.string().max(64) }).parse(req.body);
+    const target = await store.getAgent(agentId);
+    if (!target) throw new NotFoundError('agent', agentId);
+    res.json({ ticket: await service.claim(req.params.id as string, agentOf(res), { force: true, assignTo: target }) });
+  });
+
+  router.post('/:id/reply', requireAgent(), async (req, res) => {
+    const body = textBody(deps.messageMaxBytes).parse(req.body);
+    res.status(201).json({ message: await service.agentReply(req.params.id as string, agentOf(res), body.text, body.clientId) });
+  });
+
+  router.post('/:id/notes', requireAgent(), async (req, res) => {
+    const body = textBody(8000).parse(req.body);
+    res.status(201).json({ message: await service.addNote(req.params.id as string, agentOf(res), body.text) });
+  });
+
+  router.post('/:id/resolve', requireAgent(), async (req, res) => {
+    res.json({ ticket: await service.resolve(req.params.id as string, agentOf(res)) });
+  });
+
+  router.post('/:id/reopen', requireAgent(), async (req, res) => {
+    res.json({ ticket: await service.reopen(req.params.id as string, agentOf(res)) });
+  });
+
+  router.patch('/:id', requireAgent(), async (req, res) => {
+    const body = patchBody.parse(req.body);
+    const ticket = await store.getTicket(req.params.id as string);
+    if (!ticket) throw new NotFoundError('ticket', req.params.id as string);
+    const updated = await store.updateTicket(ticket.id, {
+      ...(body.priority ? { priority: body.priority as Ticket['priority'] } : {}),
+      ...(body.tags ? { tags: [...new Set(body.tags)] } : {}),
+    });
+    deps.bus.publish({ type: 'ticket', ticketId: ticket.id, conversationId: ticket.conversationId });
+    res.json({ ticket: updated });
+  });
+
+  return router;
+}

@@ -1,0 +1,46 @@
+/**
+ * The contract between the loader (widget.js, plain DOM) and the lazily loaded panel (panel.js, preact).
+ * Types and a few tiny helpers only, so the loader bundle stays small.
+ */
+
+export interface Identity {
+  name?: string;
+  email?: string;
+  attributes?: Record<string, string | number | boolean>;
+}
+
+/** What the loader hands to the panel when it mounts it. */
+export interface PanelHost {
+  /** The widget's shadow root: the panel adds its own stylesheet here. */
+  root: ShadowRoot;
+  /** The element inside the shadow root the panel renders into. */
+  container: HTMLElement;
+  /** Origin of widget.js, e.g. "https://support.example.com": every API call goes there. */
+  origin: string;
+  key: string;
+  title: string;
+  identity: Identity;
+  pageUrl: string;
+  open: boolean;
+  /** Unread bot/agent messages, drawn as the launcher badge. */
+  setUnread(count: number): void;
+  /** The panel asks to be closed (close button, Escape). */
+  requestClose(): void;
+}
+
+/** What the panel gives back. */
+export interface PanelApi {
+  setOpen(open: boolean): void;
+  identify(identity: Identity): void;
+  page(url: string): void;
+}
+
+/** Global the IIFE panel bundle defines (vite lib `name`). */
+export const PANEL_GLOBAL = 'AnswerdeskPanel';
+
+export interface PanelModule {
+  mount(host: PanelHost): PanelApi;
+}
+
+/** localStorage / sessionStorage keys, all namespaced by widget key. */
+export const storageKey = (key: string, what: 'token' | 'conversation' | 'open'): string => `answerdesk:${key}:${what}`;

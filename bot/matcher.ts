@@ -64,7 +64,8 @@ export class KnowledgeMatcher implements Matcher {
   match(text: string): MatchDecision {
     const candidates = this.rank(text);
     const d = decideOn(candidates, this.parts.thresholds);
-    if (d.action === 'answer') return { action: 'answer', candidate: d.best, candidates };
+    // Runners-up worth offering after a "no" must themselves clear the clarify bar.
+    if (d.action === 'answer') return { action: 'answer', candidate: d.best, candidates: candidates.filter((c) => c.confidence >= this.parts.thresholds.clarify) };
     if (d.action === 'clarify') return { action: 'clarify', candidates: d.options };
     return { action: 'fallback', candidates };
   }

@@ -52,6 +52,8 @@ export interface ClassifierOptions {
   knnWeight: number;
   /** Skip SGD updates of classes whose gradient is below this (a big speed-up, negligible effect). */
   gradSkip: number;
+  /** Share of an example's features dropped at random at each SGD step (then re-normalised). */
+  dropout: number;
 }
 
 export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
@@ -68,6 +70,7 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   temperature: 1,
   knnWeight: 0.5,
   gradSkip: 1e-3,
+  dropout: 0,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -355,6 +358,10 @@ export function trainClassifier(examples: readonly TrainingExample[], options: P
   const totalSteps = epochs * N;
   const z = new Float64Array(C);
   const active = new Int32Array(C);
+  let maxNnz = 0;
+  for (const x of xs) maxNnz = Math.max(maxNnz, x.idx.length);
+  const dropIdx = new Int32Array(maxNnz);
+  const dropVal = new Float32Array(maxNnz);
   const step_ = new Float64Array(C);
   let step = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -366,8 +373,22 @@ export function trainClassifier(examples: readonly TrainingExample[], options: P
     }
     for (let n = 0; n < N; n++) {
       const ex = order[n]!;
-      const x = xs[ex]!;
+      let x = xs[ex]!;
       const y = ys[ex]!;
+      if (o.dropout > 0) {
+        let m = 0;
+        let norm = 0;
+        for (let j = 0; j < x.idx.length; j++) {
+          if (random() < o.dropout) continue;
+          dropIdx[m] = x.idx[j]!;
+          dropVal[m] = x.val[j]!;
+          norm += x.val[j]! * x.val[j]!;
+          m++;
+        }
+        const k = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+        for (let j = 0; j < m; j++) dropVal[j]! *= k;
+        x = { idx: dropIdx.subarray(0, m), val: dropVal.subarray(0, m) };
+      }
       // Linearly decaying step size.
       const lr = o.learningRate * (1 - step / totalSteps) + 1e-4;
       step++;

@@ -30,7 +30,8 @@ export interface PanelHost {
 
 /** What the panel gives back. */
 export interface PanelApi {
-  setOpen(open: boolean): void;
+  /** focus: move focus into the composer (not when re-opening on page load). */
+  setOpen(open: boolean, focus: boolean): void;
   identify(identity: Identity): void;
   page(url: string): void;
 }

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { ConversationEngine } from '../../bot/engine';
+import { KnowledgeMatcher } from '../../bot/matcher';
+import { DEFAULT_THRESHOLDS } from '../../bot/thresholds';
+import { dialogue } from '../support/dialogue';
+import { bundleFor, FIXTURE_KB_DIR } from '../support/fixtures';
+
+const bundle = bundleFor(FIXTURE_KB_DIR);
+const matcher = new KnowledgeMatcher({ ...bundle, thresholds: DEFAULT_THRESHOLDS });
+const engine = () => new ConversationEngine({ matcher, articleUrl: (id) => `/help/articles/${id}` });
+
+describe('conversation engine', () => {
+  it('answers, asks "did this help?", and counts "yes" as self-service resolution with a CES question', () => {
+    const chat = dialogue(engine());
+    chat.customer('I forgot my password, how can I reset it?').answersWithArticle('reset-password');
+    chat.presses({ kind: 'feedback', helpful: true }).isResolvedByBot().asksCes();
+    chat.presses({ kind: 'ces', score: 6 }).says(/thank you/i);
+  });
+
+  it('treats a typed "no" like the No button and offers a person when nothing else fits', () => {
+    const chat = dialogue(engine());
+    chat.customer('how do I cancel my subscription').answersWithArticle('cancel-subscription');
+    // The runner-up (refund policy also mentions subscriptions) comes next, never the same article.
+    const t = chat.customer('no').answersWithArticle('refund-policy');
+    expect(t.turn.events.some((e) => e.type === 'feedback' && !e.helpful)).toBe(true);
+    chat.customer('nope').offersPerson().doesNotAnswer();
+  });
+
+  it('escalates at once when the customer asks for a person', () => {
+    dialogue(engine()).customer('I want to talk to a human').escalates('customer_asked');
+    dialogue(engine()).presses({ kind: 'handoff' }).escalates('customer_asked');
+  });
+
+  it('offers a person after two misses in a row', () => {
+    const chat = dialogue(engine());
+    chat.customer('what is the airspeed velocity of an unladen swallow').fallsBack();
+    chat.customer('quantum chromodynamics lecture notes').fallsBack().offersPerson();
+  });
+
+  it('answers short-response intents without asking for feedback', () => {
+    const t = dialogue(engine()).customer('what are your support hours?');
+    expect(t.turn.replies[0]).toEqual({ type: 'text', text: 'Our team answers Monday to Friday, 9:00–18:00 CET.' });
+  });
+
+  it('lets the customer pick a clarification choice', () => {
+    const chat = dialogue(engine());
+    chat.presses({ kind: 'choose', candidate: { kind: 'article', id: 'api-tokens' } }).answersWithArticle('api-tokens');
+  });
+
+  it.each(['', '   ', '*', 'title:', '-password', '\u0000\u0007', '😀😀😀', 'مرحبا', 'x'.repeat(100_000), '<img src=x onerror=alert(1)>', 'error: 404'])(
+    'gives a safe reply to hostile input %#',
+    (text) => {
+      const t = dialogue(engine()).customer(text);
+      expect(t.turn.replies.length).toBeGreaterThan(0);
+      for (const r of t.turn.replies) expect(JSON.stringify(r)).not.toContain('onerror');
+    },
+  );
+});

@@ -1,0 +1,51 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { createAnswerdesk, type Answerdesk } from '../../server/app';
+import { loadConfig } from '../../server/config';
+import { openStore } from '../../server/store/open';
+import { bundleFor, FIXTURE_KB_DIR } from './fixtures';
+
+export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
+
+export interface TestServer {
+  desk: Answerdesk;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** fetch against the server with the admin API token. */
+  admin(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/** A real server on 127.0.0.1 with a throwaway SQLite database (or DATABASE_URL in env). */
+export async function startTestServer(env: Record<string, string> = {}, options: { kbDir?: string } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'answerdesk-test-'));
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    ADMIN_API_TOKEN: ADMIN_TOKEN,
+    // Business hours all week so tests do not depend on the clock.
+    BUSINESS_HOURS: 'Mon-Sun 00:00-24:00',
+    ...env,
+  });
+  const store = await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { sqlitePath: join(dataDir, 'test.sqlite') });
+  const desk = await createAnswerdesk({ config, log: pino({ level: 'silent' }), store, bundle: bundleFor(options.kbDir ?? FIXTURE_KB_DIR) });
+  const port = await desk.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    desk,
+    url,
+    port,
+    async close() {
+      await desk.close();
+      await store.close();
+    },
+    admin: (path, init = {}) =>
+      fetch(url + path, {
+        ...init,
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json', ...(init.headers ?? {}) },
+      }),
+  };
+}

@@ -1,0 +1,54 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openStore } from '../../server/store/open';
+import type { Store } from '../../server/store/types';
+
+/** PostgreSQL used by the tests: the CI machines run one on 127.0.0.1 (trust auth). */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+let reachable: Promise<boolean> | undefined;
+export function postgresReachable(): Promise<boolean> {
+  reachable ??= (async () => {
+    const client = new pg.Client({ connectionString: TEST_DATABASE_URL, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.query('select 1');
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  })();
+  return reachable;
+}
+
+/** A PostgreSQL URL whose connections all use a fresh schema, so test runs never collide. */
+export async function freshPostgresUrl(): Promise<string> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  await client.query(`create schema ${schema}`);
+  await client.end();
+  const url = new URL(TEST_DATABASE_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
+
+export interface StoreBackend {
+  name: 'sqlite' | 'postgres';
+  open(): Promise<Store>;
+}
+
+export const BACKENDS: StoreBackend[] = [
+  { name: 'sqlite', open: () => openStore({ sqlitePath: ':memory:' }) },
+  { name: 'postgres', open: async () => openStore({ databaseUrl: await freshPostgresUrl() }) },
+];
+
+/** The PostgreSQL half of the suite runs whenever a server is reachable; CI always has one. */
+export async function backendAvailable(backend: StoreBackend): Promise<boolean> {
+  if (backend.name === 'sqlite') return true;
+  const ok = await postgresReachable();
+  if (!ok) console.warn(`[skip] PostgreSQL not reachable at ${TEST_DATABASE_URL}: postgres store tests skipped`);
+  return ok;
+}

@@ -1,0 +1,70 @@
+import { useState } from 'preact/hooks';
+import type { Action, Reply } from '../../../bot/types';
+import { cesOptions } from './labels';
+
+type Ces = Extract<Reply, { type: 'ces' }>;
+
+interface Props {
+  survey: Ces;
+  answer: Action | undefined;
+  answered: boolean;
+  live: boolean;
+  onAction(action: Action, label: string): void;
+}
+
+/** Customer effort score: pick a score, optionally comment, send `{kind:'ces', score, comment}`. */
+export function CesSurvey({ survey, answer, answered, live, onAction }: Props) {
+  const options = cesOptions(survey.scale);
+  const [score, setScore] = useState<number | null>(null);
+  const [comment, setComment] = useState('');
+  const given = answer?.kind === 'ces' ? answer.score : null;
+  const locked = answered || !live;
+  const chosen = given ?? score;
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (chosen === null || locked) return;
+    const option = options.find((o) => o.score === chosen);
+    const text = comment.trim().slice(0, 1000);
+    onAction({ kind: 'ces', score: chosen, ...(text ? { comment: text } : {}) }, survey.scale === 'three-choice' ? (option?.label ?? '') : `${chosen} out of 7`);
+  };
+
+  return (
+    <form class="widget" onSubmit={submit}>
+      <p>{survey.question}</p>
+      <div class="row" role="group" aria-label={survey.question}>
+        {options.map((o) => (
+          <button
+            type="button"
+            key={o.score}
+            class="btn"
+            aria-label={o.name}
+            aria-pressed={chosen === o.score}
+            disabled={locked}
+            onClick={() => setScore(o.score)}
+          >
+            {o.label}
+          </button>
+        ))}
+      </div>
+      {survey.scale !== 'three-choice' && <p class="hint">1 = very difficult, 7 = very easy</p>}
+      {answered ? (
+        <p>Thanks for your feedback!</p>
+      ) : (
+        live && (
+          <>
+            <label>
+              Comment (optional)
+              <textarea class="field" rows={2} maxLength={1000} value={comment} onInput={(e) => setComment((e.currentTarget as HTMLTextAreaElement).value)} />
+            </label>
+            <div>
+              <button type="submit" class="primary" disabled={chosen === null}>
+                Send feedback
+              </button>
+            </div>
+          </>
+        )
+      )}
+    </form>
+  );
+}

@@ -17,7 +17,10 @@ import { errorHandler, notFound } from './http/errors';
 import { cspNonce, originChecker, securityHeaders, widgetCors } from './http/security';
 import { LocalBus, type RealtimeBus } from './realtime/bus';
 import { WIDGET_WS_PATH, WidgetSockets } from './realtime/widget-socket';
+import { authRoutes } from './routes/auth';
+import { consoleRoutes } from './routes/console';
 import { helpRoutes } from './routes/help';
+import { metricsRoutes } from './routes/metrics';
 import { ticketRoutes } from './routes/tickets';
 import { widgetRoutes } from './routes/widget';
 import { resolveSecret } from './secrets';
@@ -31,6 +34,8 @@ export interface AnswerdeskOptions {
   bus?: RealtimeBus;
   /** Where the built widget lives (dist/widget). */
   widgetDir?: string;
+  /** Where the built agent console lives (dist/console). */
+  consoleDir?: string;
 }
 
 export interface Answerdesk {
@@ -116,6 +121,18 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
     }),
   );
   app.use('/api/tickets', ticketRoutes({ store, service, requireAgent, bus, messageMaxBytes: config.messageMaxBytes }));
+  const isApiAgent = (a: Agent) => a.id === apiAgent.id;
+  const secureCookies = (config.publicUrl ?? '').startsWith('https://');
+  app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent }));
+  app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
+  app.use('/api', metricsRoutes({ store, requireAgent, bundle: () => bundle }));
+
+  // The agent console: one page app for /console and /console/dashboard.
+  const consoleDir = options.consoleDir ?? join(process.cwd(), 'dist', 'console');
+  app.use('/console', express.static(consoleDir, { index: false, maxAge: '5m' }));
+  app.get(['/console', '/console/dashboard'], (_req, res) => {
+    res.sendFile(join(consoleDir, 'index.html'));
+  });
 
   const server = createServer(app);
   const sockets = new WidgetSockets({ config, store, service, bus, tokens, log, isAllowedOrigin });

@@ -48,8 +48,8 @@ export interface ClassifierOptions {
   l2: number;
   /** Softmax temperature applied at prediction. */
   temperature: number;
-  /** Weight of the nearest-neighbour similarity in the confidence (0 = softmax only). */
-  knnWeight: number;
+  /** Confidence = probability × coverage^coveragePower (coverage: share of words seen in training). */
+  coveragePower: number;
   /** Skip SGD updates of classes whose gradient is below this (a big speed-up, negligible effect). */
   gradSkip: number;
   /** Share of an example's features dropped at random at each SGD step (then re-normalised). */
@@ -68,7 +68,7 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   learningRate: 0.5,
   l2: 1e-5,
   temperature: 1,
-  knnWeight: 0.5,
+  coveragePower: 0,
   gradSkip: 1e-3,
   dropout: 0,
 };
@@ -88,7 +88,7 @@ function rng(seed: number): () => number {
   };
 }
 
-function toBase64(arr: Float32Array | Int32Array): string {
+function toBase64(arr: Float32Array): string {
   return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).toString('base64');
 }
 
@@ -103,32 +103,43 @@ function f32(b64: unknown, expected: number, what: string): Float32Array {
   return out;
 }
 
-function i32(b64: unknown, expected: number, what: string): Int32Array {
-  return new Int32Array(f32(b64, expected, what).buffer);
-}
-
 export interface SparseVector {
   idx: Int32Array;
   val: Float32Array;
+  /** Number of entries in use (idx/val may be longer buffers). */
+  n: number;
+  /** Share of word tokens found in the vocabulary. */
+  coverage: number;
 }
 
-/** z = Wᵀx for feature-major W (C columns); unrolled by 4 features, which halves memory traffic on z. */
+/** z = Wᵀx for feature-major W (C columns); unrolled by 8 features, which cuts memory traffic on z. */
 function dot(W: Float32Array, C: number, x: SparseVector, z: Float64Array): void {
   z.fill(0);
   const idx = x.idx;
   const val = x.val;
-  const n = idx.length;
+  const n = x.n;
   let j = 0;
-  for (; j + 4 <= n; j += 4) {
+  for (; j + 8 <= n; j += 8) {
     const b0 = idx[j]! * C;
     const b1 = idx[j + 1]! * C;
     const b2 = idx[j + 2]! * C;
     const b3 = idx[j + 3]! * C;
+    const b4 = idx[j + 4]! * C;
+    const b5 = idx[j + 5]! * C;
+    const b6 = idx[j + 6]! * C;
+    const b7 = idx[j + 7]! * C;
     const v0 = val[j]!;
     const v1 = val[j + 1]!;
     const v2 = val[j + 2]!;
     const v3 = val[j + 3]!;
-    for (let c = 0; c < C; c++) z[c]! += v0 * W[b0 + c]! + v1 * W[b1 + c]! + v2 * W[b2 + c]! + v3 * W[b3 + c]!;
+    const v4 = val[j + 4]!;
+    const v5 = val[j + 5]!;
+    const v6 = val[j + 6]!;
+    const v7 = val[j + 7]!;
+    for (let c = 0; c < C; c++) {
+      z[c]! +=
+        v0 * W[b0 + c]! + v1 * W[b1 + c]! + v2 * W[b2 + c]! + v3 * W[b3 + c]! + v4 * W[b4 + c]! + v5 * W[b5 + c]! + v6 * W[b6 + c]! + v7 * W[b7 + c]!;
+    }
   }
   for (; j < n; j++) {
     const b = idx[j]! * C;
@@ -195,7 +206,14 @@ class Vectorizer {
     };
     view(f.word, 1 - this.charShare);
     view(f.char, this.charShare);
-    return { idx: Int32Array.from(idx), val: Float32Array.from(val) };
+    let tokens = 0;
+    let known = 0;
+    for (const [k, c] of f.word) {
+      if (!k.startsWith('w:')) continue;
+      tokens += c;
+      if (this.vocab.has(k)) known += c;
+    }
+    return { idx: Int32Array.from(idx), val: Float32Array.from(val), n: idx.length, coverage: tokens === 0 ? 1 : known / tokens };
   }
 }
 
@@ -209,52 +227,38 @@ interface ModelParts {
   /** Feature-major weights: W[f * C + c]. */
   weights: Float32Array;
   bias: Float32Array;
-  /** Nearest-neighbour index: postings per feature (CSR), example → intent. */
-  postStart: Int32Array;
-  postDoc: Int32Array;
-  postVal: Float32Array;
-  docIntent: Int32Array;
 }
 
 /** Raw scores for one utterance, exposed for evaluation and tuning. */
 export interface RawScores {
   /** Softmax probability per intent (temperature applied). */
   prob: Float64Array;
-  /** Best cosine similarity to one training example of each intent. */
-  sim: Float64Array;
+  /** Share of the utterance's words that occur in the training data (1 for an empty utterance). */
+  coverage: number;
 }
 
 class LinearIntentClassifier implements IntentClassifier {
   readonly intents: readonly string[];
-  private readonly logits: Float64Array;
-  private readonly acc: Float32Array;
+  private readonly z: Float64Array;
 
   constructor(private readonly m: ModelParts) {
     this.intents = Object.freeze([...m.intents]);
-    this.logits = new Float64Array(m.intents.length);
-    this.acc = new Float32Array(m.docIntent.length);
+    this.z = new Float64Array(m.intents.length);
   }
 
-  /** Softmax probabilities and nearest-neighbour similarities; never throws. */
+  /** Softmax probabilities and vocabulary coverage; never throws. */
   raw(text: string): RawScores {
-    const { weights, bias, postStart, postDoc, postVal, docIntent } = this.m;
+    const { weights, bias } = this.m;
     const C = this.intents.length;
     const x = this.m.vectorizer.transform(typeof text === 'string' ? text : '');
-    const z = this.logits;
-    for (let c = 0; c < C; c++) z[c] = bias[c]!;
-    const acc = this.acc;
-    acc.fill(0);
-    for (let j = 0; j < x.idx.length; j++) {
-      const f = x.idx[j]!;
-      const v = x.val[j]!;
-      const base = f * C;
-      for (let c = 0; c < C; c++) z[c]! += v * weights[base + c]!;
-      const end = postStart[f + 1]!;
-      for (let p = postStart[f]!; p < end; p++) acc[postDoc[p]!]! += v * postVal[p]!;
-    }
+    const z = this.z;
+    dot(weights, C, x, z);
     const T = this.m.options.temperature;
     let max = -Infinity;
-    for (let c = 0; c < C; c++) if (z[c]! > max) max = z[c]!;
+    for (let c = 0; c < C; c++) {
+      z[c]! += bias[c]!;
+      if (z[c]! > max) max = z[c]!;
+    }
     const prob = new Float64Array(C);
     let sum = 0;
     for (let c = 0; c < C; c++) {
@@ -263,12 +267,7 @@ class LinearIntentClassifier implements IntentClassifier {
       sum += e;
     }
     for (let c = 0; c < C; c++) prob[c]! /= sum;
-    const sim = new Float64Array(C);
-    for (let d = 0; d < acc.length; d++) {
-      const c = docIntent[d]!;
-      if (acc[d]! > sim[c]!) sim[c] = acc[d]!;
-    }
-    return { prob, sim };
+    return { prob, coverage: x.coverage };
   }
 
   predict(text: string, k = 3): IntentScore[] {
@@ -281,20 +280,27 @@ class LinearIntentClassifier implements IntentClassifier {
     } catch {
       return [];
     }
-    const conf = combine(r, this.m.options);
-    const order = Array.from({ length: C }, (_, i) => i).sort((a, b) => conf[b]! - conf[a]! || a - b);
-    const out: IntentScore[] = [];
-    for (let i = 0; i < want; i++) {
-      const c = order[i]!;
-      out.push({ intent: this.intents[c]!, confidence: conf[c]! });
+    const prob = r.prob;
+    const damp = Math.pow(r.coverage, this.m.options.coveragePower);
+    // Partial insertion selection of the `want` best, ties to the lower index (no full sort).
+    const best: number[] = [];
+    for (let c = 0; c < C; c++) {
+      const p = prob[c]!;
+      if (best.length === want && p <= prob[best[want - 1]!]!) continue;
+      let i = best.length < want ? best.length : want - 1;
+      while (i > 0 && prob[best[i - 1]!]! < p) {
+        best[i] = best[i - 1]!;
+        i--;
+      }
+      best[i] = c;
     }
-    return out;
+    return best.map((c) => ({ intent: this.intents[c]!, confidence: clamp01(prob[c]! * damp) }));
   }
 
   toJSON(): SerializedClassifier {
     const m = this.m;
     const keys = new Array<string>(m.vectorizer.size);
-    for (const [k, i] of m.vectorizer.vocab) keys[i] = k;
+    for (const [key, i] of m.vectorizer.vocab) keys[i] = key;
     return {
       format: CLASSIFIER_FORMAT,
       version: CLASSIFIER_VERSION,
@@ -304,24 +310,12 @@ class LinearIntentClassifier implements IntentClassifier {
       idf: toBase64(m.vectorizer.idf),
       weights: toBase64(m.weights),
       bias: toBase64(m.bias),
-      postStart: toBase64(m.postStart),
-      postDoc: toBase64(m.postDoc),
-      postVal: toBase64(m.postVal),
-      docIntent: toBase64(m.docIntent),
     };
   }
 }
 
-/** Confidence per intent from the raw scores, in [0, 1]. */
-export function combine(r: RawScores, o: ClassifierOptions): Float64Array {
-  const C = r.prob.length;
-  const out = new Float64Array(C);
-  const w = o.knnWeight;
-  for (let c = 0; c < C; c++) {
-    const v = (1 - w) * r.prob[c]! + w * r.sim[c]!;
-    out[c] = v < 0 ? 0 : v > 1 ? 1 : v;
-  }
-  return out;
+function clamp01(v: number): number {
+  return v > 0 ? (v < 1 ? v : 1) : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,6 +356,7 @@ export function trainClassifier(examples: readonly TrainingExample[], options: P
   for (const x of xs) maxNnz = Math.max(maxNnz, x.idx.length);
   const dropIdx = new Int32Array(maxNnz);
   const dropVal = new Float32Array(maxNnz);
+  const dropped: SparseVector = { idx: dropIdx, val: dropVal, n: 0, coverage: 1 };
   const step_ = new Float64Array(C);
   let step = 0;
   for (let epoch = 0; epoch < epochs; epoch++) {
@@ -378,7 +373,7 @@ export function trainClassifier(examples: readonly TrainingExample[], options: P
       if (o.dropout > 0) {
         let m = 0;
         let norm = 0;
-        for (let j = 0; j < x.idx.length; j++) {
+        for (let j = 0; j < x.n; j++) {
           if (random() < o.dropout) continue;
           dropIdx[m] = x.idx[j]!;
           dropVal[m] = x.val[j]!;
@@ -387,7 +382,8 @@ export function trainClassifier(examples: readonly TrainingExample[], options: P
         }
         const k = norm > 0 ? 1 / Math.sqrt(norm) : 0;
         for (let j = 0; j < m; j++) dropVal[j]! *= k;
-        x = { idx: dropIdx.subarray(0, m), val: dropVal.subarray(0, m) };
+        dropped.n = m;
+        x = dropped;
       }
       // Linearly decaying step size.
       const lr = o.learningRate * (1 - step / totalSteps) + 1e-4;
@@ -414,7 +410,7 @@ export function trainClassifier(examples: readonly TrainingExample[], options: P
         step_[nAct] = (lr * g) / scale;
         nAct++;
       }
-      for (let j = 0; j < x.idx.length; j++) {
+      for (let j = 0; j < x.n; j++) {
         const base = x.idx[j]! * C;
         const v = x.val[j]!;
         for (let a = 0; a < nAct; a++) V[base + active[a]!]! -= step_[a]! * v;
@@ -427,31 +423,12 @@ export function trainClassifier(examples: readonly TrainingExample[], options: P
   }
   for (let i = 0; i < V.length; i++) V[i]! *= scale;
 
-  // Nearest-neighbour index (CSR postings per feature).
-  const postStart = new Int32Array(F + 1);
-  for (const x of xs) for (let j = 0; j < x.idx.length; j++) postStart[x.idx[j]! + 1]!++;
-  for (let f = 0; f < F; f++) postStart[f + 1]! += postStart[f]!;
-  const fill = postStart.slice(0, F);
-  const postDoc = new Int32Array(postStart[F]!);
-  const postVal = new Float32Array(postStart[F]!);
-  xs.forEach((x, d) => {
-    for (let j = 0; j < x.idx.length; j++) {
-      const p = fill[x.idx[j]!]!++;
-      postDoc[p] = d;
-      postVal[p] = x.val[j]!;
-    }
-  });
-
   return new LinearIntentClassifier({
     options: o,
     intents,
     vectorizer,
     weights: V,
     bias,
-    postStart,
-    postDoc,
-    postVal,
-    docIntent: ys,
   });
 }
 
@@ -481,25 +458,12 @@ export function loadClassifier(json: SerializedClassifier): IntentClassifier {
   const vocab = new Map<string, number>();
   vocabKeys.forEach((k: string, i: number) => vocab.set(k, i));
   const idf = f32(json.idf, F, 'idf');
-  const postStart = i32(json.postStart, F + 1, 'postStart');
-  const nnz = postStart[F]!;
-  const postDoc = i32(json.postDoc, nnz, 'postDoc');
-  const docIntentB64 = json.docIntent;
-  const docCount = typeof docIntentB64 === 'string' ? Buffer.from(docIntentB64, 'base64').byteLength / 4 : -1;
-  const docIntent = i32(docIntentB64, Math.max(0, docCount), 'docIntent');
-  for (let i = 0; i < nnz; i++) if (postDoc[i]! < 0 || postDoc[i]! >= docIntent.length) throw new ClassifierFormatError('corrupt', 'classifier snapshot: postings out of range');
-  for (let i = 0; i < docIntent.length; i++) if (docIntent[i]! < 0 || docIntent[i]! >= C) throw new ClassifierFormatError('corrupt', 'classifier snapshot: example intent out of range');
-  for (let f = 0; f < F; f++) if (postStart[f]! > postStart[f + 1]!) throw new ClassifierFormatError('corrupt', 'classifier snapshot: postings not sorted');
   return new LinearIntentClassifier({
     options,
     intents: intents as string[],
     vectorizer: new Vectorizer(options.features, options.charShare, vocab, idf),
     weights: f32(json.weights, F * C, 'weights'),
     bias: f32(json.bias, C, 'bias'),
-    postStart,
-    postDoc,
-    postVal: f32(json.postVal, nnz, 'postVal'),
-    docIntent,
   });
 }
 

@@ -380,9 +380,11 @@ export class KyselyStore implements Store {
     if (filter.status?.length) q = q.where('status', 'in', filter.status);
     if (filter.channel) q = q.where('channel', '=', filter.channel);
     if (filter.priority) q = q.where('priority', '=', filter.priority);
+    if (filter.createdFrom) q = q.where('created_at', '>=', filter.createdFrom);
+    if (filter.createdTo) q = q.where('created_at', '<', filter.createdTo);
     if (filter.assigneeId === null) q = q.where('assignee_id', 'is', null);
     else if (filter.assigneeId) q = q.where('assignee_id', '=', filter.assigneeId);
-    const rows = await q.orderBy('created_at', 'desc').limit(Math.min(filter.limit ?? 100, 500)).execute();
+    const rows = await q.orderBy('created_at', 'desc').limit(Math.min(filter.limit ?? 100, 10_000)).execute();
     return rows.map(toTicket);
   }
 
@@ -550,6 +552,12 @@ export class KyselyStore implements Store {
       await this.db.deleteFrom('rate_limits').where('window_start', '<', windowStart - windowMs).execute();
     }
     return Number(row.count);
+  }
+
+  async rateLimitCount(key: string, windowMs: number): Promise<number> {
+    const windowStart = Math.floor(Date.now() / windowMs) * windowMs;
+    const row = await this.db.selectFrom('rate_limits').select('count').where('key', '=', key).where('window_start', '=', windowStart).executeTakeFirst();
+    return row ? Number(row.count) : 0;
   }
 
   // --- agents, sessions, canned responses ----------------------------------------------

@@ -83,6 +83,8 @@ export interface TicketFilter {
   assigneeId?: string | null;
   priority?: TicketPriority;
   limit?: number;
+  createdFrom?: string;
+  createdTo?: string;
 }
 
 export interface EventRow {
@@ -190,6 +192,8 @@ export interface Store {
   markProcessed(key: string): Promise<boolean>;
   /** Fixed-window counter; returns the count after this hit. */
   hitRateLimit(key: string, windowMs: number): Promise<number>;
+  /** Current count of a fixed window without adding a hit. */
+  rateLimitCount(key: string, windowMs: number): Promise<number>;
 
   createAgent(input: Pick<Agent, 'email' | 'name' | 'role' | 'passwordHash'>): Promise<Agent>;
   getAgent(id: string): Promise<Agent | undefined>;

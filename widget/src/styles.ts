@@ -75,6 +75,7 @@ export const PANEL_CSS = `
 .field{border:1px solid #6b7280;border-radius:8px;padding:6px 8px;background:#fff;width:100%}
 .hint{font-size:12px;color:#4b5563}
 .err{color:#b91c1c;font-size:13px;margin:0}
+.offline{padding:0 12px 8px}
 .typing{min-height:0;margin:0;padding:0 14px;font-size:13px;color:#4b5563}
 .typing:not(:empty){padding:4px 14px}
 .alert{margin:0 12px 8px;padding:8px 10px;border:1px solid #fecaca;background:#fef2f2;color:#991b1b;border-radius:8px;font-size:13px;display:flex;gap:8px;align-items:flex-start;justify-content:space-between}

@@ -86,6 +86,8 @@ export class Chat {
   private identity: Identity;
   private pageUrl: string;
   private ready = false;
+  /** A session was created in this page load (the stored token alone may be stale). */
+  private sessionOk = false;
   private session: Promise<string> | null = null;
   private pollTimer: unknown = null;
   private typingTimer: unknown = null;
@@ -185,12 +187,12 @@ export class Chat {
 
   identify(identity: Identity): void {
     this.identity = { ...this.identity, ...identity, attributes: { ...this.identity.attributes, ...identity.attributes } };
-    if (this.token) void this.createSession().catch(() => undefined);
+    if (this.sessionOk) void this.createSession().catch(() => undefined);
   }
 
   page(url: string): void {
     this.pageUrl = url;
-    if (this.token) void this.createSession().catch(() => undefined);
+    if (this.sessionOk) void this.createSession().catch(() => undefined);
   }
 
   async suggest(q: string, signal?: AbortSignal): Promise<SuggestResponse['articles']> {
@@ -201,6 +203,16 @@ export class Chat {
     return Array.isArray(body.articles) ? body.articles : [];
   }
 
+  /** Article URLs may be relative to the support server, which is not the embedding page. */
+  resolveUrl(url: string): string {
+    try {
+      const u = new URL(url, this.deps.origin);
+      return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : '#';
+    } catch {
+      return '#';
+    }
+  }
+
   // --- internals ------------------------------------------------------------------------
 
   private push(frame: T.OutgoingFrame): void {
@@ -209,9 +221,10 @@ export class Chat {
   }
 
   private async socketUrl(failures: number): Promise<string> {
-    // A token the server no longer accepts fails the upgrade (401) like a network error does, so
-    // after repeated failures ask for a session again: it returns a fresh token when needed.
-    const refresh = !this.token || (failures > 0 && failures % 2 === 0);
+    // Every page load starts with a session request carrying the stored token (the server keeps
+    // the visitor and their conversation). A token the server no longer accepts fails the
+    // upgrade (401) like a network error does, so after repeated failures ask again.
+    const refresh = !this.sessionOk || !this.token || (failures > 0 && failures % 2 === 0);
     const token = refresh ? await this.createSession() : (this.token as string);
     return wsUrl(this.deps.origin, token);
   }
@@ -249,6 +262,7 @@ export class Chat {
     this.customerId = session.customerId;
     this.token = session.token;
     this.deps.storage.token = session.token;
+    this.sessionOk = true;
     this.save();
     this.set({ availability: session.availability });
     return session.token;
@@ -289,6 +303,7 @@ export class Chat {
       case 'error': {
         if (frame.code === 'unknown_visitor') {
           this.token = undefined;
+          this.sessionOk = false;
           this.deps.storage.token = undefined;
           this.conn.reconnect();
           return;

@@ -1,0 +1,85 @@
+/** Shapes of the console API. Transcript and ticket types come straight from the server. */
+import type { Channel } from '../../bot/types';
+import type { ChatMessage, ConversationState, MessageContent } from '../../server/realtime/protocol';
+import type { BotAttempt, Ticket, TicketPriority, TicketStatus } from '../../server/store/types';
+
+export type { BotAttempt, Channel, ChatMessage, ConversationState, MessageContent, Ticket, TicketPriority, TicketStatus };
+
+export const CHANNELS: Channel[] = ['web', 'slack', 'msteams'];
+export const PRIORITY_LIST: TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
+export const CHANNEL_LABEL: Record<Channel, string> = { web: 'Web', slack: 'Slack', msteams: 'Teams' };
+
+export type Role = 'agent' | 'admin';
+export type Presence = 'online' | 'away' | 'offline';
+
+export interface AgentInfo {
+  id: string;
+  name: string;
+  email: string;
+  role: Role;
+  presence?: Presence;
+}
+
+export interface Session {
+  agent: AgentInfo;
+  csrfToken: string;
+}
+
+export type QueueTicket = Ticket & { assigneeName: string | null; customerName: string | null; slaBreached: boolean };
+
+export interface CustomerInfo {
+  id: string;
+  name: string | null;
+  email: string | null;
+  attributes: Record<string, string | number | boolean>;
+  pageUrl: string | null;
+  channel?: Channel;
+  createdAt?: string;
+  lastSeenAt?: string;
+}
+
+export interface TicketDetail {
+  ticket: QueueTicket;
+  conversation: { id: string; channel: Channel; state: ConversationState; agentName?: string; email?: string } | null;
+  customer: CustomerInfo | null;
+  messages: ChatMessage[];
+  previousConversations: { id: string; channel: Channel; state: ConversationState; createdAt: string }[];
+}
+
+export interface TicketQuery {
+  status: string;
+  channel: string;
+  assignee: string;
+  priority: string;
+}
+
+export interface CannedResponse {
+  id: string;
+  title: string;
+  body: string;
+}
+
+export interface Metrics {
+  range: { from: string; to: string };
+  summary: {
+    conversations: number;
+    selfServiceRate: number | null;
+    escalationRate: number | null;
+    firstContactResolutionRate: number | null;
+    ces: { average: number | null; count: number; distribution: number[]; botOnlyAverage: number | null; withPersonAverage: number | null };
+    firstResponse: { medianMs: number | null; p90Ms: number | null };
+    resolution: { medianMs: number | null; p90Ms: number | null };
+    slaBreaches: number;
+  };
+  daily: { date: string; conversations: number; escalations: number; selfServed: number }[];
+  agents: { agentId: string; name: string; assigned: number; resolved: number; replies: number }[];
+  articles: { articleId: string; title: string; helpful: number; notHelpful: number; helpfulness: number | null }[];
+  unanswered: { text: string; count: number; examples: string[] }[];
+}
+
+export type MetricsTable = 'summary' | 'daily' | 'agents' | 'articles' | 'unanswered';
+
+export interface ArticleDraft {
+  markdown: string;
+  nlu: string;
+}

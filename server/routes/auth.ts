@@ -1,0 +1,91 @@
+import express, { type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import { CSRF_HEADER, parseCookies, type RequireAgent, SESSION_COOKIE } from '../auth/agent-auth';
+import { hashPassword, verifyPassword } from '../auth/passwords';
+import { conflict, HttpError, unauthorized } from '../errors';
+import type { RealtimeBus } from '../realtime/bus';
+import type { Agent, Store } from '../store/types';
+
+const SESSION_TTL_MS = 12 * 60 * 60_000;
+const FAILURE_WINDOW_MS = 15 * 60_000;
+/** Failed logins per account before we answer 429 for the rest of the window. */
+const MAX_FAILURES = 5;
+/** Per address the bar is higher: a whole office may sign in from one NAT address. */
+const MAX_FAILURES_PER_IP = 30;
+
+const credentials = z.object({ email: z.email().max(254), password: z.string().min(1).max(200) });
+const newAgent = z.object({
+  email: z.email().max(254),
+  name: z.string().trim().min(1).max(80),
+  password: z.string().min(10, 'passwords need at least 10 characters').max(200),
+});
+
+export const publicAgent = (a: Agent) => ({ id: a.id, name: a.name, email: a.email, role: a.role, presence: a.presence });
+
+export function authRoutes(deps: { store: Store; requireAgent: RequireAgent; secureCookies: boolean; bus: RealtimeBus; isApiAgent: (a: Agent) => boolean }): Router {
+  const { store, requireAgent } = deps;
+  const router = Router();
+  router.use(express.json({ limit: '8kb' }));
+
+  const startSession = async (res: Response, agent: Agent) => {
+    const session = await store.createSession(agent.id, SESSION_TTL_MS);
+    res.cookie(SESSION_COOKIE, session.id, {
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: deps.secureCookies,
+      path: '/',
+      maxAge: SESSION_TTL_MS,
+    });
+    res.json({ agent: publicAgent(agent), csrfToken: session.csrfToken });
+  };
+
+  const humanAgents = async () => (await store.listAgents()).filter((a) => !deps.isApiAgent(a));
+
+  router.get('/setup', async (_req, res) => {
+    res.json({ needed: (await humanAgents()).length === 0 });
+  });
+
+  /** First-run set-up: creates the first admin, and only while there is no agent at all. */
+  router.post('/setup', async (req, res) => {
+    const body = newAgent.parse(req.body);
+    if ((await humanAgents()).length > 0) throw conflict('already_set_up', 'an admin already exists; sign in instead');
+    const agent = await store.createAgent({ email: body.email, name: body.name, role: 'admin', passwordHash: await hashPassword(body.password) });
+    await startSession(res, agent);
+  });
+
+  router.post('/login', async (req: Request, res) => {
+    const body = credentials.parse(req.body);
+    const keys = [`login-fail:${body.email.toLowerCase()}`, `login-fail-ip:${req.ip ?? ''}`];
+    const [failures = 0, ipFailures = 0] = await Promise.all(keys.map((k) => store.rateLimitCount(k, FAILURE_WINDOW_MS)));
+    if (failures >= MAX_FAILURES || ipFailures >= MAX_FAILURES_PER_IP) {
+      throw new HttpError(429, 'too_many_attempts', 'too many failed sign-ins; wait 15 minutes or ask an admin to reset your password');
+    }
+    const agent = await store.getAgentByEmail(body.email);
+    const ok = agent !== undefined && !deps.isApiAgent(agent) && (await verifyPassword(body.password, agent.passwordHash));
+    if (!ok) {
+      await Promise.all(keys.map((k) => store.hitRateLimit(k, FAILURE_WINDOW_MS)));
+      // Each failure costs a little more time: guessing gets slower before it gets blocked.
+      await new Promise((r) => setTimeout(r, 200 * (failures + 1)));
+      throw unauthorized('wrong email or password');
+    }
+    await startSession(res, agent);
+  });
+
+  router.get('/me', requireAgent(), async (req, res) => {
+    const sid = parseCookies(req.headers.cookie)[SESSION_COOKIE];
+    const session = sid ? await store.getSession(sid) : undefined;
+    res.json({ agent: publicAgent(res.locals.agent!), csrfToken: session?.csrfToken ?? null });
+  });
+
+  router.post('/logout', requireAgent(), async (_req, res) => {
+    if (res.locals.sessionId) await store.deleteSession(res.locals.sessionId);
+    await store.setPresence(res.locals.agent!.id, 'offline');
+    deps.bus.publish({ type: 'presence' });
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
+
+  return router;
+}
+
+export { CSRF_HEADER };

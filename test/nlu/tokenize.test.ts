@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { extractFeatures, MAX_INPUT_CHARS, normalize, words } from '../../bot/nlu/tokenize';
+
+export const HOSTILE: string[] = [
+  '',
+  '   ',
+  'x'.repeat(100_000),
+  'help '.repeat(20_000),
+  '\u0000\u0001\u0007\u001b[31mred\u001b[0m\r\n\t\u200b\u202e',
+  '😀🔥👍🏽 👨‍👩‍👧 \uD83D',
+  'مرحبا، أريد استرداد أموالي',
+  'שלום, שכחתי את הסיסמה שלי',
+  'title:foo ~2 ^3 *',
+  '<img src=x onerror=alert(1)>',
+  '\uFEFF\uFFFF\uDC00\uD800',
+];
+
+describe('tokenize', () => {
+  it('lowercases, folds accents and keeps letters/digits of any script', () => {
+    expect(words('Réinitialiser mon MOT-de-passe! What’s up 2day?')).toEqual(['reinitialiser', 'mon', 'mot', 'de', 'passe', 'whats', 'up', '2day']);
+    expect(words('שלום עולם')).toEqual(['שלום', 'עולם']);
+    expect(normalize('Ｆｕｌｌｗｉｄｔｈ')).toBe('fullwidth');
+  });
+
+  it('never throws and stays small on hostile input', () => {
+    for (const text of HOSTILE) {
+      expect(() => extractFeatures(text)).not.toThrow();
+      expect(normalize(text).length).toBeLessThanOrEqual(MAX_INPUT_CHARS * 4);
+    }
+    expect(words('')).toEqual([]);
+    expect(words('   ')).toEqual([]);
+    expect(words('<img src=x onerror=alert(1)>')).toEqual(['img', 'src', 'x', 'onerror', 'alert', '1']);
+    expect(words('title:foo ~2 ^3 *')).toEqual(['title', 'foo', '2', '3']);
+    expect(normalize(undefined as unknown as string)).toBe('');
+  });
+});

@@ -1,0 +1,106 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Chat } from './chat';
+import { Composer } from './Composer';
+import { EmailForm } from './EmailForm';
+import { Header } from './Header';
+import { errorText, isOffline, statusLine } from './labels';
+import { MessageList } from './MessageList';
+import { Suggestions } from './Suggestions';
+import { visitorHasSpoken } from './transcript';
+import { useChatState } from './useChat';
+
+interface Props {
+  chat: Chat;
+  title: string;
+  open: boolean;
+  /** Bumped by the loader each time focus should move into the composer. */
+  focusRequest: number;
+  onClose(): void;
+}
+
+export function App({ chat, title, open, focusRequest, onClose }: Props) {
+  const state = useChatState(chat);
+  const [draft, setDraft] = useState('');
+  const input = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (open && focusRequest > 0) input.current?.focus();
+  }, [open, focusRequest]);
+
+  if (!open) return null;
+
+  const { transcript, conversation, availability } = state;
+  const current = transcript.messages.filter((m) => m.conversationId === transcript.conversationId);
+  const handoffPending = transcript.outbox.some((o) => o.frame.type === 'action' && o.frame.action.kind === 'handoff' && o.status !== 'failed');
+  // Queued outside hours / with nobody online and no email yet: ask for one, unless the bot already did.
+  const emailGiven = [
+    ...current.map((m) => (m.author === 'customer' && m.content.type === 'action' ? m.content.action : undefined)),
+    ...transcript.outbox.map((o) => (o.frame.type === 'action' && o.status !== 'failed' ? o.frame.action : undefined)),
+  ].find((a) => a?.kind === 'email');
+  const askEmail =
+    conversation?.state === 'queued' &&
+    !conversation.email &&
+    isOffline(availability) &&
+    !current.some((m) => m.content.type === 'email_request');
+  const status = statusLine(conversation, state.link);
+
+  return (
+    <div
+      class="panel"
+      role="dialog"
+      aria-label={title}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.stopPropagation();
+          onClose();
+        }
+      }}
+    >
+      <Header
+        title={title}
+        state={state}
+        onClose={onClose}
+        handoffPending={handoffPending}
+        onHandoff={() => chat.sendAction({ kind: 'handoff' }, 'Talk to a person')}
+      />
+      <p class="status" role="status">
+        {status}
+      </p>
+      <MessageList chat={chat} state={state} />
+      <p class="typing" aria-live="polite">
+        {state.typing ? `${state.typing.name ?? (state.typing.author === 'bot' ? 'Bot' : 'An agent')} is typing…` : ''}
+      </p>
+      {askEmail && availability && (
+        <div class="offline">
+          <EmailForm
+            text={availability.expectedReply}
+            done={emailGiven?.kind === 'email' ? emailGiven.email : false}
+            onSubmit={(email) => chat.sendAction({ kind: 'email', email }, email)}
+          />
+        </div>
+      )}
+      {state.error && (
+        <div class="alert" role="alert">
+          <span>{errorText(state.error.code, state.error.message)}</span>
+          <button type="button" class="link" onClick={() => chat.dismissError()}>
+            Dismiss
+          </button>
+        </div>
+      )}
+      {!visitorHasSpoken(transcript) && <Suggestions chat={chat} query={draft} />}
+      <Composer
+        value={draft}
+        inputRef={input}
+        onInput={(v) => {
+          setDraft(v);
+          chat.typing();
+        }}
+        onSend={(text) => {
+          const ok = chat.sendText(text);
+          if (ok) setDraft('');
+          return ok;
+        }}
+      />
+    </div>
+  );
+}

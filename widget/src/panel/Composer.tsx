@@ -1,0 +1,78 @@
+import type { RefObject } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { MAX_MESSAGE_BYTES, utf8Length } from './chat';
+
+/** Show the counter once fewer than this many characters are left. */
+const COUNTER_FROM = 500;
+
+interface Props {
+  value: string;
+  inputRef: RefObject<HTMLTextAreaElement>;
+  onInput(value: string): void;
+  /** Returns false if the message was not accepted. */
+  onSend(text: string): boolean;
+}
+
+/** Enter sends, Shift+Enter adds a line. The limit is the server's, in UTF-8 bytes. */
+export function Composer({ value, inputRef, onInput, onSend }: Props) {
+  const [note, setNote] = useState('');
+  const left = MAX_MESSAGE_BYTES - utf8Length(value.trim());
+  const over = left < 0;
+  const showCounter = left <= COUNTER_FROM;
+  useEffect(() => {
+    if (value === '' && inputRef.current) inputRef.current.style.height = '';
+  }, [value, inputRef]);
+
+  const send = () => {
+    if (!value.trim()) return;
+    if (over) return setNote('Your message is too long. Please shorten it or split it up.');
+    if (onSend(value)) setNote('');
+  };
+
+  return (
+    <form
+      class="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <div class="line">
+        <textarea
+          ref={inputRef}
+          aria-label="Message"
+          placeholder="Type your question…"
+          rows={1}
+          aria-describedby={showCounter ? 'answerdesk-counter' : undefined}
+          value={value}
+          onInput={(e) => {
+            const el = e.currentTarget as HTMLTextAreaElement;
+            el.style.height = 'auto';
+            el.style.height = `${Math.min(el.scrollHeight + 2, 120)}px`;
+            onInput(el.value);
+            if (note && !over) setNote('');
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              send();
+            }
+          }}
+        />
+        <button type="submit" class="primary" disabled={!value.trim() || over}>
+          Send
+        </button>
+      </div>
+      {showCounter && (
+        <p id="answerdesk-counter" class={over ? 'counter over' : 'counter'}>
+          {over ? `${-left} characters over the limit` : `${left} characters left`}
+        </p>
+      )}
+      {note && (
+        <p class="err" role="alert">
+          {note}
+        </p>
+      )}
+    </form>
+  );
+}

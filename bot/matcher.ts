@@ -6,8 +6,22 @@ import type { IntentClassifier } from './nlu/types';
 import type { MatchThresholds } from './thresholds';
 import type { Candidate, CandidateRef, MatchDecision } from './types';
 
-/** Words of search coverage below which a search hit is not worth offering at all. */
-const MIN_SEARCH_COVERAGE = 0.5;
+/** Share of the question's words an article must contain before search alone may offer it. */
+const MIN_SEARCH_COVERAGE = 0.75;
+
+/**
+ * Built-in conversational intents are trained on short, generic phrases, so a classifier with
+ * few intents readily maps unrelated text onto them ("tell me a joke" → talk to a person).
+ * They only count when the wording backs them up; otherwise the next candidate decides.
+ */
+const CONVERSATIONAL_GUARDS: Record<string, (text: string, wordCount: number) => boolean> = {
+  human_handoff: (t) => /\b(human|person|people|agent|someone|somebody|representative|rep|operator|staff|support|team|real|live|service|talk|speak|chat|call|contact)\b/i.test(t),
+  affirm: (t, n) => n <= 6 && /\b(yes|yep|yeah|yup|sure|correct|exactly|indeed|helped|worked|perfect|great|it)\b/i.test(t),
+  deny: (t, n) => n <= 8 && /\b(no|nope|nah|not|didn'?t|doesn'?t|don'?t|isn'?t|wrong|useless|broken)\b/i.test(t),
+  greeting: (_t, n) => n <= 5,
+  thanks: (t, n) => n <= 8 && /\b(thanks?|thx|ty|cheers|appreciated?|grateful)\b/i.test(t),
+  goodbye: (_t, n) => n <= 6,
+};
 const CLASSIFIER_TOP_K = 5;
 const SEARCH_TOP_K = 3;
 
@@ -45,7 +59,10 @@ export class KnowledgeMatcher implements Matcher {
       const existing = byKey.get(k);
       if (!existing || existing.confidence < c.confidence) byKey.set(k, existing?.intent && !c.intent ? { ...c, intent: existing.intent } : c);
     };
+    const wordCount = text.trim().split(/\s+/).filter(Boolean).length;
     for (const score of this.parts.classifier.predict(text, CLASSIFIER_TOP_K)) {
+      const guard = CONVERSATIONAL_GUARDS[score.intent];
+      if (guard && !guard(text.slice(0, 500), wordCount)) continue;
       const c = this.fromIntent(score.intent, score.confidence);
       if (c) offer(c);
     }
@@ -54,7 +71,7 @@ export class KnowledgeMatcher implements Matcher {
       if (hit.coverage < MIN_SEARCH_COVERAGE) continue;
       const article = this.articles.get(hit.articleId);
       if (!article) continue;
-      // Maps coverage 0.5…1 onto [clarify, clarify + span/2]: enough to be offered, never to answer.
+      // Maps coverage 0.75…1 onto [clarify, clarify + span/4]: enough to be offered, never to answer.
       const confidence = thresholds.clarify + span * (hit.coverage - MIN_SEARCH_COVERAGE);
       offer({ ref: { kind: 'article', id: article.id }, confidence, title: article.title, article, source: 'search' });
     }

@@ -13,8 +13,16 @@ const FIELD_BOOSTS = { title: 10, tags: 6, phrases: 3, headings: 3, summary: 2, 
 type Field = keyof typeof FIELD_BOOSTS;
 const FIELDS = Object.keys(FIELD_BOOSTS) as Field[];
 
-/** Shortest misspelt term we try edit distance on; shorter words match too much noise. */
+/** Shortest misspelt term we try to correct; shorter words match too much noise. */
 const MIN_FUZZY_LENGTH = 4;
+/**
+ * Terms found in more than this share of articles are dropped from a query that has rarer
+ * terms: they barely change the ranking but make lunr score most of the index (a dynamic
+ * stop-word list; at 10k articles this is what keeps p99 low).
+ */
+const COMMON_TERM_SHARE = 0.05;
+/** Most vocabulary terms one misspelt word may expand to. */
+const MAX_CORRECTIONS = 4;
 const FUSE_THRESHOLD = 0.35;
 
 export interface SearchDocument {
@@ -73,6 +81,8 @@ export class ArticleSearch {
   private fuse: Fuse<{ id: string; text: string }> | undefined;
   private readonly titleById: Map<string, string>;
   private readonly vocabulary: Record<string, unknown>;
+  private deletions: Map<string, string[]> | undefined;
+  private readonly documentFrequency = new Map<string, number>();
 
   private constructor(
     private readonly index: lunr.Index,
@@ -83,6 +93,54 @@ export class ArticleSearch {
     // lunr keeps its vocabulary in `invertedIndex`; reading it lets us use edit distance only
     // for words the index does not know, instead of on every term (which is ~10x slower).
     this.vocabulary = (index as unknown as { invertedIndex: Record<string, unknown> }).invertedIndex;
+  }
+
+  /** Articles containing a term in any field (cached: the posting lists never change). */
+  private df(term: string): number {
+    let n = this.documentFrequency.get(term);
+    if (n === undefined) {
+      const postings = this.vocabulary[term] as Record<string, unknown> | undefined;
+      const docs = new Set<string>();
+      if (postings) {
+        for (const [field, refs] of Object.entries(postings)) if (field !== '_index') for (const ref of Object.keys(refs as object)) docs.add(ref);
+      }
+      n = docs.size;
+      this.documentFrequency.set(term, n);
+    }
+    return n;
+  }
+
+  /**
+   * Symmetric-delete spelling index (the SymSpell idea): every vocabulary term is filed under
+   * itself and each of its one-letter deletions. Two words within one edit (insert, delete,
+   * substitute, swap) share a key, so a typo is corrected with a few map lookups instead of
+   * lunr's edit-distance automaton over the whole vocabulary — about 10x faster at 10k articles.
+   */
+  private corrections(term: string): string[] {
+    if (!this.deletions) {
+      const map = new Map<string, string[]>();
+      const file = (key: string, word: string) => {
+        const list = map.get(key);
+        if (!list) map.set(key, [word]);
+        else if (list[list.length - 1] !== word) list.push(word);
+      };
+      for (const word of Object.keys(this.vocabulary)) {
+        if (word.length < MIN_FUZZY_LENGTH - 1) continue;
+        file(word, word);
+        for (let i = 0; i < word.length; i++) file(word.slice(0, i) + word.slice(i + 1), word);
+      }
+      this.deletions = map;
+    }
+    const found = new Set<string>();
+    const keys = [term];
+    for (let i = 0; i < term.length; i++) keys.push(term.slice(0, i) + term.slice(i + 1));
+    for (const key of keys) {
+      for (const word of this.deletions.get(key) ?? []) {
+        found.add(word);
+        if (found.size >= MAX_CORRECTIONS) return [...found];
+      }
+    }
+    return [...found];
   }
 
   static build(docs: SearchDocument[]): ArticleSearch {
@@ -165,21 +223,26 @@ export class ArticleSearch {
     const limit = options.limit ?? 5;
     const terms = analyse(text).slice(0, MAX_QUERY_TERMS);
     if (terms.length === 0) return [];
-    let fuzzy = false;
-    const results = this.index.query((q) => {
-      terms.forEach(({ term, surface }, i) => {
-        const isLast = i === terms.length - 1;
-        if (this.vocabulary[term] !== undefined) {
-          q.term(term, { usePipeline: false });
-        } else if (term.length >= MIN_FUZZY_LENGTH) {
-          fuzzy = true;
-          q.term(term, { usePipeline: false, editDistance: 1, boost: 0.5 });
-        }
-        if (options.prefix && isLast && surface.length >= 2) {
-          q.term(surface, { usePipeline: false, wildcard: lunr.Query.wildcard.TRAILING, boost: 0.5 });
-        }
-      });
+    type Clause = { term: string; boost: number; wildcard?: boolean; corrected?: boolean };
+    const clauses: Clause[] = [];
+    terms.forEach(({ term, surface }, i) => {
+      if (this.vocabulary[term] !== undefined) clauses.push({ term, boost: 1 });
+      else if (term.length >= MIN_FUZZY_LENGTH) for (const word of this.corrections(term)) clauses.push({ term: word, boost: 0.5, corrected: true });
+      if (options.prefix && i === terms.length - 1 && surface.length >= 2) clauses.push({ term: surface, boost: 0.5, wildcard: true });
     });
+    const commonAbove = Math.max(50, this.titles.length * COMMON_TERM_SHARE);
+    const rare = clauses.filter((c) => c.wildcard || this.df(c.term) <= commonAbove);
+    // Common words stay only when there is nothing rarer to search for.
+    const used = rare.some((c) => !c.wildcard) ? rare : clauses;
+    const fuzzy = used.some((c) => c.corrected);
+    const results =
+      used.length === 0
+        ? []
+        : this.index.query((q) => {
+            for (const c of used) {
+              q.term(c.term, { usePipeline: false, boost: c.boost, ...(c.wildcard ? { wildcard: lunr.Query.wildcard.TRAILING } : {}) });
+            }
+          });
     if (results.length > 0) {
       return results.slice(0, limit).map((r) => ({
         articleId: r.ref,

@@ -4,17 +4,25 @@ import type { IntentClassifier, IntentScore, SerializedClassifier, TrainingExamp
 /**
  * Intent classifier: a small linear model of our own, no downloads, no native code.
  *
- * Features: word unigrams + bigrams (one view) and character 2–5-grams inside word boundaries
- * (a second view), each sublinear-TF × IDF weighted and L2-normalised, then concatenated.
+ * Features: word unigrams + bigrams (with start/end markers) as one view and character
+ * 2–5-grams inside word boundaries as a second view; each view sublinear-TF × IDF weighted and
+ * L2-normalised, the two concatenated with equal weight (charShare). Vocabulary from the training
+ * data (features seen in ≥ 2 examples once there are ≥ 2,000 examples, else all).
  *
- * Model: multinomial logistic regression (softmax), trained by seeded SGD with L2
- * regularisation and class-balanced example weights. Alongside it, a nearest-neighbour index
- * of the training examples gives, for each intent, the best cosine similarity between the
- * utterance and one of that intent's examples.
+ * Model: multinomial logistic regression (softmax), trained by seeded SGD (linearly decaying
+ * step, lazy L2 decay via a global scale), class-balanced example weights, and feature dropout
+ * (half of each example's n-grams dropped at random at every step, then re-normalised), which
+ * on CLINC150 val is worth ~+0.5 pt accuracy and makes wrong answers markedly less confident.
+ * Deterministic for a given seed.
  *
- * Confidence of intent c (see `combine`): softmax probability (temperature-scaled) blended with
- * the nearest-neighbour similarity. The similarity term is what lets unrelated text score low
- * even when the softmax is sure "which of the known intents" it looks most like.
+ * Confidence of intent c: its softmax probability, chance-corrected ((p − 1/C) / (1 − 1/C)) so
+ * that one threshold means the same for 6 intents as for 150; optionally damped by the share of
+ * the utterance's words seen in training (coveragePower, off by default: on CLINC150 it trades
+ * in-scope accuracy for out-of-scope recall at about the same rate as raising the threshold).
+ *
+ * A nearest-neighbour (max cosine to a training example) score was tried as an extra confidence
+ * signal and dropped: on CLINC150 val it did not improve the in-scope/out-of-scope trade-off over
+ * the dropout-trained softmax, and cost most of the prediction time.
  */
 
 export const CLASSIFIER_FORMAT = 'answerdesk-intent-classifier';
@@ -44,7 +52,11 @@ export interface ClassifierOptions {
   maxEpochs: number;
   targetUpdates: number;
   learningRate: number;
-  /** L2 penalty per example (loss = mean cross-entropy + l2/2 ‖W‖²). */
+  /**
+   * L2 penalty against the summed loss (loss = Σ cross-entropy + l2/2 ‖W‖², i.e. sklearn's C = 1/l2):
+   * the same prior whatever the data size, so a 200-example model is regularised more per example
+   * than a 15,000-example one and does not become over-confident.
+   */
   l2: number;
   /** Softmax temperature applied at prediction. */
   temperature: number;
@@ -62,15 +74,15 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   charShare: 0.5,
   minDf: 2,
   minDfFromExamples: 2000,
-  minEpochs: 8,
-  maxEpochs: 200,
+  minEpochs: 15,
+  maxEpochs: 300,
   targetUpdates: 30000,
-  learningRate: 0.5,
-  l2: 1e-5,
+  learningRate: 4,
+  l2: 0.015,
   temperature: 1,
   coveragePower: 0,
   gradSkip: 1e-3,
-  dropout: 0,
+  dropout: 0.5,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -240,14 +252,16 @@ export interface RawScores {
 class LinearIntentClassifier implements IntentClassifier {
   readonly intents: readonly string[];
   private readonly z: Float64Array;
+  private readonly probBuffer: Float64Array;
 
   constructor(private readonly m: ModelParts) {
     this.intents = Object.freeze([...m.intents]);
     this.z = new Float64Array(m.intents.length);
+    this.probBuffer = new Float64Array(m.intents.length);
   }
 
-  /** Softmax probabilities and vocabulary coverage; never throws. */
-  raw(text: string): RawScores {
+  /** Softmax probabilities and vocabulary coverage; never throws. `prob` is written into `out`. */
+  raw(text: string, out: Float64Array = new Float64Array(this.intents.length)): RawScores {
     const { weights, bias } = this.m;
     const C = this.intents.length;
     const x = this.m.vectorizer.transform(typeof text === 'string' ? text : '');
@@ -259,7 +273,7 @@ class LinearIntentClassifier implements IntentClassifier {
       z[c]! += bias[c]!;
       if (z[c]! > max) max = z[c]!;
     }
-    const prob = new Float64Array(C);
+    const prob = out;
     let sum = 0;
     for (let c = 0; c < C; c++) {
       const e = Math.exp((z[c]! - max) / T);
@@ -276,7 +290,7 @@ class LinearIntentClassifier implements IntentClassifier {
     const want = Math.max(1, Math.min(C, Number.isFinite(k) ? Math.floor(k) : 3));
     let r: RawScores;
     try {
-      r = this.raw(text);
+      r = this.raw(text, this.probBuffer);
     } catch {
       return [];
     }
@@ -294,7 +308,9 @@ class LinearIntentClassifier implements IntentClassifier {
       }
       best[i] = c;
     }
-    return best.map((c) => ({ intent: this.intents[c]!, confidence: clamp01(prob[c]! * damp) }));
+    // Chance-corrected: 0 at the uniform probability 1/C, so 6 intents and 150 intents share one scale.
+    const chance = C > 1 ? 1 / C : 0;
+    return best.map((c) => ({ intent: this.intents[c]!, confidence: clamp01((prob[c]! * damp - chance) / (1 - chance)) }));
   }
 
   toJSON(): SerializedClassifier {
@@ -348,6 +364,7 @@ export function trainClassifier(examples: readonly TrainingExample[], options: P
   let scale = 1;
   const random = rng(o.seed);
   const order = Int32Array.from({ length: N }, (_, i) => i);
+  const lambda = Math.min(0.1, o.l2 / N);
   const epochs = Math.max(o.minEpochs, Math.min(o.maxEpochs, Math.ceil(o.targetUpdates / N)));
   const totalSteps = epochs * N;
   const z = new Float64Array(C);
@@ -399,7 +416,7 @@ export function trainClassifier(examples: readonly TrainingExample[], options: P
         z[c] = Math.exp(z[c]! - max);
         sum += z[c]!;
       }
-      scale *= 1 - lr * o.l2;
+      scale *= 1 - lr * lambda;
       const w = exWeight[ex]!;
       let nAct = 0;
       for (let c = 0; c < C; c++) {

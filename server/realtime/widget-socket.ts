@@ -138,8 +138,8 @@ export class WidgetSockets {
         if (!customer) return this.send(client, { type: 'error', code: 'unknown_visitor', message: 'start a new session' });
         // Surveys and feedback belong to the conversation they answer, even once it is resolved.
         const latest = await store.latestConversation(customer.id);
-        const conversation =
-          frame.type === 'action' && latest && latest.id === client.conversationId ? latest : await service.conversationFor(customer, 'web');
+        const answersLatest = frame.type === 'action' && (frame.action.kind === 'ces' || frame.action.kind === 'email' || latest?.state !== 'resolved');
+        const conversation = answersLatest && latest && latest.id === client.conversationId ? latest : await service.conversationFor(customer, 'web');
         if (conversation.id !== client.conversationId) {
           client.conversationId = conversation.id;
           client.lastSent = 0;

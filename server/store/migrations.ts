@@ -168,9 +168,10 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
-export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<void> {
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?: string): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const migrator = new Migrator({ db, provider });
+  // The bookkeeping tables live next to the data: kysely otherwise looks for them in any schema.
+  const migrator = new Migrator({ db, provider, ...(dialect === 'postgres' ? { migrationTableSchema: schema ?? 'public' } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

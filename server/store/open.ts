@@ -16,14 +16,19 @@ export interface OpenStoreOptions {
   /** SQLite file; `:memory:` for throwaway stores. */
   sqlitePath?: string;
   dataDir?: string;
+  /** PostgreSQL schema to use instead of `public` (tests give each run its own). */
+  pgSchema?: string;
 }
 
 /** Open (and migrate) the configured backend. */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const schema = options.pgSchema;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}"`);
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    await migrateToLatest(db, 'postgres');
+    if (schema) await db.schema.createSchema(schema).ifNotExists().execute();
+    await migrateToLatest(db, 'postgres', schema);
     return new KyselyStore(db, 'postgres');
   }
   const path = options.sqlitePath ?? join(options.dataDir ?? './data', 'answerdesk.sqlite');

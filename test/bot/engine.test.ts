@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConversationEngine } from '../../bot/engine';
+import { ConversationEngine, type Matcher } from '../../bot/engine';
+import type { Candidate } from '../../bot/types';
 import { KnowledgeMatcher } from '../../bot/matcher';
 import { DEFAULT_THRESHOLDS } from '../../bot/thresholds';
 import { dialogue } from '../support/dialogue';
@@ -20,10 +21,28 @@ describe('conversation engine', () => {
   it('treats a typed "no" like the No button and offers a person when nothing else fits', () => {
     const chat = dialogue(engine());
     chat.customer('how do I cancel my subscription').answersWithArticle('cancel-subscription');
-    // The runner-up (refund policy also mentions subscriptions) comes next, never the same article.
-    const t = chat.customer('no').answersWithArticle('refund-policy');
-    expect(t.turn.events.some((e) => e.type === 'feedback' && !e.helpful)).toBe(true);
-    chat.customer('nope').offersPerson().doesNotAnswer();
+    const t = chat.customer('no').offersPerson().doesNotAnswer();
+    expect(t.turn.events).toContainEqual({ type: 'feedback', helpful: false, ref: { kind: 'article', id: 'cancel-subscription' } });
+  });
+
+  it('after a "no", offers the runner-up answer before offering a person', () => {
+    // A scripted matcher: two close article candidates for any text.
+    const candidate = (id: string, confidence: number): Candidate => ({
+      ref: { kind: 'article', id },
+      confidence,
+      title: id,
+      source: 'classifier',
+      article: { id, title: id, category: 'c', tags: [], locale: 'en', summary: `${id} summary`, intents: [], body: '', headings: [] },
+    });
+    const ranked = [candidate('first', 0.8), candidate('second', 0.6)];
+    const scripted: Matcher = {
+      match: (text) => (/^(no|yes)$/.test(text) ? { action: 'fallback', candidates: [] } : { action: 'answer', candidate: ranked[0]!, candidates: ranked }),
+      candidate: (ref) => ranked.find((c) => c.ref.id === ref.id),
+    };
+    const chat = dialogue(new ConversationEngine({ matcher: scripted, articleUrl: (id) => `/a/${id}` }));
+    chat.customer('question').answersWithArticle('first');
+    chat.presses({ kind: 'feedback', helpful: false }).answersWithArticle('second');
+    chat.presses({ kind: 'feedback', helpful: false }).offersPerson().doesNotAnswer();
   });
 
   it('escalates at once when the customer asks for a person', () => {

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractFeatures, MAX_INPUT_CHARS, normalize, words } from '../../bot/nlu/tokenize';
+import { HOSTILE } from '../fixtures/nlu/hostile';
 
-export const HOSTILE: string[] = [
-  '',
-  '   ',
-  'x'.repeat(100_000),
-  'help '.repeat(20_000),
-  '\u0000\u0001\u0007\u001b[31mred\u001b[0m\r\n\t\u200b\u202e',
-  '😀🔥👍🏽 👨‍👩‍👧 \uD83D',
-  'مرحبا، أريد استرداد أموالي',
-  'שלום, שכחתי את הסיסמה שלי',
-  'title:foo ~2 ^3 *',
-  '<img src=x onerror=alert(1)>',
-  '\uFEFF\uFFFF\uDC00\uD800',
-];
 
 describe('tokenize', () => {
   it('lowercases, folds accents and keeps letters/digits of any script', () => {

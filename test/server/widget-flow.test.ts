@@ -23,7 +23,7 @@ describe('widget conversation over HTTP + WebSocket', () => {
     await visitor.connect();
 
     const clientId = visitor.say('I forgot my password');
-    const ack = await visitor.waitFor<{ type: 'ack'; seq: number; clientId: string }>((f) => f.type === 'ack');
+    const ack = await visitor.waitFor<{ type: 'ack'; seq: number; clientId: string; conversationId: string }>((f) => f.type === 'ack');
     expect(ack.clientId).toBe(clientId);
     expect(ack.seq).toBe(1);
     const answer = await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'article');

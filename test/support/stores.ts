@@ -23,16 +23,26 @@ export function postgresReachable(): Promise<boolean> {
   return reachable;
 }
 
-/** A PostgreSQL URL whose connections all use a fresh schema, so test runs never collide. */
-export async function freshPostgresUrl(): Promise<string> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
+/** A fresh schema per store, so test runs and parallel test files never collide. */
+export const freshSchema = () => `t_${randomBytes(6).toString('hex')}`;
+
+export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await client.connect();
-  await client.query(`create schema ${schema}`);
+  await client.query(`drop schema if exists ${schema} cascade`);
   await client.end();
-  const url = new URL(TEST_DATABASE_URL);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.toString();
+}
+
+/** A PostgreSQL store in its own schema; closing it drops the schema. */
+export async function openPostgresStore(): Promise<Store> {
+  const schema = freshSchema();
+  const store = await openStore({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema });
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await close();
+    await dropSchema(schema);
+  };
+  return store;
 }
 
 export interface StoreBackend {
@@ -42,7 +52,7 @@ export interface StoreBackend {
 
 export const BACKENDS: StoreBackend[] = [
   { name: 'sqlite', open: () => openStore({ sqlitePath: ':memory:' }) },
-  { name: 'postgres', open: async () => openStore({ databaseUrl: await freshPostgresUrl() }) },
+  { name: 'postgres', open: openPostgresStore },
 ];
 
 /** The PostgreSQL half of the suite runs whenever a server is reachable; CI always has one. */

@@ -58,12 +58,12 @@ export class WidgetClient {
     this.ws!.send(data);
   }
 
-  say(text: string, clientId = randomUUID()): string {
+  say(text: string, clientId: string = randomUUID()): string {
     this.send({ type: 'message', clientId, text });
     return clientId;
   }
 
-  press(action: Action, label = action.kind, clientId = randomUUID()): string {
+  press(action: Action, label: string = action.kind, clientId: string = randomUUID()): string {
     this.send({ type: 'action', clientId, action, label });
     return clientId;
   }

@@ -156,8 +156,7 @@ function boot(): void {
     for (const args of Array.from(queued)) run(args[0], args[1]);
     if (session(() => sessionStorage)?.getItem(openKey) === '1') open(false);
     else if (hasConversation()) {
-      const idle = (window as { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => void }).requestIdleCallback;
-      if (idle) idle(warm, { timeout: 4000 });
+      if ('requestIdleCallback' in window) window.requestIdleCallback(warm, { timeout: 4000 });
       else setTimeout(warm, 2000);
     }
   };

@@ -27,7 +27,7 @@ export const LOADER_CSS = `
 export const PANEL_CSS = `
 .panel{display:flex;flex-direction:column;height:100%;box-sizing:border-box;background:#fff;color:#111827;border:1px solid #d1d5db;border-radius:12px;box-shadow:0 12px 40px rgba(0,0,0,.22);overflow:hidden}
 .panel *,.panel *::before,.panel *::after{box-sizing:border-box}
-.panel button,.panel input,.panel textarea{font:inherit;color:inherit}
+.panel :where(button,input,textarea){font:inherit;color:inherit}
 .panel :focus-visible{outline:2px solid #1d4ed8;outline-offset:2px}
 .head{background:#1d4ed8;color:#fff;padding:12px 14px;display:flex;flex-wrap:wrap;align-items:flex-start;gap:8px}
 .head :focus-visible{outline-color:#fff}

@@ -5,7 +5,7 @@ export function msg(seq: number, content: MessageContent | string, extra: Partia
     id: `m${extra.conversationId ?? 'c1'}-${seq}`,
     conversationId: 'c1',
     seq,
-    author: typeof content === 'string' ? 'bot' : 'bot',
+    author: 'bot',
     content: typeof content === 'string' ? { type: 'text', text: content } : content,
     createdAt: new Date(Date.UTC(2025, 0, 1, 12, 0, seq)).toISOString(),
     ...extra,

@@ -55,6 +55,17 @@ export function App({ chat, title, open, focusRequest, onClose }: Props) {
           onClose();
         }
       }}
+      onFocusOut={(e) => {
+        // A button that disables itself or disappears once used (feedback, CES, "Talk to a person")
+        // would drop focus to <body>: hand it to the composer instead.
+        const from = e.target as HTMLButtonElement;
+        setTimeout(() => {
+          const root = from.getRootNode() as ShadowRoot | Document;
+          const lost = !from.isConnected || from.disabled;
+          const nowhere = !(root instanceof ShadowRoot) || root.activeElement === null;
+          if (lost && nowhere && (document.activeElement === document.body || document.activeElement === null)) input.current?.focus();
+        }, 0);
+      }}
     >
       <Header
         title={title}

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: knowledge search and engine figures, printed as tables. Deterministic
+ * synthetic help centres (1k, 10k, 100k articles); no network, bounded loops.
+ * Options: --sizes 1000,10000 (default 1000,10000,100000) --queries 2000
+ */
+import { parseArgs } from 'node:util';
+import { ConversationEngine } from '../bot/engine';
+import { buildBundleFromDirectory } from '../bot/knowledge-bundle';
+import { KnowledgeMatcher } from '../bot/matcher';
+import { DEFAULT_THRESHOLDS } from '../bot/thresholds';
+import { ArticleSearch } from '../knowledge/search-index';
+import { percentile } from '../server/metrics/stats';
+import { syntheticHelpCentre, syntheticQueries } from './synthetic';
+
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,100000' }, queries: { type: 'string', default: '2000' } } });
+const sizes = values.sizes.split(',').map(Number);
+const queryCount = Number(values.queries);
+
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const heapMiB = () => {
+  gc();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+};
+const ms = (n: number | null) => (n === null ? '-' : n.toFixed(3));
+
+const searchRows = [];
+for (const size of sizes) {
+  const articles = syntheticHelpCentre(size);
+  const before = heapMiB();
+  let t = performance.now();
+  const index = ArticleSearch.fromArticles(articles);
+  const buildMs = performance.now() - t;
+  const memory = heapMiB() - before;
+  t = performance.now();
+  const serialized = JSON.stringify(index.toJSON());
+  const serializeMs = performance.now() - t;
+  t = performance.now();
+  const reloaded = ArticleSearch.load(JSON.parse(serialized));
+  const loadMs = performance.now() - t;
+
+  const queries = syntheticQueries(articles, queryCount);
+  for (const q of queries.slice(0, 50)) reloaded.search(q.text); // warm-up
+  const times: number[] = [];
+  let at1 = 0;
+  let at5 = 0;
+  for (const q of queries) {
+    const start = performance.now();
+    const hits = reloaded.search(q.text, { limit: 5 });
+    times.push(performance.now() - start);
+    if (hits[0]?.articleId === q.articleId) at1++;
+    if (hits.some((h) => h.articleId === q.articleId)) at5++;
+  }
+  searchRows.push({
+    articles: size,
+    'build ms': Math.round(buildMs),
+    'serialize ms': Math.round(serializeMs),
+    'load ms': Math.round(loadMs),
+    'index MiB (json)': (serialized.length / 2 ** 20).toFixed(1),
+    'heap MiB': memory.toFixed(0),
+    'search p50 ms': ms(percentile(times, 50)),
+    'search p99 ms': ms(percentile(times, 99)),
+    'recall@1': (at1 / queries.length).toFixed(3),
+    'recall@5': (at5 / queries.length).toFixed(3),
+  });
+  console.error(`… ${size} articles done`);
+}
+console.log('\nKnowledge search (lunr + fuzzy fallback), synthetic help centres, queries with typos in half of them');
+console.table(searchRows);
+
+// Engine turn: classifier + search + decision + reply, on the sample help centre.
+const bundle = buildBundleFromDirectory('knowledge/content');
+const engine = new ConversationEngine({ matcher: new KnowledgeMatcher({ ...bundle, thresholds: DEFAULT_THRESHOLDS }), articleUrl: (id) => `/help/articles/${id}` });
+const texts = bundle.kb.intents.flatMap((i) => i.examples).slice(0, 1000);
+const turnTimes: number[] = [];
+for (let round = 0; round < 3; round++) {
+  for (const text of texts) {
+    const start = performance.now();
+    engine.handle({ channel: 'web', conversationId: 'bench', text });
+    turnTimes.push(performance.now() - start);
+  }
+}
+console.log('\nEngine turn (match + decide + replies), sample help centre');
+console.table([
+  {
+    articles: bundle.kb.articles.length,
+    intents: bundle.kb.intents.length,
+    turns: turnTimes.length,
+    'p50 ms': ms(percentile(turnTimes, 50)),
+    'p99 ms': ms(percentile(turnTimes, 99)),
+  },
+]);

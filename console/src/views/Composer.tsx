@@ -1,0 +1,115 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { expandPlaceholders, insertAt } from '../placeholders';
+import type { AgentInfo, CannedResponse, CustomerInfo } from '../types';
+import { CannedPicker } from './CannedPicker';
+
+interface Props {
+  ticketId: string;
+  me: AgentInfo;
+  customer: CustomerInfo | null;
+  canned: CannedResponse[];
+  /** Why replies are not possible right now (notes still are), or null. */
+  replyBlocked: string | null;
+  /** Resolves true once the server stored the message. */
+  onSend(text: string, note: boolean): Promise<boolean>;
+}
+
+/** Unsent drafts survive switching between tickets. */
+const drafts = new Map<string, string>();
+
+/** Reply box: Enter sends, Shift+Enter adds a line; "Internal note" mode writes agent-only notes. */
+export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend }: Props) {
+  const [text, setText] = useState(() => drafts.get(ticketId) ?? '');
+  const [note, setNote] = useState(false);
+  const [sending, setSending] = useState(false);
+  const input = useRef<HTMLTextAreaElement>(null);
+  const blocked = !note && replyBlocked !== null;
+
+  useEffect(() => {
+    drafts.set(ticketId, text);
+  }, [ticketId, text]);
+
+  const send = async () => {
+    const body = text.trim();
+    if (!body || sending || blocked) return;
+    setSending(true);
+    const ok = await onSend(body, note);
+    setSending(false);
+    if (ok) {
+      setText('');
+      drafts.delete(ticketId);
+    }
+    input.current?.focus();
+  };
+
+  const insert = (response: CannedResponse) => {
+    const expanded = expandPlaceholders(response.body, {
+      customer: customer ? { name: customer.name, email: customer.email, attributes: customer.attributes } : null,
+      agent: { name: me.name, email: me.email },
+    });
+    const el = input.current;
+    const { value, caret } = insertAt(text, el?.selectionStart ?? text.length, el?.selectionEnd ?? text.length, expanded);
+    setText(value);
+    requestAnimationFrame(() => {
+      if (!el) return;
+      el.focus();
+      el.setSelectionRange(caret, caret);
+    });
+  };
+
+  const label = note ? 'Internal note (only agents see this)' : 'Reply to the customer';
+  return (
+    <form
+      class={`composer${note ? ' note-mode' : ''}`}
+      data-testid="composer"
+      data-mode={note ? 'note' : 'reply'}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void send();
+      }}
+    >
+      <div class="composer-bar">
+        <div class="mode" role="group" aria-label="Message type">
+          <button type="button" class={!note ? 'active' : ''} aria-pressed={!note} onClick={() => setNote(false)} data-testid="mode-reply">
+            Reply
+          </button>
+          <button type="button" class={note ? 'active' : ''} aria-pressed={note} onClick={() => setNote(true)} data-testid="mode-note">
+            Internal note
+          </button>
+        </div>
+        <CannedPicker responses={canned} onPick={insert} />
+      </div>
+      <label for={`composer-${ticketId}`} class="composer-label">
+        {label}
+      </label>
+      <textarea
+        id={`composer-${ticketId}`}
+        ref={input}
+        data-testid="reply-input"
+        rows={3}
+        placeholder={note ? 'Write a note for your team…' : 'Write a reply… (Enter to send, Shift+Enter for a new line)'}
+        value={text}
+        aria-describedby={blocked ? `composer-blocked-${ticketId}` : undefined}
+        onInput={(e) => setText(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+            e.preventDefault();
+            void send();
+          }
+        }}
+      />
+      <div class="composer-foot">
+        {blocked ? (
+          <p class="muted small" id={`composer-blocked-${ticketId}`}>
+            {replyBlocked}
+          </p>
+        ) : (
+          <p class="muted small">{note ? 'Notes are never sent to the customer.' : 'The customer sees this reply.'}</p>
+        )}
+        <button type="submit" class={note ? 'note-send' : 'primary'} data-testid="reply-send" disabled={sending || blocked || !text.trim()}>
+          {sending ? 'Sending…' : note ? 'Add note' : 'Send reply'}
+        </button>
+      </div>
+    </form>
+  );
+}

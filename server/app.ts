@@ -13,6 +13,7 @@ import { hashPassword } from './auth/passwords';
 import { VisitorTokens } from './auth/visitor-token';
 import type { Config } from './config';
 import { ConversationService } from './conversations';
+import { mountChannels } from './channels';
 import { errorHandler, notFound } from './http/errors';
 import { cspNonce, originChecker, securityHeaders, widgetCors } from './http/security';
 import { LocalBus, type RealtimeBus } from './realtime/bus';
@@ -87,6 +88,9 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   app.set('trust proxy', 'loopback');
   app.use(cspNonce);
   app.use(securityHeaders());
+
+  const publicBase = config.publicUrl ?? `http://localhost:${config.port}`;
+  const channels = await mountChannels({ app, config, store, service, bus, log, articleUrl: (id) => publicBase + articlePath(id) });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -169,6 +173,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
     },
     async close() {
       await sockets.close();
+      await Promise.allSettled(channels.map((c) => c.close()));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -8,7 +8,7 @@ import type { ChatMessage } from '../types';
  * (preact escapes it); there is no innerHTML anywhere in the console.
  */
 export function Transcript({ messages }: { messages: ChatMessage[] }) {
-  const list = useRef<HTMLOListElement>(null);
+  const list = useRef<HTMLDivElement>(null);
   const last = messages[messages.length - 1]?.seq ?? 0;
   useEffect(() => {
     const el = list.current;
@@ -16,12 +16,17 @@ export function Transcript({ messages }: { messages: ChatMessage[] }) {
   }, [last]);
 
   return (
-    <ol class="transcript" ref={list} data-testid="transcript" role="log" aria-label="Conversation transcript" tabIndex={0}>
-      {messages.length === 0 && <li class="muted pad">No messages yet.</li>}
-      {messages.map((m) => (
-        <MessageItem key={m.id} message={m} />
-      ))}
-    </ol>
+    <div class="transcript" ref={list} data-testid="transcript" role="log" aria-label="Conversation transcript" tabIndex={0}>
+      {messages.length === 0 ? (
+        <p class="muted pad">No messages yet.</p>
+      ) : (
+        <ol class="transcript-list">
+          {messages.map((m) => (
+            <MessageItem key={m.id} message={m} />
+          ))}
+        </ol>
+      )}
+    </div>
   );
 }
 

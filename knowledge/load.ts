@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { parseRasaNlu } from '../bot/nlu/rasa';
+import { parseRasaNlu } from './rasa';
 import { parseArticle } from './articles';
 import { KnowledgeError } from './errors';
 import type { Article, IntentDefinition, KnowledgeBase } from './types';

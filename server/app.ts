@@ -87,7 +87,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(cspNonce);
-  app.use(securityHeaders());
+  app.use(securityHeaders({ https: (config.publicUrl ?? '').startsWith('https://') }));
 
   const publicBase = config.publicUrl ?? `http://localhost:${config.port}`;
   const channels = await mountChannels({ app, config, store, service, bus, log, articleUrl: (id) => publicBase + articlePath(id) });
@@ -133,8 +133,8 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
 
   // The agent console: one page app for /console and /console/dashboard.
   const consoleDir = options.consoleDir ?? join(process.cwd(), 'dist', 'console');
-  app.use('/console', express.static(consoleDir, { index: false, maxAge: '5m' }));
-  app.get(['/console', '/console/dashboard'], (_req, res) => {
+  app.use('/console', express.static(consoleDir, { index: false, redirect: false, maxAge: '5m' }));
+  app.get(['/console', '/console/', '/console/dashboard'], (_req, res) => {
     res.sendFile(join(consoleDir, 'index.html'));
   });
 

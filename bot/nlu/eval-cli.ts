@@ -9,7 +9,8 @@
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { evaluate, formatReport, readCases, thresholdsFromEnv, type EvalCase } from './evaluate';
-import { readRasaNlu, toTrainingExamples } from './rasa';
+import { readRasaNlu } from '../../knowledge/rasa';
+import { toTrainingExamples } from './training';
 
 const USAGE = `usage: npm run eval -- --train FILE.yml --cases FILE.jsonl [--cases FILE2.jsonl ...]
 

@@ -10,7 +10,7 @@ export function cspNonce(_req: Request, res: Response, next: NextFunction): void
   next();
 }
 
-export function securityHeaders() {
+export function securityHeaders(options: { https: boolean }) {
   return helmet({
     contentSecurityPolicy: {
       directives: {
@@ -24,6 +24,8 @@ export function securityHeaders() {
         frameAncestors: ["'none'"],
         baseUri: ["'self'"],
         formAction: ["'self'"],
+        // Only when served over https: on plain-http installs it would break every request.
+        upgradeInsecureRequests: options.https ? [] : null,
       },
     },
     // widget.js is embedded by other sites, so it must be loadable cross-origin.

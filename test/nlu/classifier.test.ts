@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ClassifierFormatError, CLASSIFIER_FORMAT, CLASSIFIER_VERSION, loadClassifier, trainClassifier } from '../../bot/nlu/classifier';
-import { readRasaNlu, toTrainingExamples } from '../../bot/nlu/rasa';
+import { toTrainingExamples } from '../../bot/nlu/training';
+import { readRasaNlu } from '../../knowledge/rasa';
 import type { IntentClassifier } from '../../bot/nlu/types';
 import { DEFAULT_THRESHOLDS } from '../../bot/thresholds';
 import { HOSTILE } from '../fixtures/nlu/hostile';

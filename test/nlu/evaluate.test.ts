@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../bot/nlu/eval-cli';
 import { evaluate, evaluateClassifier, formatReport, parseCases, readCases, thresholdsFromEnv } from '../../bot/nlu/evaluate';
-import { readRasaNlu, toTrainingExamples } from '../../bot/nlu/rasa';
+import { toTrainingExamples } from '../../bot/nlu/training';
+import { readRasaNlu } from '../../knowledge/rasa';
 import type { IntentClassifier } from '../../bot/nlu/types';
 import { DEFAULT_THRESHOLDS } from '../../bot/thresholds';
 

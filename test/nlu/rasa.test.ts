@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseRasaNlu, RasaFormatError, readRasaNlu, stripEntityAnnotations, toTrainingExamples } from '../../bot/nlu/rasa';
+import { toTrainingExamples } from '../../bot/nlu/training';
+import { parseRasaNlu, RasaFormatError, readRasaNlu, stripEntityAnnotations } from '../../knowledge/rasa';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/nlu/helpdesk.yml', import.meta.url));
 

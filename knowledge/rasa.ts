@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { parse, YAMLParseError } from 'yaml';
-import type { TrainingExample } from './types';
 
 /**
  * Reader for Rasa NLU training data (YAML format, `version: "3.1"`):
@@ -141,9 +140,3 @@ export function readRasaNlu(path: string): RasaNluData {
   return parseRasaNlu(source, path);
 }
 
-/** Flatten parsed intents into training examples. */
-export function toTrainingExamples(data: RasaNluData): TrainingExample[] {
-  const out: TrainingExample[] = [];
-  for (const intent of data.intents) for (const text of intent.examples) out.push({ text, intent: intent.name });
-  return out;
-}

@@ -1,16 +1,7 @@
+import { rng } from '../bot/nlu/random';
 import type { Article } from '../knowledge/types';
 
-/** mulberry32: tiny seeded PRNG, so every bench run sees the same help centre. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+
 
 const SYLLABLES = ['ka', 'lo', 'mi', 'ne', 'ru', 'sa', 'ti', 'vo', 'ze', 'pa', 'do', 'fi', 'gu', 'ha', 'je', 'qu', 'ro', 'su', 'ta', 'wi', 'xe', 'yo', 'bra', 'tri', 'sten', 'mor', 'lin', 'dar', 'vel', 'kon'];
 

@@ -1,4 +1,5 @@
 import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type FeatureCounts, type FeatureOptions } from './tokenize';
+import { rng } from './random';
 import type { IntentClassifier, IntentScore, SerializedClassifier, TrainingExample } from './types';
 
 /**
@@ -88,17 +89,6 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
 // ---------------------------------------------------------------------------------------------
 // Small utilities
 
-/** mulberry32: tiny seeded PRNG, deterministic across platforms. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function toBase64(arr: Float32Array): string {
   return Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength).toString('base64');

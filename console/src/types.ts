@@ -59,23 +59,8 @@ export interface CannedResponse {
   body: string;
 }
 
-export interface Metrics {
-  range: { from: string; to: string };
-  summary: {
-    conversations: number;
-    selfServiceRate: number | null;
-    escalationRate: number | null;
-    firstContactResolutionRate: number | null;
-    ces: { average: number | null; count: number; distribution: number[]; botOnlyAverage: number | null; withPersonAverage: number | null };
-    firstResponse: { medianMs: number | null; p90Ms: number | null };
-    resolution: { medianMs: number | null; p90Ms: number | null };
-    slaBreaches: number;
-  };
-  daily: { date: string; conversations: number; escalations: number; selfServed: number }[];
-  agents: { agentId: string; name: string; assigned: number; resolved: number; replies: number }[];
-  articles: { articleId: string; title: string; helpful: number; notHelpful: number; helpfulness: number | null }[];
-  unanswered: { text: string; count: number; examples: string[] }[];
-}
+/** The dashboard payload, exactly as the server computes it. */
+export type { Metrics } from '../../server/metrics/compute';
 
 export type MetricsTable = 'summary' | 'daily' | 'agents' | 'articles' | 'unanswered';
 

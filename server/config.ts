@@ -45,7 +45,6 @@ const schema = z.object({
   RATE_LIMIT_VISITOR_PER_MINUTE: z.coerce.number().int().positive().default(30),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(300),
   CES_SCALE: z.enum(['seven-point', 'three-choice']).default('seven-point'),
-  CSAT_ENABLED: bool.default(false),
   SLACK_BOT_TOKEN: z.string().optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_API_URL: z.url().optional(),
@@ -75,7 +74,7 @@ export interface Config {
   businessHours: BusinessHours;
   messageMaxBytes: number;
   rateLimits: { visitorPerMinute: number; ipPerMinute: number };
-  ces: { scale: 'seven-point' | 'three-choice'; csat: boolean };
+  ces: { scale: 'seven-point' | 'three-choice' };
   slack: { botToken?: string; signingSecret?: string; apiUrl?: string; supportChannels: string[]; agentsChannel?: string };
   teams: { appId?: string; appPassword?: string; tenantId?: string };
 }
@@ -160,7 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     businessHours: parseBusinessHours(e.BUSINESS_HOURS, e.BUSINESS_TIMEZONE),
     messageMaxBytes: e.MESSAGE_MAX_BYTES,
     rateLimits: { visitorPerMinute: e.RATE_LIMIT_VISITOR_PER_MINUTE, ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE },
-    ces: { scale: e.CES_SCALE, csat: e.CSAT_ENABLED },
+    ces: { scale: e.CES_SCALE },
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,

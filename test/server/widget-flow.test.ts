@@ -162,6 +162,25 @@ describe('widget conversation over HTTP + WebSocket', () => {
   });
 });
 
+describe('offline hand-off', () => {
+  it('asks for an email when no agent is online, and the ticket keeps it', async () => {
+    const visitor = new WidgetClient(server.url);
+    await visitor.session();
+    await visitor.connect();
+    expect(visitor.frames.find((f) => f.type === 'ready')).toMatchObject({ availability: { agentsOnline: false } });
+    visitor.press({ kind: 'handoff' }, 'Talk to a person');
+    const request = await visitor.waitForMessage((m) => m.content.type === 'email_request');
+    expect(request.content).toMatchObject({ text: expect.stringMatching(/email/i) });
+    visitor.press({ kind: 'email', email: 'grace@example.com' }, 'grace@example.com');
+    await visitor.waitFor((f) => f.type === 'conversation' && f.conversation.email === 'grace@example.com');
+    const ticket = (await ticketsOf(visitor.conversationId!))[0]!;
+    const detail = (await (await server.admin(`/api/tickets/${ticket.id}`)).json()) as { customer: { email: string }; conversation: { email: string } };
+    expect(detail.customer.email).toBe('grace@example.com');
+    expect(detail.conversation.email).toBe('grace@example.com');
+    visitor.close();
+  });
+});
+
 describe('HTTP hygiene', () => {
   it('answers malformed and oversized JSON with 4xx', async () => {
     const bad = await fetch(`${server.url}/api/widget/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"key":' });

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: knowledge search and engine figures, printed as tables. Deterministic
  * synthetic help centres (1k, 10k, 100k articles); no network, bounded loops.
- * Options: --sizes 1000,10000 (default 1000,10000,100000) --queries 2000
+ * Options: --sizes 1000,10000 (default 1000,10000,100000) --queries 2000 --no-load (skip bench/load.ts)
  */
 import { parseArgs } from 'node:util';
 import { ConversationEngine } from '../bot/engine';
@@ -12,7 +12,9 @@ import { ArticleSearch } from '../knowledge/search-index';
 import { percentile } from '../server/metrics/stats';
 import { syntheticHelpCentre, syntheticQueries } from './synthetic';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,100000' }, queries: { type: 'string', default: '2000' } } });
+const { values } = parseArgs({
+  options: { sizes: { type: 'string', default: '1000,10000,100000' }, queries: { type: 'string', default: '2000' }, 'no-load': { type: 'boolean', default: false } },
+});
 const sizes = values.sizes.split(',').map(Number);
 const queryCount = Number(values.queries);
 
@@ -89,3 +91,9 @@ console.table([
     'p99 ms': ms(percentile(turnTimes, 99)),
   },
 ]);
+
+// Server processes under widget load (bench/load.ts); --no-load skips it.
+if (!values['no-load']) {
+  const { runLoadBench } = await import('./load');
+  await runLoadBench();
+}

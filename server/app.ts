@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
@@ -53,6 +53,8 @@ export interface Answerdesk {
 }
 
 const API_AGENT_EMAIL = 'api@answerdesk.invalid';
+/** On close, HTTP requests already being handled get this long to finish. */
+const HTTP_DRAIN_MS = 5_000;
 
 /** The agent that acts when a script uses the admin API token. */
 async function ensureApiAgent(store: Store): Promise<Agent> {
@@ -139,6 +141,13 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   });
 
   const server = createServer(app);
+  // Requests being handled, so close() can let them finish (event streams never do).
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_req, res) => {
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
+  });
+  const draining = () => [...inFlight].some((res) => !String(res.getHeader('content-type') ?? '').startsWith('text/event-stream'));
   const sockets = new WidgetSockets({ config, store, service, bus, tokens, log, isAllowedOrigin });
   server.on('upgrade', (req, socket, head) => {
     const path = (req.url ?? '').split('?')[0];
@@ -171,13 +180,20 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
       });
       return (server.address() as AddressInfo).port;
     },
+    /**
+     * Graceful stop: no new connections; widget sockets finish their in-flight frames and are
+     * told to reconnect; HTTP requests being handled get HTTP_DRAIN_MS; then the bus closes.
+     * The store is the caller's to close.
+     */
     async close() {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       await sockets.close();
       await Promise.allSettled(channels.map((c) => c.close()));
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      const deadline = Date.now() + HTTP_DRAIN_MS;
+      while (draining() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      server.closeAllConnections();
+      await stopped;
       await bus.close();
     },
   };

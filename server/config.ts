@@ -29,6 +29,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL').optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'DATABASE_SCHEMA must be a lower-case PostgreSQL identifier').optional(),
   KNOWLEDGE_DIR: z.string().default('./knowledge/content'),
   KNOWLEDGE_INDEX: z.string().default('./dist/knowledge.json'),
   SECRET: z.string().min(32, 'SECRET must be at least 32 characters').optional(),
@@ -63,6 +64,8 @@ export interface Config {
   logLevel: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** PostgreSQL schema (default `public`); also names the realtime NOTIFY channel. */
+  databaseSchema: string | undefined;
   knowledgeDir: string;
   knowledgeIndex: string;
   secret: string | undefined;
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    databaseSchema: e.DATABASE_SCHEMA,
     knowledgeDir: e.KNOWLEDGE_DIR,
     knowledgeIndex: e.KNOWLEDGE_INDEX,
     secret: e.SECRET,

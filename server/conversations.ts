@@ -123,6 +123,31 @@ export class ConversationService {
     return message;
   }
 
+  /**
+   * Crash recovery. An instance that dies between storing (and acknowledging) a customer
+   * message and storing the bot's answer leaves the conversation waiting on the bot. When
+   * the visitor reconnects (to any instance) this answers that message — once, whichever
+   * instance gets there first. A message younger than `graceMs` may still be in the hands
+   * of a live instance: the result is then how long to wait before asking again.
+   */
+  async answerPending(conversationId: string, graceMs: number): Promise<{ retryInMs: number } | { answered: boolean }> {
+    const { store, log } = this.deps;
+    const conversation = await store.getConversation(conversationId);
+    if (!conversation || conversation.lastSeq === 0) return { answered: false };
+    const [last] = await store.listMessages(conversationId, conversation.lastSeq - 1, 1);
+    if (!last || last.author !== 'customer') return { answered: false };
+    const input = last.content.type === 'text' ? { text: last.content.text } : last.content.type === 'action' ? { action: last.content.action } : undefined;
+    if (!input) return { answered: false };
+    const anyState = input.action?.kind === 'ces' || input.action?.kind === 'email';
+    if (conversation.state !== 'bot' && !anyState) return { answered: false };
+    const age = Date.now() - Date.parse(last.createdAt);
+    if (age < graceMs) return { retryInMs: graceMs - Math.max(0, age) };
+    if (!(await store.markProcessed(`answer:${last.id}`))) return { answered: false };
+    log.warn({ conversationId, seq: last.seq }, 'answering a customer message left unanswered by a stopped instance');
+    await this.runEngine(conversation, input);
+    return { answered: true };
+  }
+
   private async runEngine(conversation: Conversation, input: { text?: string; action?: Action }): Promise<void> {
     this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' });
     const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input }, conversation.botState ?? INITIAL_STATE);

@@ -2,7 +2,12 @@ import { createAnswerdesk } from './app';
 import { ConfigError, loadConfig, loadDotEnv } from './config';
 import { loadKnowledge } from './knowledge';
 import { createLogger } from './logger';
+import { LocalBus, type RealtimeBus } from './realtime/bus';
+import { channelFor, PgBus } from './realtime/pg-bus';
 import { openStore } from './store/open';
+
+/** A graceful stop that takes longer than this ends the process with status 1. */
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** `npm start`: configuration → storage → knowledge → HTTP + WebSocket, and a graceful stop. */
 async function main(): Promise<void> {
@@ -18,23 +23,50 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  const store = await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
+  const store = await openStore({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    ...(config.databaseSchema ? { pgSchema: config.databaseSchema } : {}),
+    dataDir: config.dataDir,
+  });
+  // With PostgreSQL, instances tell each other about new messages over LISTEN/NOTIFY, so a
+  // visitor on one instance and an agent on another talk live. SQLite means one instance.
+  const bus: RealtimeBus = config.databaseUrl
+    ? await PgBus.start({ connectionString: config.databaseUrl, channel: channelFor(config.databaseSchema), log })
+    : new LocalBus();
   const bundle = loadKnowledge(config.knowledgeDir, config.knowledgeIndex, log);
-  const desk = await createAnswerdesk({ config, log, store, bundle });
+  const desk = await createAnswerdesk({ config, log, store, bundle, bus });
   const port = await desk.listen();
   const base = config.publicUrl ?? `http://localhost:${port}`;
-  log.info({ port, storage: store.dialect }, `answerdesk is up: demo ${base}/  help centre ${base}/help  console ${base}/console`);
+  log.info(
+    { port, storage: store.dialect, bus: bus instanceof PgBus ? `postgres:${bus.channel}` : 'local', pid: process.pid },
+    `answerdesk is up: demo ${base}/  help centre ${base}/help  console ${base}/console`,
+  );
   if (!config.adminApiToken) log.info('ADMIN_API_TOKEN is not set: the ticket API accepts console sessions only');
 
+  // SIGTERM/SIGINT: stop accepting, let widget sockets finish what they are writing and ask
+  // them to reconnect (to another instance), close the bus and the database, exit 0.
+  // A second signal, or a stop that takes longer than SHUTDOWN_TIMEOUT_MS, exits 1.
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting without finishing');
+      process.exit(1);
+    }
     stopping = true;
     log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => {
+      log.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'graceful shutdown timed out');
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS);
     force.unref();
-    await desk.close();
-    await store.close();
+    try {
+      await desk.close();
+      await store.close();
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+    log.info('stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

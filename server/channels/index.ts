@@ -4,6 +4,8 @@ import type { Config } from '../config';
 import type { ConversationService } from '../conversations';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Store } from '../store/types';
+import { mountSlack } from './slack';
+import { mountTeams } from './teams';
 
 /** What a platform channel (Slack, Teams) gets to translate between its platform and the engine. */
 export interface ChannelContext {
@@ -29,6 +31,9 @@ export interface MountedChannel {
  */
 export async function mountChannels(ctx: ChannelContext): Promise<MountedChannel[]> {
   const mounted: MountedChannel[] = [];
-  void ctx;
+  const slack = await mountSlack(ctx);
+  if (slack) mounted.push(slack);
+  const teams = await mountTeams(ctx);
+  if (teams) mounted.push(teams);
   return mounted;
 }

@@ -10,7 +10,12 @@ export type BusEvent =
   | { type: 'conversation'; conversationId: string }
   | { type: 'typing'; conversationId: string; author: 'bot' | 'agent' | 'customer'; name?: string }
   | { type: 'ticket'; ticketId: string; conversationId: string }
-  | { type: 'presence' };
+  | { type: 'presence' }
+  /**
+   * Notifications may have been missed (the PostgreSQL LISTEN connection dropped and came
+   * back): every receiver re-reads what it shows from storage. Emitted locally by a bus.
+   */
+  | { type: 'resync' };
 
 export interface RealtimeBus {
   publish(event: BusEvent): void;

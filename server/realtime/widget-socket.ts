@@ -14,6 +14,13 @@ export const WIDGET_WS_PATH = '/api/widget/ws';
 /** Bigger frames are cut off by ws itself (close code 1009) before we parse them. */
 const MAX_FRAME_BYTES = 64 * 1024;
 const HEARTBEAT_MS = 30_000;
+/**
+ * A customer message still without an answer this long after it was stored is taken to be
+ * orphaned by an instance that stopped mid-turn (a normal turn takes milliseconds).
+ */
+const RECOVERY_GRACE_MS = 3_000;
+/** conversation id → customer id (never changes), so bus events reach only that visitor's sockets. */
+const OWNER_CACHE_MAX = 10_000;
 
 interface Client {
   ws: WebSocket;
@@ -43,6 +50,7 @@ export class WidgetSockets {
   private readonly clients = new Set<Client>();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
+  private readonly owners = new Map<string, string>();
 
   constructor(private readonly deps: WidgetSocketDeps) {
     this.unsubscribe = deps.bus.subscribe((e) => this.onBus(e));
@@ -109,11 +117,14 @@ export class WidgetSockets {
         client.lastSent = conversation && frame.conversationId === conversation.id ? frame.lastSeq : 0;
         client.ready = true;
         await this.flush(client);
-        return this.send(client, {
+        this.send(client, {
           type: 'ready',
           conversation: conversation ? await service.view(conversation) : null,
           availability: await service.availability(),
         });
+        // Before anything else this socket sends: answer a message a stopped instance left behind.
+        if (conversation) await this.answerPending(client, conversation.id);
+        return;
       }
       case 'message':
       case 'action': {
@@ -153,6 +164,15 @@ export class WidgetSockets {
     }
   }
 
+  private async answerPending(client: Client, conversationId: string): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await this.deps.service.answerPending(conversationId, RECOVERY_GRACE_MS);
+      if (!('retryInMs' in result)) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(result.retryInMs, RECOVERY_GRACE_MS) + 25));
+      if (client.ws.readyState !== WebSocket.OPEN) return;
+    }
+  }
+
   /** Send every stored message newer than what this socket has seen, in order. */
   private async flush(client: Client): Promise<void> {
     if (!client.conversationId) return;
@@ -166,29 +186,69 @@ export class WidgetSockets {
     }
   }
 
+  /** Who owns a conversation: one read per conversation, not one per connected socket. */
+  private async ownerOf(conversationId: string): Promise<string | undefined> {
+    const known = this.owners.get(conversationId);
+    if (known) return known;
+    const conversation = await this.deps.store.getConversation(conversationId);
+    if (!conversation) return undefined;
+    if (this.owners.size >= OWNER_CACHE_MAX) this.owners.clear();
+    this.owners.set(conversationId, conversation.customerId);
+    return conversation.customerId;
+  }
+
   private onBus(event: BusEvent): void {
+    if (event.type === 'conversation') {
+      // Every ready socket used to read the conversation to see whether it was theirs: with
+      // thousands of sockets that is thousands of reads per event. Find the owner once.
+      this.ownerOf(event.conversationId)
+        .then((customerId) => {
+          if (!customerId) return;
+          for (const client of this.clients) {
+            if (client.ready && client.customerId === customerId) this.onConversationEvent(client, event.conversationId);
+          }
+        })
+        .catch((err: unknown) => this.deps.log.error({ err }, 'conversation event failed'));
+      return;
+    }
     for (const client of this.clients) {
       if (!client.ready) continue;
       if (event.type === 'message' && event.conversationId === client.conversationId) {
         this.enqueue(client, () => this.flush(client));
-      } else if (event.type === 'conversation') {
+      } else if (event.type === 'typing' && event.conversationId === client.conversationId && event.author !== 'customer') {
+        this.send(client, { type: 'typing', author: event.author, ...(event.name ? { name: event.name } : {}) });
+      } else if (event.type === 'presence') {
+        this.enqueue(client, async () => this.send(client, { type: 'availability', availability: await this.deps.service.availability() }));
+      } else if (event.type === 'resync') {
+        // Notifications may have been lost: show the current state and whatever is new.
         this.enqueue(client, async () => {
-          const conversation = await this.deps.store.getConversation(event.conversationId);
-          if (!conversation || conversation.customerId !== client.customerId) return;
+          const conversation = client.conversationId
+            ? await this.deps.store.getConversation(client.conversationId)
+            : await this.deps.store.latestConversation(client.customerId);
+          if (!conversation) return;
           if (conversation.id !== client.conversationId) {
-            // Another tab of the same visitor started a conversation: follow it.
             client.conversationId = conversation.id;
             client.lastSent = 0;
           }
           this.send(client, { type: 'conversation', conversation: await this.deps.service.view(conversation) });
           await this.flush(client);
         });
-      } else if (event.type === 'typing' && event.conversationId === client.conversationId && event.author !== 'customer') {
-        this.send(client, { type: 'typing', author: event.author, ...(event.name ? { name: event.name } : {}) });
-      } else if (event.type === 'presence') {
-        this.enqueue(client, async () => this.send(client, { type: 'availability', availability: await this.deps.service.availability() }));
       }
     }
+  }
+
+  private onConversationEvent(client: Client, conversationId: string): void {
+    this.enqueue(client, async () => {
+      const conversation = await this.deps.store.getConversation(conversationId);
+      if (!conversation || conversation.customerId !== client.customerId) return;
+      if (conversation.id !== client.conversationId) {
+        // Another tab of the same visitor started a conversation: follow it.
+        client.conversationId = conversation.id;
+        client.lastSent = 0;
+      }
+      this.send(client, { type: 'conversation', conversation: await this.deps.service.view(conversation) });
+      await this.flush(client);
+    });
   }
 
   private send(client: Client, frame: ServerFrame): void {

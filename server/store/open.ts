@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { KyselyStore } from './kysely-store';
 import { migrateToLatest } from './migrations';
@@ -27,7 +27,18 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}"`);
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    if (schema) await db.schema.createSchema(schema).ifNotExists().execute();
+    if (schema) {
+      // Instances starting together race on IF NOT EXISTS (PostgreSQL can still raise a
+      // unique violation); the schema existing afterwards is all that matters.
+      await db.schema
+        .createSchema(schema)
+        .ifNotExists()
+        .execute()
+        .catch(async (err: unknown) => {
+          const found = await sql<{ one: number }>`select 1 as one from pg_namespace where nspname = ${schema}`.execute(db);
+          if (!found.rows.length) throw err;
+        });
+    }
     await migrateToLatest(db, 'postgres', schema);
     return new KyselyStore(db, 'postgres');
   }
@@ -40,7 +51,34 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrateToLatest(db, 'sqlite');
   return new KyselyStore(db, 'sqlite');
+}
+
+/**
+ * kysely prepares every query afresh; preparing costs about as much as running a small
+ * query. The store issues a few dozen distinct statements, so keep them (bounded). The store
+ * never streams (`iterate`), so a cached statement is never busy when it is reused.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500): SQLite.Database {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = sqlite.prepare.bind(sqlite);
+  return new Proxy(sqlite, {
+    get(target, prop) {
+      if (prop !== 'prepare') {
+        const value = Reflect.get(target, prop, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      }
+      return (source: string) => {
+        let stmt = cache.get(source);
+        if (!stmt) {
+          stmt = prepare(source);
+          if (cache.size >= max) cache.clear();
+          cache.set(source, stmt);
+        }
+        return stmt;
+      };
+    },
+  });
 }

@@ -1,0 +1,41 @@
+import type { ConversationReference } from 'botbuilder';
+import type { Conversation, Customer, Store } from '../../store/types';
+
+/**
+ * What a Teams conversation remembers about its place in Teams (conversation.channelRef): the
+ * Bot Framework `ConversationReference` of the chat, taken from the member's latest activity
+ * (`TurnContext.getConversationReference`). Everything said to the member is sent proactively
+ * from it — bot answers, console replies, system events and the CES card alike.
+ */
+export type TeamsRef = Partial<ConversationReference> & {
+  serviceUrl: string;
+  conversation: ConversationReference['conversation'];
+};
+
+export function teamsRef(conversation: Pick<Conversation, 'channelRef'>): TeamsRef | undefined {
+  const ref = conversation.channelRef as Partial<TeamsRef> | null | undefined;
+  if (!ref || typeof ref !== 'object' || typeof ref.serviceUrl !== 'string' || typeof ref.conversation?.id !== 'string') return undefined;
+  return ref as TeamsRef;
+}
+
+/** How far back a member's conversations are looked up (newest first). */
+const LOOKBACK = 200;
+
+/**
+ * The member's answerdesk conversation in this Teams chat (personal chat, group chat or
+ * channel thread): the newest one, if the chat had several. One Teams conversation id maps to
+ * one answerdesk conversation per member until it is resolved.
+ */
+export async function conversationInChat(store: Store, customer: Customer, teamsConversationId: string): Promise<Conversation | undefined> {
+  const conversations = await store.listConversationsOfCustomer(customer.id, LOOKBACK);
+  return conversations.find((c) => c.channel === 'msteams' && teamsRef(c)?.conversation.id === teamsConversationId);
+}
+
+/**
+ * True when delivery would go somewhere else with `next` than with `current`, so it must be
+ * stored (Teams may move a chat to another service URL). The activity id does not count:
+ * proactive sends never reply to it.
+ */
+export function refChanged(current: TeamsRef | undefined, next: TeamsRef): boolean {
+  return !current || current.serviceUrl !== next.serviceUrl || current.conversation.id !== next.conversation.id || current.bot?.id !== next.bot?.id;
+}

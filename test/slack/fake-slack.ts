@@ -1,0 +1,350 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A fake Slack on 127.0.0.1: the Web API the adapter calls (recorded), and the other
+ * direction — signed Events API, interactivity and slash-command requests to the server.
+ */
+
+export interface ApiCall {
+  method: string;
+  args: Record<string, unknown>;
+  token: string | undefined;
+  /** For chat.postMessage: the ts the fake gave the new message. */
+  ts?: string;
+}
+
+export interface SlackUser {
+  id: string;
+  name: string;
+  email?: string;
+}
+
+type Failure = { kind: 'ratelimited' } | { kind: 'error'; error: string } | { kind: 'http'; status: number };
+
+export interface Button {
+  action_id: string;
+  text: { text: string };
+  value?: string;
+}
+
+export const BOT_USER_ID = 'UBOT';
+export const BOT_ID = 'BBOT';
+export const TEAM_ID = 'T0TEST';
+
+let seq = 0;
+/** A Slack-looking message ts, unique and increasing. */
+export function nextTs(): string {
+  seq += 1;
+  return `${Math.floor(Date.now() / 1000)}.${String(100000 + seq).padStart(6, '0')}`;
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseArgs(raw: string, contentType: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const args: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    // The Web API client sends nested values (blocks …) as JSON strings.
+    args[k] = (k === 'blocks' || k === 'attachments') && v.startsWith('[') ? JSON.parse(v) : v;
+  }
+  return args;
+}
+
+export class FakeSlack {
+  readonly calls: ApiCall[] = [];
+  /** Requests that reached the fake for an unknown path or method. */
+  readonly unknown: string[] = [];
+  /** Where signed requests go: `${answerdesk}/slack/events`. */
+  target = '';
+  private readonly users = new Map<string, SlackUser>();
+  private readonly failures = new Map<string, Failure[]>();
+  private readonly holds = new Map<string, Promise<void>>();
+  private eventSeq = 0;
+
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    readonly signingSecret: string,
+  ) {}
+
+  static async start(signingSecret: string): Promise<FakeSlack> {
+    let fake: FakeSlack | undefined;
+    const server = createServer((req, res) => {
+      fake!.handle(req).then(
+        ({ status, body, headers }) => {
+          res.writeHead(status, { 'content-type': 'application/json', ...headers });
+          res.end(JSON.stringify(body));
+        },
+        (err: unknown) => {
+          res.writeHead(500);
+          res.end(String(err));
+        },
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    fake = new FakeSlack(server, `http://127.0.0.1:${port}`, signingSecret);
+    return fake;
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  addUser(user: SlackUser): void {
+    this.users.set(user.id, user);
+  }
+
+  /** The next call(s) of `method` fail this way (one entry per call), then it works again. */
+  failNext(method: string, failure: Failure, times = 1): void {
+    const list = this.failures.get(method) ?? [];
+    for (let i = 0; i < times; i++) list.push(failure);
+    this.failures.set(method, list);
+  }
+
+  /** Calls of `method` wait (a slow Slack) until the returned function is called. */
+  hold(method: string): () => void {
+    let release!: () => void;
+    this.holds.set(method, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.holds.delete(method);
+      release();
+    };
+  }
+
+  /** Calls of `method` that arrived and are waiting on hold(). */
+  readonly waiting: string[] = [];
+
+  // --- Web API -----------------------------------------------------------------------
+
+  private async handle(req: IncomingMessage): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
+    const raw = await readBody(req);
+    const path = (req.url ?? '').split('?')[0] ?? '';
+    const respond = /^\/respond\/(.+)$/.exec(path);
+    if (respond) {
+      this.calls.push({ method: 'response_url', args: JSON.parse(raw || '{}') as Record<string, unknown>, token: undefined });
+      return { status: 200, body: { ok: true } };
+    }
+    const m = /^\/api\/([a-zA-Z.]+)$/.exec(path);
+    if (req.method !== 'POST' || !m) {
+      this.unknown.push(`${req.method} ${req.url}`);
+      return { status: 404, body: { ok: false, error: 'unknown_method' } };
+    }
+    const method = m[1]!;
+    const args = parseArgs(raw, String(req.headers['content-type'] ?? ''));
+    const auth = String(req.headers.authorization ?? '');
+    const call: ApiCall = { method, args, token: auth.startsWith('Bearer ') ? auth.slice(7) : (args.token as string | undefined) };
+
+    const held = this.holds.get(method);
+    if (held) {
+      this.waiting.push(method);
+      await held;
+    }
+    const failure = this.failures.get(method)?.shift();
+    if (failure) {
+      this.calls.push({ ...call, method: `${method}!failed` });
+      if (failure.kind === 'ratelimited') return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': '0' } };
+      if (failure.kind === 'http') return { status: failure.status, body: { ok: false, error: 'fatal_error' } };
+      return { status: 200, body: { ok: false, error: failure.error } };
+    }
+    if (call.token !== 'xoxb-test') {
+      this.calls.push({ ...call, method: `${method}!unauthorized` });
+      return { status: 200, body: { ok: false, error: 'invalid_auth' } };
+    }
+
+    switch (method) {
+      case 'auth.test':
+        this.calls.push(call);
+        return { status: 200, body: { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'answerdesk', team_id: TEAM_ID, user_id: BOT_USER_ID, bot_id: BOT_ID } };
+      case 'chat.postMessage': {
+        const ts = nextTs();
+        this.calls.push({ ...call, ts });
+        return { status: 200, body: { ok: true, channel: args.channel, ts, message: { type: 'message', text: args.text, user: BOT_USER_ID, bot_id: BOT_ID, ts, blocks: args.blocks } } };
+      }
+      case 'chat.update':
+        this.calls.push(call);
+        return { status: 200, body: { ok: true, channel: args.channel, ts: args.ts, text: args.text } };
+      case 'chat.postEphemeral':
+        this.calls.push(call);
+        return { status: 200, body: { ok: true, message_ts: nextTs() } };
+      case 'users.info': {
+        this.calls.push(call);
+        const user = this.users.get(String(args.user));
+        if (!user) return { status: 200, body: { ok: false, error: 'user_not_found' } };
+        return {
+          status: 200,
+          body: {
+            ok: true,
+            user: { id: user.id, name: user.name.toLowerCase(), real_name: user.name, profile: { real_name: user.name, display_name: user.name, ...(user.email ? { email: user.email } : {}) } },
+          },
+        };
+      }
+      default:
+        this.unknown.push(`POST ${path}`);
+        return { status: 200, body: { ok: false, error: 'unknown_method' } };
+    }
+  }
+
+  // --- what the fake saw ---------------------------------------------------------------
+
+  posts(filter: { channel?: string; threadTs?: string } = {}): ApiCall[] {
+    return this.calls.filter(
+      (c) =>
+        c.method === 'chat.postMessage' &&
+        (filter.channel === undefined || c.args.channel === filter.channel) &&
+        (filter.threadTs === undefined || c.args.thread_ts === filter.threadTs),
+    );
+  }
+
+  /** Polls the recorded calls until one matches (bounded). */
+  async waitForCall(predicate: (c: ApiCall) => boolean, what = 'a Slack API call', timeoutMs = 10_000): Promise<ApiCall> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.calls.find(predicate);
+      if (found) return found;
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${what}; calls: ${JSON.stringify(this.calls.map((c) => [c.method, c.args.channel, c.args.thread_ts, c.args.text]))}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  waitForPost(channel: string, threadTs: string | undefined, match: (text: string, c: ApiCall) => boolean, what?: string): Promise<ApiCall> {
+    return this.waitForCall(
+      (c) => c.method === 'chat.postMessage' && c.args.channel === channel && (threadTs === undefined || c.args.thread_ts === threadTs) && match(allText(c), c),
+      what ?? `a post in ${channel}/${threadTs ?? '-'}`,
+    );
+  }
+
+  // --- Slack → server ------------------------------------------------------------------
+
+  sign(body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, string> {
+    const signature = `v0=${createHmac('sha256', this.signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+    return { 'x-slack-signature': signature, 'x-slack-request-timestamp': String(timestamp) };
+  }
+
+  async post(body: string, contentType: string, options: { timestamp?: number; signature?: string; headers?: Record<string, string> } = {}): Promise<Response> {
+    const signed = this.sign(body, options.timestamp);
+    return fetch(this.target, {
+      method: 'POST',
+      headers: {
+        'content-type': contentType,
+        ...signed,
+        ...(options.signature ? { 'x-slack-signature': options.signature } : {}),
+        ...(options.headers ?? {}),
+      },
+      body,
+    });
+  }
+
+  newEventId(): string {
+    this.eventSeq += 1;
+    return `Ev${String(this.eventSeq).padStart(8, '0')}`;
+  }
+
+  /** An Events API `event_callback` envelope. */
+  envelope(event: Record<string, unknown>, eventId = this.newEventId()): string {
+    return JSON.stringify({
+      token: 'legacy-verification-token',
+      team_id: TEAM_ID,
+      api_app_id: 'A0TEST',
+      event: { event_ts: event.ts, ...event },
+      type: 'event_callback',
+      event_id: eventId,
+      event_time: Math.floor(Date.now() / 1000),
+      authorizations: [{ enterprise_id: null, team_id: TEAM_ID, user_id: BOT_USER_ID, is_bot: true, is_enterprise_install: false }],
+      is_ext_shared_channel: false,
+    });
+  }
+
+  sendEvent(event: Record<string, unknown>, options: { eventId?: string; timestamp?: number; signature?: string; retryNum?: number } = {}): Promise<Response> {
+    const body = this.envelope(event, options.eventId);
+    const headers: Record<string, string> =
+      options.retryNum !== undefined ? { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' } : {};
+    return this.post(body, 'application/json', { ...options, headers });
+  }
+
+  /** Presses a button of a message the server posted (a block_actions interaction). */
+  click(message: ApiCall, buttonText: string, user: string): Promise<Response> {
+    const button = buttons(message).find((b) => b.text.text === buttonText);
+    if (!button) throw new Error(`no button "${buttonText}" in ${JSON.stringify(message.args.blocks)}`);
+    const channel = String(message.args.channel);
+    const threadTs = message.args.thread_ts as string | undefined;
+    const payload = {
+      type: 'block_actions',
+      user: { id: user, username: user.toLowerCase(), name: user.toLowerCase(), team_id: TEAM_ID },
+      api_app_id: 'A0TEST',
+      token: 'legacy-verification-token',
+      container: { type: 'message', message_ts: message.ts, channel_id: channel, is_ephemeral: false, ...(threadTs ? { thread_ts: threadTs } : {}) },
+      trigger_id: `trigger-${nextTs()}`,
+      team: { id: TEAM_ID, domain: 'test' },
+      enterprise: null,
+      is_enterprise_install: false,
+      channel: { id: channel, name: channel.toLowerCase() },
+      message: {
+        type: 'message',
+        user: BOT_USER_ID,
+        bot_id: BOT_ID,
+        ts: message.ts,
+        text: message.args.text,
+        blocks: message.args.blocks,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      },
+      state: { values: {} },
+      response_url: `${this.url}/respond/${nextTs()}`,
+      actions: [{ action_id: button.action_id, block_id: 'b1', text: { type: 'plain_text', text: button.text.text }, value: button.value, type: 'button', action_ts: nextTs() }],
+    };
+    return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+  }
+
+  /** A slash command (form-encoded, like Slack sends it). */
+  command(command: string, text: string, user: string, channel: string): Promise<Response> {
+    const body = new URLSearchParams({
+      token: 'legacy-verification-token',
+      team_id: TEAM_ID,
+      team_domain: 'test',
+      channel_id: channel,
+      channel_name: channel.toLowerCase(),
+      user_id: user,
+      user_name: user.toLowerCase(),
+      command,
+      text,
+      api_app_id: 'A0TEST',
+      is_enterprise_install: 'false',
+      response_url: `${this.url}/respond/${nextTs()}`,
+      trigger_id: `trigger-${nextTs()}`,
+    }).toString();
+    return this.post(body, 'application/x-www-form-urlencoded');
+  }
+}
+
+/** Every button in a posted message. */
+export function buttons(call: ApiCall): Button[] {
+  const blocks = (call.args.blocks ?? []) as { type: string; elements?: Button[] }[];
+  return blocks.filter((b) => b.type === 'actions').flatMap((b) => b.elements ?? []);
+}
+
+/** The text of a call, with every block's text, for matching. */
+export function allText(call: ApiCall): string {
+  const parts: string[] = [String(call.args.text ?? '')];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      for (const [k, v] of Object.entries(node)) {
+        if (k === 'text' && typeof v === 'string') parts.push(v);
+        else if (k !== 'value') walk(v);
+      }
+    }
+  };
+  walk(call.args.blocks);
+  return parts.join('\n');
+}

@@ -70,3 +70,14 @@ export function syntheticQueries(articles: Article[], count: number, seed = 11):
     return { text: words.join(' '), articleId: a.id };
   });
 }
+
+/** Plain English off-topic words: none is in the synthetic vocabulary, so nothing should match. */
+const OFF_TOPIC = ['hello', 'speak', 'human', 'weather', 'tomorrow', 'pizza', 'guitar', 'holiday', 'football', 'recipe', 'mountain', 'birthday', 'painting', 'garden', 'coffee', 'traffic', 'museum', 'ticket', 'jacket', 'window'];
+
+/** Questions the help centre cannot answer: the slow path (every word unknown, then the fallback). */
+export function missQueries(count: number, seed = 13): string[] {
+  const random = rng(seed);
+  return Array.from({ length: count }, () =>
+    Array.from({ length: 1 + Math.floor(random() * 4) }, () => OFF_TOPIC[Math.floor(random() * OFF_TOPIC.length)]!).join(' '),
+  );
+}

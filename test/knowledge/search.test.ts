@@ -26,6 +26,8 @@ describe('article search', () => {
     expect(top('pasword')).toBe('reset-password');
     expect(top('subscriptoin')).toBe('cancel-subscription');
     expect(search.search('pasword')[0]?.via).not.toBe('lunr');
+    // Words run together defeat word-level corrections; fuse over titles still finds it.
+    expect(search.search('resetyourpassword')[0]).toMatchObject({ articleId: 'reset-password', via: 'fuse' });
   });
 
   it('treats lunr operators as plain words', () => {

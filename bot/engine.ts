@@ -1,14 +1,16 @@
-import type {
-  Action,
-  BotEvent,
-  Candidate,
-  CandidateRef,
-  CesScale,
-  Choice,
-  EscalationReason,
-  InboundMessage,
-  MatchDecision,
-  Reply,
+import {
+  type Action,
+  type BotEvent,
+  type Candidate,
+  type CandidateRef,
+  type CesScale,
+  type Choice,
+  CSAT_SCALE,
+  type EscalationReason,
+  type InboundMessage,
+  isCsatScore,
+  type MatchDecision,
+  type Reply,
 } from './types';
 
 /** What the engine needs from the matcher: ranked candidates for text, and a lookup by reference. */
@@ -27,6 +29,8 @@ export interface BotState {
   tried: string[];
   /** A CES question was asked and not yet answered. */
   awaitingCes?: boolean;
+  /** The CSAT question (asked after the CES answer) was asked and not yet answered. */
+  awaitingCsat?: boolean;
 }
 
 export interface EngineOptions {
@@ -34,6 +38,8 @@ export interface EngineOptions {
   /** Public link of an article, e.g. `${PUBLIC_URL}/help/articles/${id}`. */
   articleUrl(articleId: string): string;
   cesScale?: CesScale;
+  /** Follow the CES answer with the CSAT question (CSAT_ENABLED). */
+  csat?: boolean;
   /** Misses in a row before the bot offers a person on its own. */
   missesBeforeOffer?: number;
 }
@@ -51,6 +57,8 @@ const AFFIRM_INTENT = 'affirm';
 const DENY_INTENT = 'deny';
 
 export const CES_QUESTION = 'How easy was it to get your issue resolved?';
+export const CSAT_QUESTION = 'How satisfied are you with the help you received?';
+const SURVEY_THANKS = 'Thank you for your feedback!';
 const TALK_TO_PERSON: Choice = { label: 'Talk to a person', action: { kind: 'handoff' } };
 
 const key = (ref: CandidateRef) => `${ref.kind}:${ref.id}`;
@@ -93,15 +101,38 @@ export class ConversationEngine {
         return this.answer(candidate, [], turn);
       }
       case 'ces':
-        turn.state.awaitingCes = false;
-        turn.events.push(action.comment ? { type: 'ces', score: action.score, comment: action.comment } : { type: 'ces', score: action.score });
-        turn.replies.push({ type: 'text', text: 'Thank you for your feedback!' });
-        return;
+        return this.onCes(action, turn);
+      case 'csat':
+        return this.onCsat(action.score, turn);
       case 'email':
         turn.events.push({ type: 'email_captured', email: action.email });
         turn.replies.push({ type: 'text', text: `Thanks — we'll reply to ${action.email}.` });
         return;
     }
+  }
+
+  private onCes(action: Extract<Action, { kind: 'ces' }>, turn: Turn): void {
+    const { state } = turn;
+    // Only the answer to a CES question we asked leads on to CSAT: a repeated press does not ask again.
+    const asked = state.awaitingCes === true;
+    state.awaitingCes = false;
+    turn.events.push(action.comment ? { type: 'ces', score: action.score, comment: action.comment } : { type: 'ces', score: action.score });
+    if (this.options.csat && asked) {
+      state.awaitingCsat = true;
+      turn.replies.push({ type: 'csat', question: CSAT_QUESTION, scale: CSAT_SCALE });
+      return;
+    }
+    turn.replies.push({ type: 'text', text: SURVEY_THANKS });
+  }
+
+  private onCsat(score: number, turn: Turn): void {
+    const { state } = turn;
+    // An answer to a question we did not ask (CSAT off, already answered, replayed or forged
+    // button) and an out-of-range score are ignored: nothing is counted, nothing is said.
+    if (!this.options.csat || !state.awaitingCsat || !isCsatScore(score)) return;
+    state.awaitingCsat = false;
+    turn.events.push({ type: 'csat', score });
+    turn.replies.push({ type: 'text', text: SURVEY_THANKS });
   }
 
   private onText(text: string, turn: Turn): void {

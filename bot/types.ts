@@ -9,6 +9,7 @@ export type Action =
   | { kind: 'choose'; candidate: CandidateRef }
   | { kind: 'handoff' }
   | { kind: 'ces'; score: number; comment?: string }
+  | { kind: 'csat'; score: number }
   | { kind: 'email'; email: string };
 
 export interface CandidateRef {
@@ -41,6 +42,8 @@ export type Reply =
     }
   | { type: 'choices'; text: string; choices: Choice[] }
   | { type: 'ces'; question: string; scale: CesScale }
+  /** Optional satisfaction question, asked after the CES answer: 1 (very dissatisfied) … 5 (very satisfied). */
+  | { type: 'csat'; question: string; scale: typeof CSAT_SCALE }
   | { type: 'email_request'; text: string };
 
 export interface Choice {
@@ -49,6 +52,11 @@ export interface Choice {
 }
 
 export type CesScale = 'seven-point' | 'three-choice';
+
+/** CSAT is always 1–5; the number travels with the reply so channels need not hard-code it. */
+export const CSAT_SCALE = 5;
+
+export const isCsatScore = (score: unknown): score is number => Number.isInteger(score) && (score as number) >= 1 && (score as number) <= CSAT_SCALE;
 
 /** One ranked candidate from the matcher. */
 export interface Candidate {
@@ -79,6 +87,7 @@ export type BotEvent =
   | { type: 'escalation_offered'; reason: EscalationReason }
   | { type: 'escalate'; reason: EscalationReason }
   | { type: 'ces'; score: number; comment?: string }
+  | { type: 'csat'; score: number }
   | { type: 'email_captured'; email: string };
 
 export type EscalationReason = 'customer_asked' | 'not_helpful' | 'repeated_misses' | 'low_confidence';

@@ -77,7 +77,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   // channels that leave the site (Slack, Teams) prefix PUBLIC_URL themselves.
   const articlePath = (id: string) => `/help/articles/${encodeURIComponent(id)}`;
   const matcher = new KnowledgeMatcher({ kb: bundle.kb, search: bundle.search, classifier: bundle.classifier, thresholds: config.thresholds });
-  const engine = new ConversationEngine({ matcher, articleUrl: articlePath, cesScale: config.ces.scale });
+  const engine = new ConversationEngine({ matcher, articleUrl: articlePath, cesScale: config.ces.scale, csat: config.csat.enabled });
   const service = new ConversationService({ store, engine, bus, config, log });
   const secret = resolveSecret(config.secret, config.dataDir, config.env === 'test');
   const tokens = new VisitorTokens(secret);
@@ -131,7 +131,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
   app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent }));
   app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
-  app.use('/api', metricsRoutes({ store, requireAgent, bundle: () => bundle }));
+  app.use('/api', metricsRoutes({ store, requireAgent, bundle: () => bundle, csatEnabled: config.csat.enabled }));
 
   // The agent console: one page app for /console and /console/dashboard.
   const consoleDir = options.consoleDir ?? join(process.cwd(), 'dist', 'console');

@@ -46,11 +46,14 @@ const schema = z.object({
   RATE_LIMIT_VISITOR_PER_MINUTE: z.coerce.number().int().positive().default(30),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(300),
   CES_SCALE: z.enum(['seven-point', 'three-choice']).default('seven-point'),
+  CSAT_ENABLED: bool.default(false),
   SLACK_BOT_TOKEN: z.string().optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_API_URL: z.url().optional(),
   SLACK_SUPPORT_CHANNELS: list.default([]),
   SLACK_AGENTS_CHANNEL: z.string().optional(),
+  SLACK_SOCKET_MODE: bool.default(false),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'SLACK_APP_TOKEN is an app-level token starting with xapp-').optional(),
   MICROSOFT_APP_ID: z.string().optional(),
   MICROSOFT_APP_PASSWORD: z.string().optional(),
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
@@ -78,7 +81,18 @@ export interface Config {
   messageMaxBytes: number;
   rateLimits: { visitorPerMinute: number; ipPerMinute: number };
   ces: { scale: 'seven-point' | 'three-choice' };
-  slack: { botToken?: string; signingSecret?: string; apiUrl?: string; supportChannels: string[]; agentsChannel?: string };
+  /** Ask a satisfaction question (1–5) after the CES answer. */
+  csat: { enabled: boolean };
+  slack: {
+    botToken?: string;
+    signingSecret?: string;
+    apiUrl?: string;
+    supportChannels: string[];
+    agentsChannel?: string;
+    /** Socket Mode: events over a WebSocket Slack opens for us (no public URL), with an app token. */
+    socketMode: boolean;
+    appToken?: string;
+  };
   teams: { appId?: string; appPassword?: string; tenantId?: string };
 }
 
@@ -164,12 +178,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     messageMaxBytes: e.MESSAGE_MAX_BYTES,
     rateLimits: { visitorPerMinute: e.RATE_LIMIT_VISITOR_PER_MINUTE, ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE },
     ces: { scale: e.CES_SCALE },
+    csat: { enabled: e.CSAT_ENABLED },
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,
       apiUrl: e.SLACK_API_URL,
       supportChannels: e.SLACK_SUPPORT_CHANNELS,
       agentsChannel: e.SLACK_AGENTS_CHANNEL,
+      socketMode: e.SLACK_SOCKET_MODE,
+      appToken: e.SLACK_APP_TOKEN,
     },
     teams: { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID },
   };

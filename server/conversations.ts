@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { type BotState, type ConversationEngine, INITIAL_STATE } from '../bot/engine';
+import { type ConversationEngine, INITIAL_STATE } from '../bot/engine';
 import type { Action, BotEvent, Channel, Reply } from '../bot/types';
 import { describeBusinessHours, withinBusinessHours } from './business-hours';
 import type { Config } from './config';
@@ -70,6 +70,11 @@ export class ConversationService {
     return { agentsOnline, withinBusinessHours: open, expectedReply };
   }
 
+  /** Surveys and contact details answer a conversation whatever its state, even once resolved. */
+  static acceptedInAnyState(action: Action): boolean {
+    return action.kind === 'ces' || action.kind === 'csat' || action.kind === 'email';
+  }
+
   /** Messages a customer may see (internal notes are for agents only). */
   static visibleToCustomer(message: ChatMessage): boolean {
     return message.content.type !== 'note';
@@ -111,15 +116,14 @@ export class ConversationService {
     return message;
   }
 
-  /** A customer pressed a button (feedback, choice, person, CES, email). */
+  /** A customer pressed a button (feedback, choice, person, CES, CSAT, email). */
   async customerAction(conversation: Conversation, action: Action, label: string, clientId?: string, onStored?: StoredCallback): Promise<ChatMessage> {
     const { message, duplicate } = await this.append(conversation, { author: 'customer', content: { type: 'action', action, label }, clientId });
     onStored?.(message, duplicate);
     if (duplicate) return message;
     const current = (await this.deps.store.getConversation(conversation.id)) ?? conversation;
     // Surveys and contact details are accepted in any state; the rest only while the bot leads.
-    const anyState = action.kind === 'ces' || action.kind === 'email';
-    if (current.state === 'bot' || anyState) await this.runEngine(current, { action });
+    if (current.state === 'bot' || ConversationService.acceptedInAnyState(action)) await this.runEngine(current, { action });
     return message;
   }
 
@@ -138,7 +142,7 @@ export class ConversationService {
     if (!last || last.author !== 'customer') return { answered: false };
     const input = last.content.type === 'text' ? { text: last.content.text } : last.content.type === 'action' ? { action: last.content.action } : undefined;
     if (!input) return { answered: false };
-    const anyState = input.action?.kind === 'ces' || input.action?.kind === 'email';
+    const anyState = input.action !== undefined && ConversationService.acceptedInAnyState(input.action);
     if (conversation.state !== 'bot' && !anyState) return { answered: false };
     const age = Date.now() - Date.parse(last.createdAt);
     if (age < graceMs) return { retryInMs: graceMs - Math.max(0, age) };
@@ -189,6 +193,8 @@ export class ConversationService {
         return;
       case 'ces':
         return this.recordCes(conversation, event.score, event.comment);
+      case 'csat':
+        return this.recordCsat(conversation, event.score);
       case 'email_captured': {
         await store.updateConversation(conversation.id, { email: event.email });
         await store.upsertCustomer({ id: conversation.customerId, channel: conversation.channel, email: event.email });
@@ -267,8 +273,16 @@ export class ConversationService {
       humanInvolved: ticket !== undefined,
     });
     if (stored) await store.logEvent({ type: 'ces_answered', conversationId: conversation.id, channel: conversation.channel, data: { score: bounded, humanInvolved: ticket !== undefined } });
-    const botState: BotState = { ...conversation.botState, awaitingCes: false };
-    await store.updateConversation(conversation.id, { botState });
+    // The bot state was saved from this turn already (awaitingCes cleared, maybe awaitingCsat
+    // set); writing `conversation.botState` here would put the pre-turn state back.
+  }
+
+  /** CSAT rides on the CES survey row: the first answer counts, later ones change nothing. */
+  private async recordCsat(conversation: Conversation, score: number): Promise<void> {
+    const { store } = this.deps;
+    if (!(await store.recordCsat(conversation.id, score))) return;
+    const ticket = await store.getTicketByConversation(conversation.id);
+    await store.logEvent({ type: 'csat_answered', conversationId: conversation.id, channel: conversation.channel, data: { score, humanInvolved: ticket !== undefined } });
   }
 
   // --- agent side -----------------------------------------------------------------------

@@ -52,7 +52,7 @@ function fill(value: unknown, vars: Record<string, string>): unknown {
 export function buildManifest(options: Pick<TeamsPackageOptions, 'appId' | 'publicUrl' | 'version' | 'sourceDir'>): Record<string, unknown> {
   const { appId, publicUrl } = options;
   if (!appId) {
-    throw new TeamsPackageError('MICROSOFT_APP_ID is not set: it is the bot id in the Teams manifest. Create the Azure Bot first (see server/channels/teams/README.md) and set MICROSOFT_APP_ID in .env.');
+    throw new TeamsPackageError('MICROSOFT_APP_ID is not set: it is the bot id in the Teams manifest. Create the Azure Bot first (see README.md, "Microsoft Teams") and set MICROSOFT_APP_ID in .env.');
   }
   if (!GUID.test(appId)) throw new TeamsPackageError(`MICROSOFT_APP_ID "${appId}" is not a GUID: use the Microsoft App ID of the Azure Bot.`);
   if (!publicUrl) throw new TeamsPackageError('PUBLIC_URL is not set: Teams needs the https address of this answerdesk for developer links and validDomains.');

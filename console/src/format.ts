@@ -1,4 +1,5 @@
 /** Small pure formatting helpers shared by the views. */
+import type { CsatFigures } from '../../server/metrics/compute';
 
 /** Durations for KPIs: "—" when unknown, else "42s", "7m", "1h 20m", "2d 4h". */
 export function formatDuration(ms: number | null | undefined): string {
@@ -22,6 +23,13 @@ export function formatPercent(rate: number | null | undefined, digits = 0): stri
 export function formatNumber(n: number | null | undefined, digits = 0): string {
   if (n === null || n === undefined || !Number.isFinite(n)) return '—';
   return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** The CSAT tile's detail line: share satisfied, the bot-only / with-a-person split, answers. */
+export function csatDetail(c: CsatFigures & { botOnly: CsatFigures; withPerson: CsatFigures }): string {
+  const group = (label: string, g: CsatFigures) => (g.count ? `${label} ${formatNumber(g.average, 1)} (${formatPercent(g.satisfiedRate)})` : `${label} —`);
+  const satisfied = c.count ? `${formatPercent(c.satisfiedRate)} satisfied (4–5)` : 'no answers yet';
+  return [satisfied, group('bot only', c.botOnly), group('with a person', c.withPerson), `${c.count} ${c.count === 1 ? 'answer' : 'answers'}`].join(' · ');
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');

@@ -20,7 +20,7 @@ export function eventLabel(content: EventContent): string {
   }
 }
 
-/** What a customer's button press meant, e.g. "Not helpful", "Rated effort 6/7". */
+/** What a customer's button press meant, e.g. "Not helpful", "Rated effort 6/7", "Rated satisfaction 5/5". */
 export function actionDetail(action: Action): string {
   switch (action.kind) {
     case 'feedback':
@@ -31,6 +31,8 @@ export function actionDetail(action: Action): string {
       return 'Asked for a person';
     case 'ces':
       return `Rated effort ${action.score}/7${action.comment ? ` — “${action.comment}”` : ''}`;
+    case 'csat':
+      return `Rated satisfaction ${action.score}/5`;
     case 'email':
       return `Left email ${action.email}`;
     default:

@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { ticketListPath } from '../src/api';
 import { parseEvent } from '../src/events';
-import { capitalize, formatDuration, formatPercent, formatTime, isoDate, lastNDays, mergeTags, metricsQuery, safeHref, slugify } from '../src/format';
+import { capitalize, csatDetail, formatDuration, formatPercent, formatTime, isoDate, lastNDays, mergeTags, metricsQuery, safeHref, slugify } from '../src/format';
 import { actionDetail, attemptLabel, eventLabel, formatConfidence, reasonLabel } from '../src/messages';
 import { newTicketIds, titleWithBadge } from '../src/notify';
+
+describe('csatDetail', () => {
+  const none = { count: 0, average: null, satisfiedRate: null };
+  it('gives the share satisfied and the bot-only / with-a-person split', () => {
+    const botOnly = { count: 2, average: 4.5, satisfiedRate: 1 };
+    const withPerson = { count: 1, average: 2, satisfiedRate: 0 };
+    expect(csatDetail({ count: 3, average: 11 / 3, satisfiedRate: 2 / 3, botOnly, withPerson })).toBe(
+      '67% satisfied (4–5) · bot only 4.5 (100%) · with a person 2.0 (0%) · 3 answers',
+    );
+  });
+  it('says when there are no answers yet', () => {
+    expect(csatDetail({ ...none, botOnly: none, withPerson: none })).toBe('no answers yet · bot only — · with a person — · 0 answers');
+  });
+});
 
 describe('formatDuration', () => {
   it('picks a readable unit', () => {
@@ -131,6 +145,7 @@ describe('transcript labels', () => {
   it('describes button presses', () => {
     expect(actionDetail({ kind: 'feedback', helpful: false })).toBe('Marked the answer not helpful');
     expect(actionDetail({ kind: 'ces', score: 6 })).toBe('Rated effort 6/7');
+    expect(actionDetail({ kind: 'csat', score: 5 })).toBe('Rated satisfaction 5/5');
     expect(actionDetail({ kind: 'handoff' })).toBe('Asked for a person');
   });
   it('describes bot attempts and escalation reasons', () => {

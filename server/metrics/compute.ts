@@ -1,4 +1,5 @@
-import type { EventRow, Survey, Ticket } from '../store/types';
+import { CSAT_SCALE } from '../../bot/types';
+import type { EventRow, StoredSurvey, Ticket } from '../store/types';
 import { mean, percentile, ratio } from './stats';
 import { groupUnanswered, type UnansweredGroup } from './unanswered';
 
@@ -6,7 +7,9 @@ export interface MetricsInput {
   range: { from: string; to: string };
   events: EventRow[];
   tickets: Ticket[];
-  surveys: (Survey & { createdAt: string })[];
+  surveys: StoredSurvey[];
+  /** CSAT_ENABLED: the dashboard shows the CSAT figures even before the first answer. */
+  csatEnabled?: boolean;
   feedback: { articleId: string; helpful: number; notHelpful: number }[];
   agentNames: Map<string, string>;
   articleTitles: Map<string, string>;
@@ -27,6 +30,13 @@ export interface Metrics {
       botOnlyAverage: number | null;
       withPersonAverage: number | null;
     };
+    csat: {
+      enabled: boolean;
+      /** Answers per score 1…5 (index 0 = score 1). */
+      distribution: number[];
+      botOnly: CsatFigures;
+      withPerson: CsatFigures;
+    } & CsatFigures;
     firstResponse: { medianMs: number | null; p90Ms: number | null };
     resolution: { medianMs: number | null; p90Ms: number | null };
     slaBreaches: number;
@@ -37,7 +47,21 @@ export interface Metrics {
   unanswered: UnansweredGroup[];
 }
 
+export interface CsatFigures {
+  count: number;
+  average: number | null;
+  /** Share of answers that are 4 or 5. */
+  satisfiedRate: number | null;
+}
+
 const day = (iso: string) => iso.slice(0, 10);
+
+/** Scores of 4 and 5 count as satisfied (the usual CSAT definition). */
+const SATISFIED_FROM = 4;
+
+function csatFigures(scores: number[]): CsatFigures {
+  return { count: scores.length, average: mean(scores), satisfiedRate: ratio(scores.filter((s) => s >= SATISFIED_FROM).length, scores.length) };
+}
 
 /**
  * The dashboard's numbers, from the event log of one date range. Definitions:
@@ -45,7 +69,9 @@ const day = (iso: string) => iso.slice(0, 10);
  * - escalation rate: conversations handed to people / conversations started;
  * - first-contact resolution: resolved conversations never reopened / resolved conversations;
  * - first response and resolution times: from ticket creation, over tickets created in the range;
- * - SLA breach: first response later than its due time (or still missing after it).
+ * - SLA breach: first response later than its due time (or still missing after it);
+ * - CSAT: answers to the optional satisfaction question (1–5) that follows a CES answer in the
+ *   range; satisfied = 4 or 5; bot-only vs. with a person as for CES.
  */
 export function computeMetrics(input: MetricsInput): Metrics {
   const { events } = input;
@@ -60,6 +86,8 @@ export function computeMetrics(input: MetricsInput): Metrics {
 
   const ces = input.surveys.filter((s) => s.kind === 'ces');
   const distribution = Array.from({ length: 7 }, (_, i) => ces.filter((s) => s.score === i + 1).length);
+  const csat = ces.filter((s): s is StoredSurvey & { csat: number } => s.csat !== null);
+  const csatOf = (rows: typeof csat) => csatFigures(rows.map((s) => s.csat));
 
   const firstResponses = input.tickets.flatMap((t) => (t.firstResponseAt ? [Date.parse(t.firstResponseAt) - Date.parse(t.createdAt)] : []));
   const resolutions = input.tickets.flatMap((t) => (t.resolvedAt ? [Date.parse(t.resolvedAt) - Date.parse(t.createdAt)] : []));
@@ -105,6 +133,13 @@ export function computeMetrics(input: MetricsInput): Metrics {
         distribution,
         botOnlyAverage: mean(ces.filter((s) => !s.humanInvolved).map((s) => s.score)),
         withPersonAverage: mean(ces.filter((s) => s.humanInvolved).map((s) => s.score)),
+      },
+      csat: {
+        enabled: input.csatEnabled ?? false,
+        ...csatOf(csat),
+        distribution: Array.from({ length: CSAT_SCALE }, (_, i) => csat.filter((s) => s.csat === i + 1).length),
+        botOnly: csatOf(csat.filter((s) => !s.humanInvolved)),
+        withPerson: csatOf(csat.filter((s) => s.humanInvolved)),
       },
       firstResponse: { medianMs: percentile(firstResponses, 50), p90Ms: percentile(firstResponses, 90) },
       resolution: { medianMs: percentile(resolutions, 50), p90Ms: percentile(resolutions, 90) },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CSAT_SCALE } from '../../bot/types';
 import type { ClientFrame } from './protocol';
 
 const candidate = z.object({ kind: z.enum(['article', 'intent']), id: z.string().max(120) });
@@ -7,6 +8,7 @@ export const actionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('choose'), candidate }),
   z.object({ kind: z.literal('handoff') }),
   z.object({ kind: z.literal('ces'), score: z.number().int().min(1).max(7), comment: z.string().max(1000).optional() }),
+  z.object({ kind: z.literal('csat'), score: z.number().int().min(1).max(CSAT_SCALE) }),
   z.object({ kind: z.literal('email'), email: z.email().max(254) }),
 ]);
 

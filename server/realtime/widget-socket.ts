@@ -90,7 +90,10 @@ export class WidgetSockets {
       }
       const frame = clientFrameSchema.safeParse(parsed);
       if (!frame.success) {
-        return this.send(client, { type: 'error', code: 'bad_frame', message: frame.error.issues[0]?.message ?? 'invalid frame' });
+        // Name the field ("action.score: Too big …"): the sender learns what to fix.
+        const issue = frame.error.issues[0];
+        const message = issue ? `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}` : 'invalid frame';
+        return this.send(client, { type: 'error', code: 'bad_frame', message });
       }
       this.enqueue(client, () => this.onFrame(client, frame.data));
     });
@@ -149,7 +152,7 @@ export class WidgetSockets {
         if (!customer) return this.send(client, { type: 'error', code: 'unknown_visitor', message: 'start a new session' });
         // Surveys and feedback belong to the conversation they answer, even once it is resolved.
         const latest = await store.latestConversation(customer.id);
-        const answersLatest = frame.type === 'action' && (frame.action.kind === 'ces' || frame.action.kind === 'email' || latest?.state !== 'resolved');
+        const answersLatest = frame.type === 'action' && (ConversationService.acceptedInAnyState(frame.action) || latest?.state !== 'resolved');
         const conversation = answersLatest && latest && latest.id === client.conversationId ? latest : await service.conversationFor(customer, 'web');
         if (conversation.id !== client.conversationId) {
           client.conversationId = conversation.id;

@@ -17,7 +17,7 @@ const query = z.object({
 const MAX_RANGE_DAYS = 366;
 
 /** Dashboard data for a date range (inclusive days, UTC) and an optional channel. */
-export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; bundle: () => KnowledgeBundle }): Router {
+export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; bundle: () => KnowledgeBundle; csatEnabled?: boolean }): Router {
   const { store, requireAgent } = deps;
   const router = Router();
 
@@ -45,6 +45,7 @@ export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; 
       feedback,
       agentNames: new Map(agents.map((a) => [a.id, a.name])),
       articleTitles: new Map(deps.bundle().kb.articles.map((a) => [a.id, a.title])),
+      csatEnabled: deps.csatEnabled ?? false,
     });
   };
 
@@ -68,6 +69,13 @@ export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; 
           cesCount: s.ces.count,
           cesBotOnlyAverage: s.ces.botOnlyAverage,
           cesWithPersonAverage: s.ces.withPersonAverage,
+          csatCount: s.csat.count,
+          csatAverage: s.csat.average,
+          csatSatisfiedRate: s.csat.satisfiedRate,
+          csatBotOnlyAverage: s.csat.botOnly.average,
+          csatBotOnlySatisfiedRate: s.csat.botOnly.satisfiedRate,
+          csatWithPersonAverage: s.csat.withPerson.average,
+          csatWithPersonSatisfiedRate: s.csat.withPerson.satisfiedRate,
           firstResponseMedianMs: s.firstResponse.medianMs,
           firstResponseP90Ms: s.firstResponse.p90Ms,
           resolutionMedianMs: s.resolution.medianMs,
@@ -76,6 +84,7 @@ export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; 
         },
       ],
       ces: s.ces.distribution.map((count, i) => ({ score: i + 1, count })),
+      csat: s.csat.distribution.map((count, i) => ({ score: i + 1, count })),
       daily: m.daily,
       agents: m.agents,
       articles: m.articles,

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { BotState } from '../../bot/engine';
-import type { Channel } from '../../bot/types';
+import { type Channel, CSAT_SCALE, isCsatScore } from '../../bot/types';
 import type { ChatMessage, ConversationState, MessageContent } from '../realtime/protocol';
-import { NotFoundError } from '../errors';
+import { badRequest, NotFoundError } from '../errors';
 import type { Dialect } from './open';
 import type { AgentsTable, ConversationsTable, CustomersTable, Database, EventsTable, MessagesTable, TicketsTable } from './schema';
 import type {
@@ -18,6 +18,7 @@ import type {
   NewMessage,
   Session,
   Store,
+  StoredSurvey,
   Survey,
   Ticket,
   TicketFilter,
@@ -478,20 +479,35 @@ export class KyselyStore implements Store {
     return row !== undefined;
   }
 
-  async listSurveys(range: { from: string; to: string; channel?: string }): Promise<(Survey & { createdAt: string })[]> {
-    let q = this.db.selectFrom('surveys').selectAll().where('created_at', '>=', range.from).where('created_at', '<', range.to);
+  async recordCsat(conversationId: string, score: number): Promise<boolean> {
+    if (!isCsatScore(score)) throw badRequest('invalid_score', `CSAT score must be a whole number from 1 to ${CSAT_SCALE}`);
+    // Conditional UPDATE: of two answers (double click, two instances) exactly one finds csat still null.
+    const row = await this.db
+      .updateTable('surveys')
+      .set({ csat: score })
+      .where('conversation_id', '=', conversationId)
+      .where('kind', '=', 'ces')
+      .where('csat', 'is', null)
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async listSurveys(range: { from: string; to: string; channel?: string }): Promise<StoredSurvey[]> {
+    let q = this.db.selectFrom('surveys').selectAll().where('kind', '=', 'ces').where('created_at', '>=', range.from).where('created_at', '<', range.to);
     if (range.channel) q = q.where('channel', '=', range.channel);
     const rows = await q.execute();
     return rows.map((r) => ({
       conversationId: r.conversation_id,
       channel: r.channel as Channel,
-      kind: r.kind as Survey['kind'],
+      kind: 'ces',
       score: Number(r.score),
       comment: r.comment,
       articleId: r.article_id,
       intent: r.intent,
       agentId: r.agent_id,
       humanInvolved: Number(r.human_involved) === 1,
+      csat: r.csat === null ? null : Number(r.csat),
       createdAt: r.created_at,
     }));
   }

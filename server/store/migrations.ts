@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './open';
 
 /**
@@ -162,6 +162,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .addColumn('window_start', 'bigint', (c) => c.notNull())
           .addColumn('count', 'integer', (c) => c.notNull())
           .addPrimaryKeyConstraint('rate_limits_pk', ['key', 'window_start'])
+          .execute();
+      },
+    },
+    '002_survey_csat': {
+      // The optional CSAT answer follows the CES answer of the same conversation, so it is a
+      // column of that survey row (null: not asked, or not answered), checked by the database too.
+      async up(db: Kysely<any>) {
+        await db.schema
+          .alterTable('surveys')
+          .addColumn('csat', 'integer', (c) => c.check(sql`csat between 1 and 5`))
           .execute();
       },
     },

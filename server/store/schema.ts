@@ -102,6 +102,8 @@ export interface SurveysTable {
   intent: string | null;
   agent_id: string | null;
   human_involved: number;
+  /** Added by 002_survey_csat. */
+  csat: number | null;
   created_at: string;
 }
 

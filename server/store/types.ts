@@ -107,16 +107,23 @@ export interface NewEvent {
   data?: Record<string, unknown>;
 }
 
+/** A CES answer. The optional CSAT question follows it and is stored on the same row (`csat`). */
 export interface Survey {
   conversationId: string;
   channel: Channel;
-  kind: 'ces' | 'csat';
+  kind: 'ces';
   score: number;
   comment?: string | null;
   articleId?: string | null;
   intent?: string | null;
   agentId?: string | null;
   humanInvolved: boolean;
+}
+
+export interface StoredSurvey extends Survey {
+  /** CSAT 1–5 given after this CES answer; null when it was not asked or not answered. */
+  csat: number | null;
+  createdAt: string;
 }
 
 export interface Agent {
@@ -184,7 +191,13 @@ export interface Store {
   listConversationEvents(conversationId: string): Promise<EventRow[]>;
 
   recordSurvey(survey: Survey): Promise<boolean>;
-  listSurveys(range: { from: string; to: string; channel?: string }): Promise<(Survey & { createdAt: string })[]>;
+  /**
+   * Sets the CSAT score on the conversation's CES survey. True the first time; false when it
+   * is already set (the first answer wins) or there is no CES answer to attach it to. Throws
+   * a 400 HttpError for anything but an integer 1–5.
+   */
+  recordCsat(conversationId: string, score: number): Promise<boolean>;
+  listSurveys(range: { from: string; to: string; channel?: string }): Promise<StoredSurvey[]>;
   recordArticleFeedback(input: { articleId: string; helpful: boolean; source: string; conversationId?: string | null }): Promise<void>;
   articleFeedbackCounts(range: { from: string; to: string }): Promise<{ articleId: string; helpful: number; notHelpful: number }[]>;
 

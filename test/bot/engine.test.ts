@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConversationEngine, type Matcher } from '../../bot/engine';
+import { ConversationEngine, INITIAL_STATE, type Matcher } from '../../bot/engine';
 import type { Candidate } from '../../bot/types';
 import { KnowledgeMatcher } from '../../bot/matcher';
 import { DEFAULT_THRESHOLDS } from '../../bot/thresholds';
@@ -16,6 +16,58 @@ describe('conversation engine', () => {
     chat.customer('I forgot my password, how can I reset it?').answersWithArticle('reset-password');
     chat.presses({ kind: 'feedback', helpful: true }).isResolvedByBot().asksCes();
     chat.presses({ kind: 'ces', score: 6 }).says(/thank you/i);
+  });
+
+  describe('optional CSAT after CES', () => {
+    const withCsat = () => new ConversationEngine({ matcher, articleUrl: (id) => `/help/articles/${id}`, csat: true });
+    const resolvedByBot = (engine: ConversationEngine) => {
+      const chat = dialogue(engine);
+      chat.customer('I forgot my password, how can I reset it?').answersWithArticle('reset-password');
+      chat.presses({ kind: 'feedback', helpful: true }).isResolvedByBot().asksCes().doesNotAskCsat();
+      return chat;
+    };
+
+    it('asks CSAT (1–5) once CES is answered, records it and thanks', () => {
+      const chat = resolvedByBot(withCsat());
+      const ces = chat.presses({ kind: 'ces', score: 6, comment: 'quick' }).asksCsat();
+      expect(ces.turn.events).toEqual([{ type: 'ces', score: 6, comment: 'quick' }]);
+      expect(chat.state).toMatchObject({ awaitingCes: false, awaitingCsat: true });
+      const csat = chat.presses({ kind: 'csat', score: 5 }).says(/thank you/i).doesNotAskCsat();
+      expect(csat.turn.events).toEqual([{ type: 'csat', score: 5 }]);
+      expect(chat.state.awaitingCsat).toBe(false);
+      // A second press (double click, replay) counts nothing and says nothing.
+      chat.presses({ kind: 'csat', score: 1 }).ignores();
+      // Nor does a repeated CES answer ask CSAT again.
+      chat.presses({ kind: 'ces', score: 7 }).says(/thank you/i).doesNotAskCsat();
+    });
+
+    it('asks CSAT after the CES an agent’s resolve asked for (state set by the server), and only then', () => {
+      const asked = withCsat().handle({ channel: 'slack', conversationId: 'c', action: { kind: 'ces', score: 3 } }, { ...INITIAL_STATE, awaitingCes: true });
+      expect(asked.replies).toEqual([{ type: 'csat', question: 'How satisfied are you with the help you received?', scale: 5 }]);
+      expect(asked.state.awaitingCsat).toBe(true);
+      // A CES press with no CES question asked is thanked as before and leads nowhere.
+      dialogue(withCsat()).presses({ kind: 'ces', score: 3 }).says(/thank you/i).doesNotAskCsat();
+    });
+
+    it.each([0, 6, -1, 2.5, Number.NaN, '5' as unknown as number, undefined as unknown as number])('ignores the out-of-range CSAT score %s and still waits for a real one', (score) => {
+      const chat = resolvedByBot(withCsat());
+      chat.presses({ kind: 'ces', score: 6 }).asksCsat();
+      chat.presses({ kind: 'csat', score }).ignores();
+      expect(chat.state.awaitingCsat).toBe(true);
+      chat.presses({ kind: 'csat', score: 4 }).says(/thank you/i);
+    });
+
+    it('ignores a CSAT answer nobody asked for', () => {
+      dialogue(withCsat()).presses({ kind: 'csat', score: 5 }).ignores();
+    });
+
+    it('is off by default: CES is thanked as before and a CSAT press is ignored', () => {
+      const chat = resolvedByBot(engine());
+      const ces = chat.presses({ kind: 'ces', score: 6 }).says(/thank you/i).doesNotAskCsat();
+      expect(ces.turn.replies).toEqual([{ type: 'text', text: 'Thank you for your feedback!' }]);
+      expect(chat.state.awaitingCsat).toBeUndefined();
+      chat.presses({ kind: 'csat', score: 5 }).ignores();
+    });
   });
 
   it('treats a typed "no" like the No button and offers a person when nothing else fits', () => {

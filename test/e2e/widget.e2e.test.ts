@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../server/auth/passwords';
 import { axeViolations, launchChromium, watchPage } from '../support/browser';
 import { SAMPLE_KB_DIR } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/server';
@@ -103,5 +104,59 @@ describe('widget in real Chromium', () => {
     expect(counts.reduce((n, c) => n + c.helpful, 0)).toBeGreaterThanOrEqual(1);
     expect(watch.problems).toEqual([]);
     await context.close();
+  });
+});
+
+describe('widget surveys in real Chromium (CSAT_ENABLED=true)', () => {
+  let csatServer: TestServer;
+  beforeAll(async () => {
+    csatServer = await startTestServer({ CSAT_ENABLED: 'true' }, { kbDir: SAMPLE_KB_DIR });
+  });
+  afterAll(async () => {
+    await csatServer?.close();
+  });
+
+  it('asks CES, then CSAT as five accessible buttons, and counts the answer', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const watch = watchPage(page);
+    await page.goto(`${csatServer.url}/`);
+    await page.getByRole('button', { name: 'Open support chat' }).click();
+    const message = page.getByRole('textbox', { name: 'Message' });
+    await message.fill('How do I reset my password?');
+    await message.press('Enter');
+    await page.locator('.card', { hasText: 'Reset your password' }).getByRole('button', { name: 'Yes' }).click();
+
+    const ces = page.getByRole('group', { name: 'How easy was it to get your issue resolved?' });
+    await ces.getByRole('button', { name: /^6\b/ }).click();
+    await page.getByRole('button', { name: 'Send feedback' }).click();
+
+    const csat = page.getByRole('group', { name: 'How satisfied are you with the help you received?' });
+    await csat.waitFor();
+    expect(await csat.getByRole('button').allTextContents()).toEqual(['1', '2', '3', '4', '5']);
+    const violations = await axeViolations(page);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+
+    await csat.getByRole('button', { name: '5, very satisfied' }).click();
+    await page.getByText('Thank you for your feedback!').waitFor();
+    const five = csat.getByRole('button', { name: '5, very satisfied' });
+    expect(await five.getAttribute('aria-pressed')).toBe('true');
+    expect(await five.isDisabled()).toBe(true);
+
+    const metrics = (await (await csatServer.admin('/api/metrics')).json()) as { summary: { csat: { count: number; average: number } } };
+    expect(metrics.summary.csat).toMatchObject({ count: 1, average: 5 });
+    expect(watch.problems).toEqual([]);
+    await context.close();
+
+    // The dashboard shows the CSAT tile next to CES.
+    await csatServer.desk.store.createAgent({ email: 'lead@tidyflow.test', name: 'Lee Lead', role: 'admin', passwordHash: await hashPassword('csat e2e password') });
+    const lead = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
+    await lead.goto(`${csatServer.url}/console/dashboard`);
+    await lead.getByTestId('login-email').fill('lead@tidyflow.test');
+    await lead.getByTestId('login-password').fill('csat e2e password');
+    await lead.getByTestId('login-submit').click();
+    await lead.getByTestId('dashboard-kpi-csat-value').getByText('5.0', { exact: true }).waitFor();
+    expect(await lead.getByTestId('dashboard-kpi-csat').textContent()).toContain('100% satisfied (4–5) · bot only 5.0 (100%) · with a person — · 1 answer');
+    await lead.context().close();
   });
 });

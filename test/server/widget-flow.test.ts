@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Action } from '../../bot/types';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server';
 import { WidgetClient } from '../support/widget-client';
 
@@ -158,6 +159,104 @@ describe('widget conversation over HTTP + WebSocket', () => {
     await visitor.waitForMessage((m) => m.content.type === 'text' && m.content.text === 'abc');
     visitor.send({ type: 'ping' });
     await visitor.waitFor((f) => f.type === 'pong');
+    visitor.close();
+  });
+});
+
+interface CsatSummary {
+  enabled: boolean;
+  count: number;
+  average: number | null;
+  satisfiedRate: number | null;
+  botOnly: { count: number; average: number | null };
+  withPerson: { count: number; average: number | null };
+}
+const csatOf = async (srv: TestServer): Promise<CsatSummary> =>
+  ((await (await srv.admin('/api/metrics')).json()) as { summary: { csat: CsatSummary } }).summary.csat;
+
+/** A visitor whose question the bot answered and who said "yes, this helped": the CES question is up. */
+async function selfServedVisitor(srv: TestServer): Promise<WidgetClient> {
+  const visitor = new WidgetClient(srv.url);
+  await visitor.session();
+  await visitor.connect();
+  visitor.say('I forgot my password');
+  await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'article');
+  visitor.press({ kind: 'feedback', helpful: true, articleId: 'reset-password' }, 'Yes, this helped');
+  await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'ces');
+  return visitor;
+}
+
+describe('optional CSAT survey (CSAT_ENABLED=true)', () => {
+  let csatServer: TestServer;
+  beforeAll(async () => {
+    csatServer = await startTestServer({ CSAT_ENABLED: 'true' });
+  });
+  afterAll(async () => {
+    await csatServer.close();
+  });
+
+  it('asks CSAT after the CES answer, refuses bad scores, counts the first answer on the dashboard', async () => {
+    expect(await csatOf(csatServer)).toMatchObject({ enabled: true, count: 0, average: null });
+    const visitor = await selfServedVisitor(csatServer);
+    visitor.press({ kind: 'ces', score: 6 }, '6 out of 7');
+    const question = await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'csat');
+    expect(question.content).toEqual({ type: 'csat', question: 'How satisfied are you with the help you received?', scale: 5 });
+    // CES is not thanked separately: the CSAT question follows it at once.
+    expect(visitor.messages().some((m) => m.author === 'bot' && m.content.type === 'text' && /thank you/i.test(m.content.text))).toBe(false);
+
+    // Scores outside 1–5, not numbers, or missing never reach the conversation.
+    const bad = [0, 6, 'abc', undefined].map((score) => visitor.press({ kind: 'csat', score } as unknown as Action, 'bad'));
+    const refusals = () => visitor.frames.filter((f) => f.type === 'error' && f.code === 'bad_frame');
+    await visitor.waitFor(() => refusals().length === bad.length);
+    expect(refusals().map((f) => (f as { message: string }).message)).toEqual(bad.map(() => expect.stringMatching(/^action\.score: /)));
+
+    visitor.press({ kind: 'csat', score: 5 }, '5 out of 5');
+    await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'text' && /thank you/i.test(m.content.text));
+    // A second answer (another tab, a replay) changes nothing.
+    visitor.press({ kind: 'csat', score: 1 }, '1 out of 5');
+    await visitor.waitForMessage((m) => m.author === 'customer' && m.content.type === 'action' && m.content.label === '1 out of 5');
+    expect(await csatOf(csatServer)).toMatchObject({ enabled: true, count: 1, average: 5, satisfiedRate: 1, botOnly: { count: 1, average: 5 }, withPerson: { count: 0 } });
+    expect(visitor.messages().filter((m) => m.author === 'bot' && m.content.type === 'text' && /thank you/i.test(m.content.text))).toHaveLength(1);
+    expect(visitor.frames.some((f) => f.type === 'ack' && bad.includes(f.clientId))).toBe(false);
+    visitor.close();
+  });
+
+  it('asks CSAT after an agent resolves too, and splits it from the bot-only answers', async () => {
+    const visitor = new WidgetClient(csatServer.url);
+    await visitor.session();
+    await visitor.connect();
+    visitor.press({ kind: 'handoff' }, 'Talk to a person');
+    await visitor.waitFor((f) => f.type === 'conversation' && f.conversation.state === 'queued');
+    const tickets = (await (await csatServer.admin('/api/tickets')).json()) as { tickets: { id: string; conversationId: string }[] };
+    const ticket = tickets.tickets.find((t) => t.conversationId === visitor.conversationId)!;
+    await csatServer.admin(`/api/tickets/${ticket.id}/resolve`, { method: 'POST' });
+    await visitor.waitForMessage((m) => m.content.type === 'ces');
+    visitor.press({ kind: 'ces', score: 4 }, '4 out of 7');
+    await visitor.waitForMessage((m) => m.content.type === 'csat');
+    visitor.press({ kind: 'csat', score: 2 }, '2 out of 5');
+    await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'text' && /thank you/i.test(m.content.text));
+    const csat = await csatOf(csatServer);
+    expect(csat).toMatchObject({ count: 2, average: 3.5, satisfiedRate: 0.5, botOnly: { count: 1, average: 5 }, withPerson: { count: 1, average: 2 } });
+    const csv = await (await csatServer.admin('/api/metrics/summary.csv')).text();
+    const [head, row] = csv.trim().split('\r\n').map((l) => l.split(','));
+    expect(row![head!.indexOf('csatCount')]).toBe('2');
+    expect(row![head!.indexOf('csatAverage')]).toBe('3.5');
+    expect(await (await csatServer.admin('/api/metrics/csat.csv')).text()).toBe('score,count\r\n1,0\r\n2,1\r\n3,0\r\n4,0\r\n5,1\r\n');
+    visitor.close();
+  });
+});
+
+describe('CSAT switched off (the default)', () => {
+  it('thanks for the CES answer as before, never asks CSAT and ignores a CSAT press', async () => {
+    const visitor = await selfServedVisitor(server);
+    visitor.press({ kind: 'ces', score: 7 }, '7 out of 7');
+    await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'text' && /thank you/i.test(m.content.text));
+    visitor.press({ kind: 'csat', score: 5 }, '5 out of 5');
+    await visitor.waitForMessage((m) => m.author === 'customer' && m.content.type === 'action' && m.content.action.kind === 'csat');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(visitor.messages().some((m) => m.content.type === 'csat')).toBe(false);
+    expect(visitor.messages().filter((m) => m.author === 'bot' && m.content.type === 'text' && /thank you/i.test(m.content.text))).toHaveLength(1);
+    expect(await csatOf(server)).toMatchObject({ enabled: false, count: 0 });
     visitor.close();
   });
 });

@@ -52,6 +52,26 @@ describe('Block Kit rendering', () => {
     ]);
   });
 
+  it('draws CSAT as buttons 1..5 with the scale explained', () => {
+    const csat = renderReply({ type: 'csat', question: 'How satisfied are you with the help you received?', scale: 5 }, options);
+    expect(csat.text).toBe('How satisfied are you with the help you received?');
+    const buttons = buttonsOf(csat.blocks);
+    expect(buttons.map((b) => b.text.text)).toEqual(['1', '2', '3', '4', '5']);
+    expect(buttons.map((b) => decodeButtonValue(b.value))).toEqual([1, 2, 3, 4, 5].map((n) => ({ c: 'conv-1', a: { kind: 'csat', score: n }, l: `${n} out of 5` })));
+    expect(new Set(buttons.map((b) => b.action_id)).size).toBe(5);
+    expect(JSON.stringify(csat.blocks)).toContain('1 = very dissatisfied, 5 = very satisfied');
+    const base = { id: 'm', conversationId: 'conv-1', seq: 1, createdAt: new Date().toISOString() };
+    expect(buttonsOf(renderForMember({ ...base, author: 'bot', content: { type: 'csat', question: 'q', scale: 5 } }, options)!.blocks)).toHaveLength(5);
+  });
+
+  it('decodes only valid actions from button values (a CSAT of 0, 6 or "abc" is not one)', () => {
+    const value = (a: unknown) => JSON.stringify({ c: 'conv-1', a, l: 'x' });
+    expect(decodeButtonValue(value({ kind: 'csat', score: 4 }))?.a).toEqual({ kind: 'csat', score: 4 });
+    for (const score of [0, 6, 2.5, 'abc', undefined]) expect(decodeButtonValue(value({ kind: 'csat', score })), String(score)).toBeUndefined();
+    expect(decodeButtonValue(value({ kind: 'delete_everything' }))).toBeUndefined();
+    expect(decodeButtonValue(value({ kind: 'ces', score: 99 }))).toBeUndefined();
+  });
+
   it('renders agent text, system events, and leaves customer messages and notes out', () => {
     const base = { id: 'm', conversationId: 'conv-1', seq: 1, createdAt: new Date().toISOString() };
     const agent = renderForMember({ ...base, author: 'agent', authorName: 'Alex', content: { type: 'text', text: 'Hi <there>' } } as ChatMessage, options);

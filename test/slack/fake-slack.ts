@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 /**
  * A fake Slack on 127.0.0.1: the Web API the adapter calls (recorded), and the other
@@ -66,6 +67,10 @@ export class FakeSlack {
   private readonly failures = new Map<string, Failure[]>();
   private readonly holds = new Map<string, Promise<void>>();
   private eventSeq = 0;
+  /** Socket Mode: the server's open sockets, and acks awaited by envelope id. */
+  private readonly sockets = new WebSocketServer({ noServer: true });
+  private readonly acks = new Map<string, (payload: unknown) => void>();
+  socketConnections = 0;
 
   private constructor(
     private readonly server: Server,
@@ -90,10 +95,13 @@ export class FakeSlack {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
     fake = new FakeSlack(server, `http://127.0.0.1:${port}`, signingSecret);
+    server.on('upgrade', (req, socket, head) => fake!.upgrade(req, socket, head));
     return fake;
   }
 
   async close(): Promise<void> {
+    for (const client of this.sockets.clients) client.terminate();
+    this.sockets.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -156,6 +164,12 @@ export class FakeSlack {
       if (failure.kind === 'http') return { status: failure.status, body: { ok: false, error: 'fatal_error' } };
       return { status: 200, body: { ok: false, error: failure.error } };
     }
+    if (method === 'apps.connections.open') {
+      // Socket Mode: an app-level token buys a WebSocket URL (ours, on 127.0.0.1).
+      this.calls.push(call);
+      if (call.token !== 'xapp-test') return { status: 200, body: { ok: false, error: 'invalid_auth' } };
+      return { status: 200, body: { ok: true, url: `${this.url.replace('http', 'ws')}/link/?ticket=t${nextTs()}` } };
+    }
     if (call.token !== 'xoxb-test') {
       this.calls.push({ ...call, method: `${method}!unauthorized` });
       return { status: 200, body: { ok: false, error: 'invalid_auth' } };
@@ -192,6 +206,55 @@ export class FakeSlack {
         this.unknown.push(`POST ${path}`);
         return { status: 200, body: { ok: false, error: 'unknown_method' } };
     }
+  }
+
+  // --- Socket Mode -------------------------------------------------------------------
+
+  private upgrade(req: IncomingMessage, socket: import('node:stream').Duplex, head: Buffer): void {
+    if (!(req.url ?? '').startsWith('/link/')) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.handleUpgrade(req, socket, head, (ws) => {
+      this.socketConnections += 1;
+      ws.on('message', (data) => {
+        const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: unknown };
+        if (msg.envelope_id) this.acks.get(msg.envelope_id)?.(msg.payload);
+      });
+      ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'fake', approximate_connection_time: 18060 }, connection_info: { app_id: 'A0TEST' } }));
+    });
+  }
+
+  /** Waits until the server holds a Socket Mode connection (bounded). */
+  async socketReady(timeoutMs = 10_000): Promise<WebSocket> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const [ws] = this.sockets.clients;
+      if (ws) return ws;
+      if (Date.now() > deadline) throw new Error(`no Socket Mode connection; calls: ${JSON.stringify(this.calls.map((c) => c.method))}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Sends an envelope over Socket Mode; resolves with the ack's payload, or rejects after a timeout. */
+  async sendEnvelope(type: 'events_api' | 'interactive' | 'slash_commands', payload: unknown, timeoutMs = 5_000): Promise<unknown> {
+    const ws = await this.socketReady();
+    const envelopeId = `env-${nextTs()}`;
+    const acked = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`envelope ${envelopeId} (${type}) was not acknowledged`)), timeoutMs);
+      this.acks.set(envelopeId, (p) => {
+        clearTimeout(timer);
+        this.acks.delete(envelopeId);
+        resolve(p);
+      });
+    });
+    ws.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: 0, retry_reason: '' }));
+    return acked;
+  }
+
+  /** The block_actions payload for pressing a button (Socket Mode sends it as an object). */
+  clickPayload(message: ApiCall, buttonText: string, user: string): Record<string, unknown> {
+    return this.blockActions(message, buttonText, user);
   }
 
   // --- what the fake saw ---------------------------------------------------------------
@@ -253,7 +316,12 @@ export class FakeSlack {
 
   /** An Events API `event_callback` envelope. */
   envelope(event: Record<string, unknown>, eventId = this.newEventId()): string {
-    return JSON.stringify({
+    return JSON.stringify(this.eventCallback(event, eventId));
+  }
+
+  /** The `event_callback` body Slack wraps an event in (HTTP body, or Socket Mode payload). */
+  eventCallback(event: Record<string, unknown>, eventId = this.newEventId()): Record<string, unknown> {
+    return {
       token: 'legacy-verification-token',
       team_id: TEAM_ID,
       api_app_id: 'A0TEST',
@@ -263,7 +331,7 @@ export class FakeSlack {
       event_time: Math.floor(Date.now() / 1000),
       authorizations: [{ enterprise_id: null, team_id: TEAM_ID, user_id: BOT_USER_ID, is_bot: true, is_enterprise_install: false }],
       is_ext_shared_channel: false,
-    });
+    };
   }
 
   sendEvent(event: Record<string, unknown>, options: { eventId?: string; timestamp?: number; signature?: string; retryNum?: number } = {}): Promise<Response> {
@@ -275,6 +343,11 @@ export class FakeSlack {
 
   /** Presses a button of a message the server posted (a block_actions interaction). */
   click(message: ApiCall, buttonText: string, user: string): Promise<Response> {
+    const payload = this.blockActions(message, buttonText, user);
+    return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+  }
+
+  private blockActions(message: ApiCall, buttonText: string, user: string): Record<string, unknown> {
     const button = buttons(message).find((b) => b.text.text === buttonText);
     if (!button) throw new Error(`no button "${buttonText}" in ${JSON.stringify(message.args.blocks)}`);
     const channel = String(message.args.channel);
@@ -303,7 +376,7 @@ export class FakeSlack {
       response_url: `${this.url}/respond/${nextTs()}`,
       actions: [{ action_id: button.action_id, block_id: 'b1', text: { type: 'plain_text', text: button.text.text }, value: button.value, type: 'button', action_ts: nextTs() }],
     };
-    return this.post(new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), 'application/x-www-form-urlencoded');
+    return payload;
   }
 
   /** A slash command (form-encoded, like Slack sends it). */

@@ -3,7 +3,7 @@ import { webApi } from '@slack/bolt';
 import { SAMPLE_KB_DIR } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/server';
 import { allText, BOT_ID, BOT_USER_ID, FakeSlack, nextTs } from './fake-slack';
-import { blockInternet } from './no-internet';
+import { blockInternet } from '../support/no-internet';
 
 const SECRET = 'another-signing-secret-for-tests';
 

@@ -4,7 +4,7 @@ import type { Agent } from '../../server/store/types';
 import { SAMPLE_KB_DIR } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/server';
 import { allText, BOT_USER_ID, buttons, FakeSlack, nextTs, type ApiCall } from './fake-slack';
-import { blockInternet } from './no-internet';
+import { blockInternet } from '../support/no-internet';
 
 const SECRET = 'slack-signing-secret-for-tests';
 const PUBLIC = 'https://support.example.com';

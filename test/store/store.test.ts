@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpError } from '../../server/errors';
+import type { KyselyStore } from '../../server/store/kysely-store';
 import type { Store } from '../../server/store/types';
 import { BACKENDS, backendAvailable } from '../support/stores';
 
@@ -75,6 +77,34 @@ for (const backend of BACKENDS) {
       expect(await store.recordSurvey({ ...s, score: 1 })).toBe(false);
       const listed = await store.listSurveys({ from: '2000-01-01', to: '2999-01-01' });
       expect(listed.filter((x) => x.conversationId === c.id).map((x) => x.score)).toEqual([6]);
+    });
+
+    it.skipIf(!available)('sets CSAT on the CES survey once: the first answer wins, bad scores are refused', async () => {
+      const c = await conversation();
+      const listed = async () => (await store.listSurveys({ from: '2000-01-01', to: '2999-01-01' })).filter((x) => x.conversationId === c.id);
+      // CSAT follows CES: with no CES answer there is nothing to attach it to.
+      expect(await store.recordCsat(c.id, 5)).toBe(false);
+      await store.recordSurvey({ conversationId: c.id, channel: 'web', kind: 'ces', score: 6, humanInvolved: true });
+      expect((await listed())[0]?.csat).toBeNull();
+      for (const bad of [0, 6, -1, 2.5, Number.NaN, '5' as unknown as number]) {
+        const err = await store.recordCsat(c.id, bad).catch((e: unknown) => e);
+        expect(err, String(bad)).toBeInstanceOf(HttpError);
+        expect(err).toMatchObject({ status: 400, code: 'invalid_score' });
+      }
+      // Two answers racing (double click, two instances): exactly one is stored.
+      const raced = await Promise.all([store.recordCsat(c.id, 5), store.recordCsat(c.id, 2)]);
+      expect(raced.filter(Boolean)).toHaveLength(1);
+      const winner = raced[0] ? 5 : 2;
+      expect(await store.recordCsat(c.id, 1)).toBe(false);
+      expect(await listed()).toEqual([expect.objectContaining({ kind: 'ces', score: 6, csat: winner, humanInvolved: true })]);
+    });
+
+    it.skipIf(!available)('refuses an out-of-range CSAT in the database too', async () => {
+      const c = await conversation();
+      await store.recordSurvey({ conversationId: c.id, channel: 'web', kind: 'ces', score: 6, humanInvolved: false });
+      // Past the store's own check: the migration's CHECK constraint is the last line.
+      const { db } = store as KyselyStore;
+      await expect(db.updateTable('surveys').set({ csat: 9 }).where('conversation_id', '=', c.id).execute()).rejects.toThrow(/check/i);
     });
 
     it.skipIf(!available)('round-trips structured content, customer attributes and bot state', async () => {

@@ -58,6 +58,20 @@ export function dialogue(engine: ConversationEngine) {
         expect(replyOf('ces')?.question).toMatch(/How easy was it/);
         return self;
       },
+      asksCsat() {
+        expect(replyOf('csat'), JSON.stringify(turn.replies)).toEqual({ type: 'csat', question: 'How satisfied are you with the help you received?', scale: 5 });
+        return self;
+      },
+      doesNotAskCsat() {
+        expect(replyOf('csat'), JSON.stringify(turn.replies)).toBeUndefined();
+        return self;
+      },
+      /** Nothing said, nothing recorded: the input was ignored. */
+      ignores() {
+        expect(turn.replies, JSON.stringify(turn.replies)).toEqual([]);
+        expect(turn.events, JSON.stringify(turn.events)).toEqual([]);
+        return self;
+      },
       doesNotAnswer() {
         expect(replyOf('article')).toBeUndefined();
         return self;

@@ -111,6 +111,19 @@ describe('Teams cards', () => {
     ]);
   });
 
+  it('renders the CSAT card: 1–5 submits in one row, the scale explained, no comment field', () => {
+    const rendered = renderReply({ type: 'csat', question: 'How satisfied are you with the help you received?', scale: 5 }, options);
+    const card = cardOf(rendered);
+    expect(card.body[0]).toMatchObject({ type: 'TextBlock', text: 'How satisfied are you with the help you received?', weight: 'Bolder' });
+    expect(JSON.stringify(card.body)).toContain('1 = very dissatisfied, 5 = very satisfied');
+    expect(card.body.filter((e) => e.type === 'ActionSet').map((r) => (r.actions as CardElement[]).length)).toEqual([5]);
+    expect(actions(card)).toEqual(
+      [1, 2, 3, 4, 5].map((n) => ({ type: 'Action.Submit', title: String(n), data: { answerdesk: { c: 'conv-1', a: { kind: 'csat', score: n }, l: `${n} out of 5` } } })),
+    );
+    expect(card.body.some((e) => e.type === 'Input.Text')).toBe(false);
+    expect(rendered.kind === 'card' && rendered.summary).toBe('How satisfied are you with the help you received?');
+  });
+
   it('renders text, agent replies and events as plain messages; hides customer input and notes', () => {
     expect(renderForMember(message('bot', { type: 'text', text: 'Hello' }), options)).toEqual({ kind: 'text', text: 'Hello' });
     expect(renderForMember(message('agent', { type: 'text', text: 'On it' }, 'Alex'), options)).toEqual({ kind: 'text', text: 'Alex: On it' });
@@ -126,6 +139,7 @@ describe('Teams cards', () => {
     const replies: Reply[] = [
       article,
       { type: 'ces', question: 'q', scale: 'seven-point' },
+      { type: 'csat', question: 'q', scale: 5 },
       { type: 'choices', text: 't', choices: Array.from({ length: 8 }, (_, i) => ({ label: `Choice ${i}`, action: { kind: 'handoff' } as const })) },
     ];
     for (const reply of replies) {
@@ -148,6 +162,7 @@ describe('Teams card submissions', () => {
       label: 'label',
     });
     expect(decodeSubmit(data({ kind: 'ces', score: 6 }, { [CES_COMMENT_INPUT]: '   ' }))?.action).toEqual({ kind: 'ces', score: 6 });
+    expect(decodeSubmit(data({ kind: 'csat', score: 5 }))).toEqual({ conversationId: 'conv-1', action: { kind: 'csat', score: 5 }, label: 'label' });
   });
 
   it('rejects anything that is not a valid answerdesk action', () => {
@@ -156,6 +171,7 @@ describe('Teams card submissions', () => {
     expect(decodeSubmit({ other: 1 })).toBeUndefined();
     expect(decodeSubmit(data({ kind: 'delete_everything' }))).toBeUndefined();
     expect(decodeSubmit(data({ kind: 'ces', score: 99 }))).toBeUndefined();
+    for (const score of [0, 6, 2.5, 'abc', undefined]) expect(decodeSubmit(data({ kind: 'csat', score })), String(score)).toBeUndefined();
     expect(decodeSubmit({ answerdesk: { c: 5, a: { kind: 'handoff' }, l: 'x' } })).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import type { RealtimeBus } from '../../server/realtime/bus';
 import type { Store } from '../../server/store/types';
 import { startTestServer, type TestServer } from '../support/server';
 import { FakeConnector, type Member, TENANT_ID } from './fake-connector';
-import { blockInternet } from './no-internet';
+import { blockInternet } from '../support/no-internet';
 
 /** With Microsoft credentials configured, only Bot Framework-signed requests get through. */
 

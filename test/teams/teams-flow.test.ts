@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
 import { actionsOf, BOT_ID, BOT_NAME, cardOf, FakeConnector, type Member, type SentActivity, submitButton, TENANT_ID } from './fake-connector';
-import { blockInternet } from './no-internet';
+import { blockInternet } from '../support/no-internet';
 
 /**
  * The Teams channel end to end in development mode (no Microsoft credentials, so the bot takes

@@ -22,6 +22,18 @@ describe('answered interactive messages', () => {
     expect(answers.get('c1:1')).toEqual(ces);
   });
 
+  it('marks the CES and the CSAT question that follows it answered by their own presses', () => {
+    const ces = msg(1, { type: 'ces', question: 'How easy was it?', scale: 'seven-point' });
+    const cesAnswer: Action = { kind: 'ces', score: 6 };
+    const csat = msg(3, { type: 'csat', question: 'How satisfied are you?', scale: 5 });
+    const before = answeredMessages([ces, pressed(2, cesAnswer), csat], [], null);
+    expect([...before.keys()]).toEqual(['c1:1']);
+    const csatAnswer: Action = { kind: 'csat', score: 5 };
+    const after = answeredMessages([ces, pressed(2, cesAnswer), csat, pressed(4, csatAnswer)], [], null);
+    expect(after.get('c1:1')).toEqual(cesAnswer);
+    expect(after.get('c1:3')).toEqual(csatAnswer);
+  });
+
   it('treats choices as answered by any later customer message, and email requests by a known email', () => {
     const choices = msg(1, { type: 'choices', text: 'Which one?', choices: [{ label: 'Talk to a person', action: { kind: 'handoff' } }] });
     const email = msg(2, { type: 'email_request', text: 'Leave your email' });

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { api, ApiError } from '../api';
 import { describeCes, describeDaily } from '../chart-data';
 import { cesChart, dailyChart } from '../charts';
-import { formatDuration, formatNumber, formatPercent, lastNDays, metricsQuery } from '../format';
+import { csatDetail, formatDuration, formatNumber, formatPercent, lastNDays, metricsQuery } from '../format';
 import { CHANNEL_LABEL, CHANNELS, type Metrics, type MetricsTable } from '../types';
 import { ArticleDraftPanel } from './ArticleDraft';
 import { Chart } from './Chart';
@@ -125,6 +125,8 @@ function Kpi({ label, value, detail, testId }: { label: string; value: string; d
 function DashboardBody({ data, csv, onDraft }: { data: Metrics; csv: (t: MetricsTable) => preact.JSX.Element; onDraft(d: { text: string; examples: string[] }): void }) {
   const s = data.summary;
   const ces = s.ces ?? { average: null, count: 0, distribution: [], botOnlyAverage: null, withPersonAverage: null };
+  // CSAT is optional: its tile appears once it is switched on or has answers in the range.
+  const csat = s.csat?.enabled || (s.csat?.count ?? 0) > 0 ? s.csat : undefined;
   const daily = data.daily ?? [];
   const buildDaily = useMemo(() => (el: HTMLElement, w: number) => dailyChart(el, daily, w), [daily]);
   const buildCes = useMemo(() => (el: HTMLElement, w: number) => cesChart(el, ces.distribution, w), [ces.distribution]);
@@ -149,6 +151,14 @@ function DashboardBody({ data, csv, onDraft }: { data: Metrics; csv: (t: Metrics
             value={formatNumber(ces.average, 1)}
             detail={`bot only ${formatNumber(ces.botOnlyAverage, 1)} · with a person ${formatNumber(ces.withPersonAverage, 1)} · ${ces.count} ${ces.count === 1 ? 'answer' : 'answers'}`}
           />
+          {csat && (
+            <Kpi
+              testId="dashboard-kpi-csat"
+              label="Customer satisfaction (1–5)"
+              value={formatNumber(csat.average, 1)}
+              detail={csatDetail(csat)}
+            />
+          )}
           <Kpi testId="dashboard-kpi-first-response" label="First response" value={formatDuration(s.firstResponse?.medianMs)} detail={`median · p90 ${formatDuration(s.firstResponse?.p90Ms)}`} />
           <Kpi testId="dashboard-kpi-resolution" label="Resolution time" value={formatDuration(s.resolution?.medianMs)} detail={`median · p90 ${formatDuration(s.resolution?.p90Ms)}`} />
           <Kpi testId="dashboard-kpi-sla" label="SLA breaches" value={formatNumber(s.slaBreaches)} detail="first response late" />

@@ -114,6 +114,14 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
           <p class="muted small">Effort survey ({c.scale === 'seven-point' ? '1–7 scale' : 'three choices'})</p>
         </li>
       );
+    case 'csat':
+      return (
+        <li class={cls} {...common}>
+          {head}
+          <p class="text">{c.question}</p>
+          <p class="muted small">Satisfaction survey (1–{c.scale} scale)</p>
+        </li>
+      );
     case 'email_request':
       return (
         <li class={cls} {...common}>

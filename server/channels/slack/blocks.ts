@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Action, CesScale, Reply } from '../../../bot/types';
+import { actionSchema } from '../../realtime/frames';
 import type { ChatMessage, MessageContent } from '../../realtime/protocol';
 import type { Ticket } from '../../store/types';
 
@@ -63,16 +64,26 @@ export function encodeButtonValue(value: ButtonValue): string {
   return json;
 }
 
-/** Parses a customer button value; undefined for anything that is not one of ours. */
+/**
+ * Parses a customer button value; undefined for anything that is not one of ours. The Action
+ * is validated like a widget frame (a CSAT of 6 or "abc" is not an answer).
+ */
 export function decodeButtonValue(raw: string | undefined): ButtonValue | undefined {
   if (!raw) return undefined;
   try {
     const v = JSON.parse(raw) as Partial<ButtonValue>;
-    if (typeof v.c !== 'string' || typeof v.l !== 'string' || !v.a || typeof v.a !== 'object' || typeof (v.a as { kind?: unknown }).kind !== 'string') return undefined;
-    return v as ButtonValue;
+    if (typeof v.c !== 'string' || typeof v.l !== 'string') return undefined;
+    const action = actionSchema.safeParse(v.a);
+    if (!action.success) return undefined;
+    return { c: v.c, a: action.data as Action, l: v.l };
   } catch {
     return undefined;
   }
+}
+
+/** The CSAT answers 1–5, same labels as the widget and Teams. */
+export function csatOptions(scale: number): { score: number; text: string; label: string }[] {
+  return Array.from({ length: scale }, (_, i) => ({ score: i + 1, text: String(i + 1), label: `${i + 1} out of ${scale}` }));
 }
 
 interface Button {
@@ -145,6 +156,18 @@ export function renderReply(reply: Reply, options: RenderOptions): SlackMessage 
       if (reply.scale !== 'three-choice') blocks.push(context('1 = very difficult, 7 = very easy'));
       return { text: reply.question, blocks };
     }
+    case 'csat':
+      return {
+        text: reply.question,
+        blocks: [
+          section(escapeMrkdwn(reply.question)),
+          actions(
+            conversationId,
+            csatOptions(reply.scale).map((o) => ({ text: o.text, action: { kind: 'csat', score: o.score }, label: o.label })),
+          ),
+          context(`1 = very dissatisfied, ${reply.scale} = very satisfied`),
+        ],
+      };
   }
 }
 

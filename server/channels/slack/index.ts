@@ -1,4 +1,4 @@
-import { App, type AuthorizeResult, ExpressReceiver } from '@slack/bolt';
+import { App, type AuthorizeResult, ExpressReceiver, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { ChannelContext, MountedChannel } from '../index';
 import { AgentsChannel } from './agents-channel';
 import { boltLogger, RETRY_CONFIG, SlackApi } from './api';
@@ -9,6 +9,14 @@ import { SlackOutbound } from './outbound';
 import { NoticeIndex } from './refs';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
+
+/** Slack is configured in a way that cannot work: the server refuses to start. */
+export class SlackConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SlackConfigError';
+  }
+}
 /** On close, acked Slack work gets this long to finish. */
 const CLOSE_WAIT_MS = 5_000;
 
@@ -17,18 +25,27 @@ const CLOSE_WAIT_MS = 5_000;
  * POST /slack/events on the shared Express app (bolt's ExpressReceiver checks the signature
  * and the 5-minute timestamp window on the raw body, then acks before the work is done).
  * It translates only: Slack events → ConversationService, transcript messages → Block Kit.
+ *
+ * With SLACK_SOCKET_MODE=true the same handlers are fed by bolt's SocketModeReceiver instead:
+ * Slack delivers events over a WebSocket we open (app token `xapp-…`), so a laptop without a
+ * public URL can run the bot. No signing secret is needed then: the socket is authenticated.
  */
 export async function mountSlack(ctx: ChannelContext): Promise<MountedChannel | undefined> {
   const { app, config, store, service, log } = ctx;
-  const { botToken, signingSecret, apiUrl, supportChannels, agentsChannel } = config.slack;
-  const missing = [!botToken && 'SLACK_BOT_TOKEN', !signingSecret && 'SLACK_SIGNING_SECRET'].filter(Boolean);
-  if (!botToken || !signingSecret) {
+  const { botToken, signingSecret, apiUrl, supportChannels, agentsChannel, socketMode, appToken } = config.slack;
+  const required = socketMode ? { SLACK_BOT_TOKEN: botToken, SLACK_APP_TOKEN: appToken } : { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret };
+  const missing = Object.entries(required)
+    .filter(([, v]) => !v)
+    .map(([k]) => k);
+  if (missing.length > 0) {
+    // Socket Mode asked for but impossible is a mistake worth stopping for; plain absence is not.
+    if (socketMode) throw new SlackConfigError(`SLACK_SOCKET_MODE=true needs ${missing.join(' and ')}`);
     log.info(`Slack disabled: ${missing.join(' and ')} not set`);
     return undefined;
   }
   const slackLog = log.child({ channel: 'slack' });
   const logger = boltLogger(log);
-  const api = new SlackApi(botToken, slackLog, apiUrl);
+  const api = new SlackApi(botToken!, slackLog, apiUrl);
   const publicBase = config.publicUrl ?? `http://localhost:${config.port}`;
   const notices = new NoticeIndex(store);
   const agents = new AgentsChannel({ store, service, api, log: slackLog, notices, channel: agentsChannel, consoleUrl: `${publicBase}/console` });
@@ -39,7 +56,7 @@ export async function mountSlack(ctx: ChannelContext): Promise<MountedChannel | 
   // start-up must neither crash the server nor leave it unable to recover.
   let identity: Promise<AuthorizeResult> | undefined;
   const authorize = async (): Promise<AuthorizeResult> => {
-    identity ??= api.authTest().then((me) => ({ botToken, ...(me.botId ? { botId: me.botId } : {}), ...(me.botUserId ? { botUserId: me.botUserId } : {}) }));
+    identity ??= api.authTest().then((me) => ({ botToken: botToken!, ...(me.botId ? { botId: me.botId } : {}), ...(me.botUserId ? { botUserId: me.botUserId } : {}) }));
     try {
       return await identity;
     } catch (err) {
@@ -48,19 +65,22 @@ export async function mountSlack(ctx: ChannelContext): Promise<MountedChannel | 
     }
   };
 
-  const receiver = new ExpressReceiver({
-    signingSecret,
-    endpoints: { events: SLACK_EVENTS_PATH },
-    processBeforeResponse: false,
-    logger,
-    // Mounted on the shared app before any body parser: the signature covers the raw body.
-    app,
-  });
+  const slackApiUrl = apiUrl ? (apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`) : undefined;
+  const receiver: Receiver = socketMode
+    ? new SocketModeReceiver({ appToken: appToken!, logger, installerOptions: { clientOptions: slackApiUrl ? { slackApiUrl } : {} } })
+    : new ExpressReceiver({
+        signingSecret: signingSecret!,
+        endpoints: { events: SLACK_EVENTS_PATH },
+        processBeforeResponse: false,
+        logger,
+        // Mounted on the shared app before any body parser: the signature covers the raw body.
+        app,
+      });
   const bolt = new App({
     receiver,
     authorize,
     logger,
-    clientOptions: { ...(apiUrl ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}), retryConfig: RETRY_CONFIG },
+    clientOptions: { ...(slackApiUrl ? { slackApiUrl } : {}), retryConfig: RETRY_CONFIG },
   });
 
   bolt.error(async (err) => {
@@ -115,13 +135,25 @@ export async function mountSlack(ctx: ChannelContext): Promise<MountedChannel | 
 
   // Warm the identity up so the first event is quick; failures are retried on that event.
   authorize().catch((err: unknown) => slackLog.warn({ err }, 'Slack auth.test failed; will retry on the next event'));
-  slackLog.info({ supportChannels, agentsChannel: agentsChannel ?? null }, 'Slack enabled at POST /slack/events');
+  if (socketMode) {
+    // Not awaited: Slack being unreachable must not keep the rest of the product from
+    // starting. The socket client retries and reconnects by itself.
+    bolt.start().then(
+      () => slackLog.info('Slack Socket Mode connected'),
+      (err: unknown) => slackLog.error({ err }, 'Slack Socket Mode could not connect'),
+    );
+    slackLog.info({ supportChannels, agentsChannel: agentsChannel ?? null }, 'Slack enabled in Socket Mode (events over a WebSocket; /slack/events is not used)');
+  } else {
+    slackLog.info({ supportChannels, agentsChannel: agentsChannel ?? null }, `Slack enabled at POST ${SLACK_EVENTS_PATH}`);
+  }
 
   return {
     name: 'slack',
     async close() {
-      // The receiver shares the server's HTTP listener; what is left is work acked but not
-      // finished (bounded: Web API retries give up within seconds).
+      // In Socket Mode, stop taking events first; the HTTP receiver shares the server's
+      // listener instead. What is left is work acked but not finished (bounded: Web API
+      // retries give up within seconds).
+      if (socketMode) await bolt.stop().catch((err: unknown) => slackLog.warn({ err }, 'Slack Socket Mode did not close cleanly'));
       const deadline = Date.now() + CLOSE_WAIT_MS;
       while (pending.size > 0 && Date.now() < deadline) {
         await Promise.race([Promise.allSettled([...pending]), new Promise((resolve) => setTimeout(resolve, 50))]);

@@ -86,6 +86,11 @@ export function cesOptions(scale: CesScale): { score: number; text: string; labe
   return [1, 2, 3, 4, 5, 6, 7].map((n) => ({ score: n, text: String(n), label: `${n} out of 7` }));
 }
 
+/** The CSAT answers 1–5, same labels as the widget and Slack. */
+export function csatOptions(scale: number): { score: number; text: string; label: string }[] {
+  return Array.from({ length: scale }, (_, i) => ({ score: i + 1, text: String(i + 1), label: `${i + 1} out of ${scale}` }));
+}
+
 /** One engine reply as a Teams message. */
 export function renderReply(reply: Reply, options: RenderOptions): TeamsMessage {
   const { conversationId } = options;
@@ -138,6 +143,19 @@ export function renderReply(reply: Reply, options: RenderOptions): TeamsMessage 
         ...actionSets(scores, reply.scale === 'three-choice' ? 3 : 4),
       );
       return { kind: 'card', card: card(body), summary: reply.question };
+    }
+    case 'csat': {
+      const scores = csatOptions(reply.scale).map((o) => submit(conversationId, o.text, { kind: 'csat', score: o.score }, o.label));
+      return {
+        kind: 'card',
+        // Five submits fit one Teams row; no comment field (the CES card just had one).
+        card: card([
+          textBlock(reply.question, { weight: 'Bolder' }),
+          textBlock(`1 = very dissatisfied, ${reply.scale} = very satisfied`, { isSubtle: true, spacing: 'None' }),
+          ...actionSets(scores),
+        ]),
+        summary: reply.question,
+      };
     }
   }
 }

@@ -4,6 +4,7 @@ import type { ChatMessage } from '../../../server/realtime/protocol';
 import { answeredMessages, messageKey } from './answered';
 import { ArticleCard } from './ArticleCard';
 import { CesSurvey } from './CesSurvey';
+import { CsatSurvey } from './CsatSurvey';
 import type { Chat, ChatState } from './chat';
 import { EmailForm } from './EmailForm';
 import { authorName, errorText, eventText } from './labels';
@@ -130,6 +131,13 @@ function Message({ message: m, showName, answered, answer, live, chat, emailDone
         <>
           {who}
           <CesSurvey survey={c} answer={answer} answered={answered} live={live} onAction={onAction} />
+        </>
+      );
+    case 'csat':
+      return (
+        <>
+          {who}
+          <CsatSurvey survey={c} answer={answer} answered={answered} live={live} onAction={onAction} />
         </>
       );
     case 'email_request': {

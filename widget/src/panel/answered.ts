@@ -1,5 +1,5 @@
 /**
- * Which interactive bot messages (feedback, choices, CES, email request) the visitor already
+ * Which interactive bot messages (feedback, choices, CES, CSAT, email request) the visitor already
  * answered, derived from what they did afterwards — so buttons stay disabled after a reload too.
  */
 import type { Action } from '../../../bot/types';
@@ -16,12 +16,14 @@ export function answeredMessages(messages: readonly ChatMessage[], outbox: reado
   let laterCustomer: Action | null | undefined = outbox.length > 0 ? null : undefined;
   const feedback = new Map<string, Action>();
   let ces: Action | undefined;
+  let csat: Action | undefined;
   let email: Action | undefined | null = conversation?.email ? null : undefined;
 
   const note = (action: Action) => {
     laterCustomer = action;
     if (action.kind === 'feedback') feedback.set(action.articleId ?? '', action);
     if (action.kind === 'ces') ces = action;
+    if (action.kind === 'csat') csat = action;
     if (action.kind === 'email') email = action;
   };
   // Walk backwards: the visitor's earliest reply after a message is the one that answered it.
@@ -41,6 +43,7 @@ export function answeredMessages(messages: readonly ChatMessage[], outbox: reado
     if (c.type === 'article' && c.askFeedback && feedback.has(c.articleId)) answers.set(key, feedback.get(c.articleId));
     else if (c.type === 'choices' && laterCustomer !== undefined) answers.set(key, laterCustomer ?? undefined);
     else if (c.type === 'ces' && ces) answers.set(key, ces);
+    else if (c.type === 'csat' && csat) answers.set(key, csat);
     else if (c.type === 'email_request' && email !== undefined) answers.set(key, email ?? undefined);
   }
   return answers;

@@ -78,3 +78,11 @@ export function cesOptions(scale: CesScale): { score: number; label: string; nam
     name: n === 1 ? '1, very difficult' : n === 7 ? '7, very easy' : String(n),
   }));
 }
+
+/** CSAT options 1 (very dissatisfied) … `scale` (very satisfied), named for screen readers like the CES ones. */
+export function csatOptions(scale: number): { score: number; label: string; name: string }[] {
+  return Array.from({ length: scale }, (_, i) => {
+    const n = i + 1;
+    return { score: n, label: String(n), name: n === 1 ? '1, very dissatisfied' : n === scale ? `${n}, very satisfied` : String(n) };
+  });
+}

@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 
 /**
  * Blocks outbound HTTP(S) to anything but loopback in this test process and records every
- * attempt: the Teams adapter must talk to the fake connector only (never to Microsoft). The
- * Bot Framework connector and the OpenID key fetch both go through node:http/node:https,
- * patched here on the shared module objects.
+ * attempt: channel adapters must talk to the fake peers only (never to slack.com or
+ * Microsoft). Slack's Web API client (axios), the Bot Framework connector and the OpenID key
+ * fetch all go through node:http/node:https, patched here on the shared module objects.
  */
 export function blockInternet(): { attempts: string[]; restore(): void } {
   const require = createRequire(import.meta.url);

@@ -1,5 +1,6 @@
 import type { types } from '@slack/bolt';
-import type { Action, CesScale, Reply } from '../../../bot/types';
+import type { Action, Reply } from '../../../bot/types';
+import { CES_HINT, cesOptions, csatHint, csatOptions, eventText } from '../../../bot/wording';
 import { actionSchema } from '../../realtime/frames';
 import type { ChatMessage, MessageContent } from '../../realtime/protocol';
 import type { Ticket } from '../../store/types';
@@ -46,17 +47,6 @@ function context(mrkdwn: string): Block {
   return { type: 'context', elements: [{ type: 'mrkdwn', text: clip(mrkdwn, SECTION_MAX) }] };
 }
 
-/** The CES answers, same scores and labels as the widget. */
-export function cesOptions(scale: CesScale): { score: number; text: string; label: string }[] {
-  if (scale === 'three-choice') {
-    return [
-      { score: 7, text: 'Easy', label: 'Easy' },
-      { score: 4, text: 'Neutral', label: 'Neutral' },
-      { score: 1, text: 'Difficult', label: 'Difficult' },
-    ];
-  }
-  return [1, 2, 3, 4, 5, 6, 7].map((n) => ({ score: n, text: String(n), label: `${n} out of 7` }));
-}
 
 export function encodeButtonValue(value: ButtonValue): string {
   const json = JSON.stringify(value);
@@ -81,10 +71,6 @@ export function decodeButtonValue(raw: string | undefined): ButtonValue | undefi
   }
 }
 
-/** The CSAT answers 1–5, same labels as the widget and Teams. */
-export function csatOptions(scale: number): { score: number; text: string; label: string }[] {
-  return Array.from({ length: scale }, (_, i) => ({ score: i + 1, text: String(i + 1), label: `${i + 1} out of ${scale}` }));
-}
 
 interface Button {
   text: string;
@@ -153,7 +139,7 @@ export function renderReply(reply: Reply, options: RenderOptions): SlackMessage 
           options.map((o) => ({ text: o.text, action: { kind: 'ces', score: o.score }, label: o.label })),
         ),
       ];
-      if (reply.scale !== 'three-choice') blocks.push(context('1 = very difficult, 7 = very easy'));
+      if (reply.scale !== 'three-choice') blocks.push(context(CES_HINT));
       return { text: reply.question, blocks };
     }
     case 'csat':
@@ -165,25 +151,12 @@ export function renderReply(reply: Reply, options: RenderOptions): SlackMessage 
             conversationId,
             csatOptions(reply.scale).map((o) => ({ text: o.text, action: { kind: 'csat', score: o.score }, label: o.label })),
           ),
-          context(`1 = very dissatisfied, ${reply.scale} = very satisfied`),
+          context(csatHint(reply.scale)),
         ],
       };
   }
 }
 
-/** The line a system event shows in the member's thread (same wording as the widget). */
-export function eventText(content: Extract<MessageContent, { type: 'event' }>): string {
-  switch (content.event) {
-    case 'escalated':
-      return "You're in the queue. A person will be with you soon.";
-    case 'assigned':
-      return `${content.agentName ?? 'An agent'} joined the conversation`;
-    case 'resolved':
-      return 'Conversation resolved';
-    case 'reopened':
-      return 'Conversation reopened';
-  }
-}
 
 /**
  * A transcript message for the member's thread, or undefined when it has no place there
@@ -194,7 +167,7 @@ export function renderForMember(message: ChatMessage, options: RenderOptions): S
   if (message.author === 'customer' || content.type === 'note' || content.type === 'action') return undefined;
   if (message.author === 'bot') return renderReply(content as Reply, options);
   if (content.type === 'event') {
-    const text = eventText(content);
+    const text = eventText(content.event, content.agentName);
     return { text, blocks: [context(`_${escapeMrkdwn(text)}_`)] };
   }
   if (content.type === 'text') {

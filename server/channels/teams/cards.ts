@@ -1,4 +1,5 @@
-import type { Action, CesScale, Reply } from '../../../bot/types';
+import type { Action, Reply } from '../../../bot/types';
+import { CES_HINT, cesOptions, csatHint, csatOptions, eventText } from '../../../bot/wording';
 import type { ChatMessage, MessageContent } from '../../realtime/protocol';
 import { actionSchema } from '../../realtime/frames';
 
@@ -74,22 +75,7 @@ function actionSets(actions: CardElement[], perRow = MAX_ACTIONS_PER_SET): CardE
   return rows;
 }
 
-/** The CES answers, same scores and labels as the widget and Slack. */
-export function cesOptions(scale: CesScale): { score: number; text: string; label: string }[] {
-  if (scale === 'three-choice') {
-    return [
-      { score: 7, text: 'Easy', label: 'Easy' },
-      { score: 4, text: 'Neutral', label: 'Neutral' },
-      { score: 1, text: 'Difficult', label: 'Difficult' },
-    ];
-  }
-  return [1, 2, 3, 4, 5, 6, 7].map((n) => ({ score: n, text: String(n), label: `${n} out of 7` }));
-}
 
-/** The CSAT answers 1–5, same labels as the widget and Slack. */
-export function csatOptions(scale: number): { score: number; text: string; label: string }[] {
-  return Array.from({ length: scale }, (_, i) => ({ score: i + 1, text: String(i + 1), label: `${i + 1} out of ${scale}` }));
-}
 
 /** One engine reply as a Teams message. */
 export function renderReply(reply: Reply, options: RenderOptions): TeamsMessage {
@@ -129,7 +115,7 @@ export function renderReply(reply: Reply, options: RenderOptions): TeamsMessage 
     case 'ces': {
       const scores = cesOptions(reply.scale).map((o) => submit(conversationId, o.text, { kind: 'ces', score: o.score }, o.label));
       const body: CardElement[] = [textBlock(reply.question, { weight: 'Bolder' })];
-      if (reply.scale !== 'three-choice') body.push(textBlock('1 = very difficult, 7 = very easy', { isSubtle: true, spacing: 'None' }));
+      if (reply.scale !== 'three-choice') body.push(textBlock(CES_HINT, { isSubtle: true, spacing: 'None' }));
       body.push(
         {
           type: 'Input.Text',
@@ -151,7 +137,7 @@ export function renderReply(reply: Reply, options: RenderOptions): TeamsMessage 
         // Five submits fit one Teams row; no comment field (the CES card just had one).
         card: card([
           textBlock(reply.question, { weight: 'Bolder' }),
-          textBlock(`1 = very dissatisfied, ${reply.scale} = very satisfied`, { isSubtle: true, spacing: 'None' }),
+          textBlock(csatHint(reply.scale), { isSubtle: true, spacing: 'None' }),
           ...actionSets(scores),
         ]),
         summary: reply.question,
@@ -160,19 +146,6 @@ export function renderReply(reply: Reply, options: RenderOptions): TeamsMessage 
   }
 }
 
-/** The line a system event shows in the member's chat (same wording as the widget and Slack). */
-export function eventText(content: Extract<MessageContent, { type: 'event' }>): string {
-  switch (content.event) {
-    case 'escalated':
-      return "You're in the queue. A person will be with you soon.";
-    case 'assigned':
-      return `${content.agentName ?? 'An agent'} joined the conversation`;
-    case 'resolved':
-      return 'Conversation resolved';
-    case 'reopened':
-      return 'Conversation reopened';
-  }
-}
 
 /**
  * A transcript message for the member's chat, or undefined when it has no place there
@@ -181,7 +154,7 @@ export function eventText(content: Extract<MessageContent, { type: 'event' }>): 
 export function renderForMember(message: ChatMessage, options: RenderOptions): TeamsMessage | undefined {
   const { content } = message;
   if (message.author === 'customer' || content.type === 'note' || content.type === 'action') return undefined;
-  if (content.type === 'event') return { kind: 'text', text: eventText(content) };
+  if (content.type === 'event') return { kind: 'text', text: eventText(content.event, content.agentName) };
   if (message.author !== 'bot' && content.type === 'text') {
     const name = message.authorName ?? (message.author === 'agent' ? 'Support agent' : 'Support');
     return { kind: 'text', text: `${name}: ${content.text}` };

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Action, Reply } from '../../../bot/types';
-import { cesOptions } from './labels';
+import { CES_HINT, cesOptions } from '../../../bot/wording';
 
 type Ces = Extract<Reply, { type: 'ces' }>;
 
@@ -26,7 +26,7 @@ export function CesSurvey({ survey, answer, answered, live, onAction }: Props) {
     if (chosen === null || locked) return;
     const option = options.find((o) => o.score === chosen);
     const text = comment.trim().slice(0, 1000);
-    onAction({ kind: 'ces', score: chosen, ...(text ? { comment: text } : {}) }, survey.scale === 'three-choice' ? (option?.label ?? '') : `${chosen} out of 7`);
+    onAction({ kind: 'ces', score: chosen, ...(text ? { comment: text } : {}) }, option?.label ?? String(chosen));
   };
 
   return (
@@ -43,11 +43,11 @@ export function CesSurvey({ survey, answer, answered, live, onAction }: Props) {
             disabled={locked}
             onClick={() => setScore(o.score)}
           >
-            {o.label}
+            {o.text}
           </button>
         ))}
       </div>
-      {survey.scale !== 'three-choice' && <p class="hint">1 = very difficult, 7 = very easy</p>}
+      {survey.scale !== 'three-choice' && <p class="hint">{CES_HINT}</p>}
       {answered ? (
         <p>Thanks for your feedback!</p>
       ) : (

@@ -1,5 +1,5 @@
 import type { Action, Reply } from '../../../bot/types';
-import { csatOptions } from './labels';
+import { csatHint, csatOptions } from '../../../bot/wording';
 
 type Csat = Extract<Reply, { type: 'csat' }>;
 
@@ -26,13 +26,13 @@ export function CsatSurvey({ survey, answer, answered, live, onAction }: Props) 
             aria-label={o.name}
             aria-pressed={given === o.score}
             disabled={answered || !live}
-            onClick={() => onAction({ kind: 'csat', score: o.score }, `${o.score} out of ${survey.scale}`)}
+            onClick={() => onAction({ kind: 'csat', score: o.score }, o.label)}
           >
-            {o.label}
+            {o.text}
           </button>
         ))}
       </div>
-      <p class="hint">1 = very dissatisfied, {survey.scale} = very satisfied</p>
+      <p class="hint">{csatHint(survey.scale)}</p>
     </div>
   );
 }

@@ -7,7 +7,8 @@ import { CesSurvey } from './CesSurvey';
 import { CsatSurvey } from './CsatSurvey';
 import type { Chat, ChatState } from './chat';
 import { EmailForm } from './EmailForm';
-import { authorName, errorText, eventText } from './labels';
+import { eventText } from '../../../bot/wording';
+import { authorName, errorText } from './labels';
 import type { Outgoing } from './transcript';
 
 interface Props {
@@ -83,7 +84,7 @@ function Message({ message: m, showName, answered, answer, live, chat, emailDone
     case 'note':
       return null;
     case 'event':
-      return <p class="system">{eventText(c)}</p>;
+      return <p class="system">{eventText(c.event, c.agentName)}</p>;
     case 'action':
       return (
         <p class="press">

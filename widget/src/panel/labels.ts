@@ -1,22 +1,7 @@
 /** User-facing strings derived from protocol values, in one place. */
-import type { CesScale } from '../../../bot/types';
 import type { Availability, ChatMessage, ConversationView, MessageContent } from '../../../server/realtime/protocol';
 import type { LinkStatus } from './chat';
 
-export function eventText(content: Extract<MessageContent, { type: 'event' }>): string {
-  switch (content.event) {
-    case 'escalated':
-      return "You're in the queue. A person will be with you soon.";
-    case 'assigned':
-      return `${content.agentName ?? 'An agent'} joined the conversation`;
-    case 'resolved':
-      return 'Conversation resolved';
-    case 'reopened':
-      return 'Conversation reopened';
-    default:
-      return '';
-  }
-}
 
 export function authorName(m: Pick<ChatMessage, 'author' | 'authorName'>): string {
   if (m.authorName) return m.authorName;
@@ -59,30 +44,4 @@ export function availabilityLine(a: Availability | null): string {
 
 export const isOffline = (a: Availability | null): boolean => !!a && (!a.agentsOnline || !a.withinBusinessHours);
 
-/**
- * Customer effort score options. The seven-point scale is 1 (very difficult) … 7 (very easy);
- * the three-choice variant maps Easy / Neutral / Difficult onto the same scale as 7 / 4 / 1
- * so both variants report comparable scores.
- */
-export function cesOptions(scale: CesScale): { score: number; label: string; name: string }[] {
-  if (scale === 'three-choice') {
-    return [
-      { score: 7, label: 'Easy', name: 'Easy' },
-      { score: 4, label: 'Neutral', name: 'Neutral' },
-      { score: 1, label: 'Difficult', name: 'Difficult' },
-    ];
-  }
-  return [1, 2, 3, 4, 5, 6, 7].map((n) => ({
-    score: n,
-    label: String(n),
-    name: n === 1 ? '1, very difficult' : n === 7 ? '7, very easy' : String(n),
-  }));
-}
 
-/** CSAT options 1 (very dissatisfied) … `scale` (very satisfied), named for screen readers like the CES ones. */
-export function csatOptions(scale: number): { score: number; label: string; name: string }[] {
-  return Array.from({ length: scale }, (_, i) => {
-    const n = i + 1;
-    return { score: n, label: String(n), name: n === 1 ? '1, very dissatisfied' : n === scale ? `${n}, very satisfied` : String(n) };
-  });
-}

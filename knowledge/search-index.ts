@@ -21,6 +21,14 @@ const MIN_FUZZY_LENGTH = 4;
  * stop-word list; at 10k articles this is what keeps p99 low).
  */
 const COMMON_TERM_SHARE = 0.05;
+/**
+ * Titles, tags, phrasings and headings are short and chosen words: always searched. In the
+ * long fields (summary, body) a term is searched only where it is rare (in at most this share
+ * of articles): lunr scores every article a clause reaches, so one body-common word would
+ * otherwise make it score hundreds of articles the title words already outrank.
+ */
+const LONG_FIELD_SHARE = 0.01;
+const LONG_FIELDS: ReadonlySet<Field> = new Set(['summary', 'body']);
 /** Most vocabulary terms one misspelt word may expand to. */
 const MAX_CORRECTIONS = 4;
 const FUSE_THRESHOLD = 0.3;
@@ -91,6 +99,7 @@ export class ArticleSearch {
   private readonly vocabulary: Record<string, unknown>;
   private deletions: Map<string, string[]> | undefined;
   private readonly documentFrequency = new Map<string, number>();
+  private readonly termFields = new Map<string, Field[]>();
 
   private constructor(
     private readonly index: lunr.Index,
@@ -100,6 +109,18 @@ export class ArticleSearch {
     // lunr keeps its vocabulary in `invertedIndex`; reading it lets us use edit distance only
     // for words the index does not know, instead of on every term (which is ~10x slower).
     this.vocabulary = (index as unknown as { invertedIndex: Record<string, unknown> }).invertedIndex;
+  }
+
+  /** The fields worth searching a term in (see LONG_FIELD_SHARE); cached like df. */
+  private fieldsFor(term: string): Field[] {
+    let fields = this.termFields.get(term);
+    if (!fields) {
+      const postings = (this.vocabulary[term] ?? {}) as Record<string, object>;
+      const cap = Math.max(50, this.titles.length * LONG_FIELD_SHARE);
+      fields = FIELDS.filter((f) => postings[f] && (!LONG_FIELDS.has(f) || Object.keys(postings[f]).length <= cap));
+      this.termFields.set(term, fields);
+    }
+    return fields;
   }
 
   /** Articles containing a term in any field (cached: the posting lists never change). */
@@ -239,12 +260,15 @@ export class ArticleSearch {
     // Common words stay only when there is nothing rarer to search for.
     const used = rare.some((c) => !c.wildcard) ? rare : clauses;
     const fuzzy = used.some((c) => c.corrected);
+    // Narrow each word to its telling fields, unless that would leave nothing to search.
+    const narrowed = used.map((c) => ({ ...c, fields: c.wildcard ? FIELDS : this.fieldsFor(c.term) }));
+    const searchable = narrowed.some((c) => c.fields.length > 0) ? narrowed.filter((c) => c.fields.length > 0) : used.map((c) => ({ ...c, fields: FIELDS }));
     const results =
-      used.length === 0
+      searchable.length === 0
         ? []
         : this.index.query((q) => {
-            for (const c of used) {
-              q.term(c.term, { usePipeline: false, boost: c.boost, ...(c.wildcard ? { wildcard: lunr.Query.wildcard.TRAILING } : {}) });
+            for (const c of searchable) {
+              q.term(c.term, { usePipeline: false, boost: c.boost, fields: c.fields, ...(c.wildcard ? { wildcard: lunr.Query.wildcard.TRAILING } : {}) });
             }
           });
     if (results.length > 0) {

@@ -2,15 +2,20 @@ import type { BusinessHours } from './config';
 
 const WEEKDAY: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
+/** Building a DateTimeFormat costs far more than using one; there is one per time zone. */
+const formats = new Map<string, Intl.DateTimeFormat>();
+function formatFor(timeZone: string): Intl.DateTimeFormat {
+  let format = formats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    formats.set(timeZone, format);
+  }
+  return format;
+}
+
 /** Is `at` inside the configured business hours, in the configured time zone? */
 export function withinBusinessHours(hours: BusinessHours, at = new Date()): boolean {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone: hours.timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(at);
+  const parts = formatFor(hours.timeZone).formatToParts(at);
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   const day = WEEKDAY[get('weekday')] ?? -1;
   const minute = Number(get('hour')) * 60 + Number(get('minute'));

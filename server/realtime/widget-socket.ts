@@ -5,7 +5,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import type { VisitorTokens } from '../auth/visitor-token';
 import type { Config } from '../config';
 import { ConversationService } from '../conversations';
-import type { Store } from '../store/types';
+import type { Conversation, Store } from '../store/types';
 import type { BusEvent, RealtimeBus } from './bus';
 import { cleanText, clientFrameSchema } from './frames';
 import type { ClientFrame, ServerFrame } from './protocol';
@@ -32,6 +32,8 @@ interface Client {
   chain: Promise<void>;
   alive: boolean;
   ready: boolean;
+  /** A flush is queued and has not started: it will read whatever arrives meanwhile too. */
+  flushQueued: boolean;
 }
 
 export interface WidgetSocketDeps {
@@ -74,7 +76,7 @@ export class WidgetSockets {
   }
 
   private onConnection(ws: WebSocket, customerId: string): void {
-    const client: Client = { ws, customerId, conversationId: null, lastSent: 0, chain: Promise.resolve(), alive: true, ready: false };
+    const client: Client = { ws, customerId, conversationId: null, lastSent: 0, chain: Promise.resolve(), alive: true, ready: false, flushQueued: false };
     this.clients.add(client);
     ws.on('pong', () => (client.alive = true));
     ws.on('close', () => this.clients.delete(client));
@@ -148,12 +150,19 @@ export class WidgetSockets {
           }
           if (text === '') return this.send(client, { type: 'error', code: 'empty_message', message: 'message is empty', clientId: frame.clientId });
         }
-        const customer = await store.getCustomer(client.customerId);
-        if (!customer) return this.send(client, { type: 'error', code: 'unknown_visitor', message: 'start a new session' });
-        // Surveys and feedback belong to the conversation they answer, even once it is resolved.
-        const latest = await store.latestConversation(customer.id);
+        // Surveys and feedback belong to the conversation they answer, even once it is resolved;
+        // anything else goes to the open conversation, or starts one (the only case that needs
+        // the customer record, so the common case costs one read).
+        const latest = await store.latestConversation(client.customerId);
         const answersLatest = frame.type === 'action' && (ConversationService.acceptedInAnyState(frame.action) || latest?.state !== 'resolved');
-        const conversation = answersLatest && latest && latest.id === client.conversationId ? latest : await service.conversationFor(customer, 'web');
+        let conversation: Conversation;
+        if (latest && ((answersLatest && latest.id === client.conversationId) || latest.state !== 'resolved')) {
+          conversation = latest;
+        } else {
+          const customer = await store.getCustomer(client.customerId);
+          if (!customer) return this.send(client, { type: 'error', code: 'unknown_visitor', message: 'start a new session' });
+          conversation = await service.conversationFor(customer, 'web');
+        }
         if (conversation.id !== client.conversationId) {
           client.conversationId = conversation.id;
           client.lastSent = 0;
@@ -217,7 +226,13 @@ export class WidgetSockets {
     for (const client of this.clients) {
       if (!client.ready) continue;
       if (event.type === 'message' && event.conversationId === client.conversationId) {
-        this.enqueue(client, () => this.flush(client));
+        // Under load events outpace reads; one queued read covers them all.
+        if (client.flushQueued) continue;
+        client.flushQueued = true;
+        this.enqueue(client, () => {
+          client.flushQueued = false;
+          return this.flush(client);
+        });
       } else if (event.type === 'typing' && event.conversationId === client.conversationId && event.author !== 'customer') {
         this.send(client, { type: 'typing', author: event.author, ...(event.name ? { name: event.name } : {}) });
       } else if (event.type === 'presence') {

@@ -39,6 +39,14 @@ for (const backend of BACKENDS) {
       expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
       expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
       expect(await store.listMessages(c.id)).toHaveLength(1);
+      // The losers' counter increments were rolled back: the next message is number 2.
+      expect((await store.getConversation(c.id))?.lastSeq).toBe(1);
+      const next = await store.appendMessage({ conversationId: c.id, author: 'bot', content: { type: 'text', text: 'hello' } });
+      expect(next.message.seq).toBe(2);
+    });
+
+    it.skipIf(!available)('refuses a message for a conversation that does not exist', async () => {
+      await expect(store.appendMessage({ conversationId: 'no-such-conversation', author: 'customer', content: { type: 'text', text: 'hi' }, clientId: 'x' })).rejects.toThrow(/conversation/);
     });
 
     it.skipIf(!available)('lets exactly one of many concurrent claims win', async () => {

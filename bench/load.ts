@@ -175,6 +175,10 @@ export async function runLoadBench(options: LoadBenchOptions = {}): Promise<void
     if (parts.includes('load')) {
       const rows = [];
       console.error(`… load: ${conversations} conversations × ${messages} messages, one SQLite instance`);
+      // A light load first: what one visitor waits when the server is not saturated.
+      const light = Math.min(10, conversations);
+      console.error(`… load: ${light} conversations, one SQLite instance (unsaturated)`);
+      rows.push(await withSetup(sqlite, (s) => runConversations(s, light, messages)));
       rows.push(await withSetup(sqlite, (s) => runConversations(s, conversations, messages)));
       if (pgOk) {
         console.error(`… load: one PostgreSQL instance`);
@@ -183,8 +187,8 @@ export async function runLoadBench(options: LoadBenchOptions = {}): Promise<void
         rows.push(await withSetup(() => postgres(2), (s) => runConversations(s, conversations, messages)));
       }
       console.log(
-        `\nWidget load: ${conversations} concurrent conversations, ${messages} questions each (send → wait for the bot → next); ` +
-          'client, servers and database share this machine',
+        `\nWidget load: concurrent conversations, ${messages} questions each (send → wait for the bot → next); ` +
+          'client, servers and database share this machine. Saturated, reply time ≈ conversations ÷ msgs/s (queueing)',
       );
       console.table(rows);
     }

@@ -54,6 +54,8 @@ const schema = z.object({
   SLACK_AGENTS_CHANNEL: z.string().optional(),
   SLACK_SOCKET_MODE: bool.default(false),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'SLACK_APP_TOKEN is an app-level token starting with xapp-').optional(),
+  /** Unset: Teams follows the credentials (see server/channels/teams). true: required; false: off. */
+  TEAMS_ENABLED: bool.optional(),
   MICROSOFT_APP_ID: z.string().optional(),
   MICROSOFT_APP_PASSWORD: z.string().optional(),
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
@@ -93,7 +95,7 @@ export interface Config {
     socketMode: boolean;
     appToken?: string;
   };
-  teams: { appId?: string; appPassword?: string; tenantId?: string };
+  teams: { enabled?: boolean; appId?: string; appPassword?: string; tenantId?: string };
 }
 
 export interface BusinessHours {
@@ -188,6 +190,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       socketMode: e.SLACK_SOCKET_MODE,
       appToken: e.SLACK_APP_TOKEN,
     },
-    teams: { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID },
+    teams: { enabled: e.TEAMS_ENABLED, appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID },
   };
 }

@@ -119,6 +119,16 @@ describe('mountTeams configuration', () => {
     expect(lines.join('')).toMatch(/Teams disabled/);
   });
 
+  it('refuses to start in production when Teams is required but has no credentials', async () => {
+    await expect(mountTeams(context({ ...production, TEAMS_ENABLED: 'true' }))).rejects.toThrow(/TEAMS_ENABLED=true in production needs MICROSOFT_APP_ID/);
+  });
+
+  it('stays off with TEAMS_ENABLED=false, even in development', async () => {
+    const lines: string[] = [];
+    expect(await mountTeams(context({ TEAMS_ENABLED: 'false' }, lines))).toBeUndefined();
+    expect(lines.join('')).toMatch(/TEAMS_ENABLED=false/);
+  });
+
   it('refuses to start when half configured, in any environment', async () => {
     await expect(mountTeams(context({ MICROSOFT_APP_ID: CREDENTIALS.MICROSOFT_APP_ID }))).rejects.toThrow(TeamsConfigError);
     await expect(mountTeams(context({ MICROSOFT_APP_ID: CREDENTIALS.MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD: 'x' }))).rejects.toThrow(/MICROSOFT_APP_TENANT_ID/);

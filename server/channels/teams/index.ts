@@ -31,12 +31,18 @@ export class TeamsConfigError extends Error {
  *   request must carry a valid Bot Framework token (401 otherwise).
  * - none of them, outside production: development mode for the Bot Framework Emulator, with
  *   authentication disabled (logged as a warning at start).
- * - none of them in production: Teams is disabled (no endpoint).
+ * - none of them in production: Teams is disabled (no endpoint), or, with TEAMS_ENABLED=true,
+ *   TeamsConfigError: production never runs an unauthenticated bot.
  * - only some of them: TeamsConfigError, anywhere (a half-configured bot never runs unauthenticated).
+ * - TEAMS_ENABLED=false: off, whatever else is set.
  */
 export async function mountTeams(ctx: ChannelContext): Promise<MountedChannel | undefined> {
   const { app, config, store, service, log } = ctx;
-  const { appId, appPassword, tenantId } = config.teams;
+  const { enabled, appId, appPassword, tenantId } = config.teams;
+  if (enabled === false) {
+    log.info('Teams disabled: TEAMS_ENABLED=false');
+    return undefined;
+  }
   const set = { MICROSOFT_APP_ID: !!appId, MICROSOFT_APP_PASSWORD: !!appPassword, MICROSOFT_APP_TENANT_ID: !!tenantId };
   const credentials = !!appId || !!appPassword;
   if (credentials && (!appId || !appPassword || !tenantId)) {
@@ -46,6 +52,11 @@ export async function mountTeams(ctx: ChannelContext): Promise<MountedChannel | 
     );
   }
   if (!credentials && config.env === 'production') {
+    if (enabled) {
+      throw new TeamsConfigError(
+        'TEAMS_ENABLED=true in production needs MICROSOFT_APP_ID, MICROSOFT_APP_PASSWORD and MICROSOFT_APP_TENANT_ID: without them the bot would accept unauthenticated activities.',
+      );
+    }
     if (tenantId) throw new TeamsConfigError('MICROSOFT_APP_TENANT_ID is set without MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD: Teams would run unauthenticated in production.');
     log.info('Teams disabled: MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD not set');
     return undefined;

@@ -1,4 +1,4 @@
-import type { CesScale } from './types';
+import type { Action, CesScale, Reply } from './types';
 
 /**
  * What the customer reads for survey answers and conversation events, the same in every
@@ -61,4 +61,22 @@ export function eventText(event: ConversationEvent, agentName?: string): string 
     default:
       return '';
   }
+}
+
+export interface AnswerButton {
+  text: string;
+  /** What the press reads as in the transcript. */
+  label: string;
+  action: Action;
+  positive?: boolean;
+}
+
+/** The buttons under an answer that asks "Did this help?" (chat channels; the widget has its own Yes/No). */
+export function answerButtons(reply: Extract<Reply, { type: 'article' }>): AnswerButton[] {
+  const feedback = (helpful: boolean): Action => ({ kind: 'feedback', helpful, articleId: reply.articleId, ...(reply.intent ? { intent: reply.intent } : {}) });
+  return [
+    { text: 'This helped', label: 'Yes, this helped', action: feedback(true), positive: true },
+    { text: "Didn't help", label: "No, this didn't help", action: feedback(false) },
+    { text: 'Talk to a person', label: 'Talk to a person', action: { kind: 'handoff' } },
+  ];
 }

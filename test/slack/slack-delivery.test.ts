@@ -3,18 +3,15 @@ import { webApi } from '@slack/bolt';
 import { SAMPLE_KB_DIR } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/server';
 import { allText, BOT_ID, BOT_USER_ID, FakeSlack, nextTs } from './fake-slack';
-import { blockInternet } from '../support/no-internet';
+import { isolateChannelTests } from '../support/no-internet';
 
 const SECRET = 'another-signing-secret-for-tests';
 
 let fake: FakeSlack;
 let server: TestServer;
-const internet = blockInternet();
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
+const { attempts, unhandled } = isolateChannelTests();
 
 beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled);
   fake = await FakeSlack.start(SECRET);
   fake.addUser({ id: 'U1', name: 'Ada', email: 'ada@customer.test' });
   server = await startTestServer(
@@ -33,8 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await fake?.close();
-  internet.restore();
-  process.off('unhandledRejection', onUnhandled);
 });
 
 const question = (ts: string, extra: Record<string, unknown> = {}) => ({
@@ -184,11 +179,11 @@ describe('Slack requests: authenticity, retries and failures', () => {
 
   it('talks to the fake only (the guard would catch slack.com)', async () => {
     expect(fake.calls.every((c) => c.token === 'xoxb-test')).toBe(true);
-    expect(internet.attempts).toEqual([]);
+    expect(attempts).toEqual([]);
     // Proof the guard sees the Web API client's requests: a default client aims at slack.com.
     const client = new webApi.WebClient('xoxb-test', { retryConfig: { retries: 0 }, logLevel: webApi.LogLevel.ERROR });
     await expect(client.auth.test()).rejects.toThrow();
-    expect(internet.attempts).toEqual(['https://slack.com']);
-    internet.attempts.length = 0;
+    expect(attempts).toEqual(['https://slack.com']);
+    attempts.length = 0;
   });
 });

@@ -4,7 +4,7 @@ import type { Agent } from '../../server/store/types';
 import { SAMPLE_KB_DIR } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/server';
 import { allText, BOT_USER_ID, buttons, FakeSlack, nextTs, type ApiCall } from './fake-slack';
-import { blockInternet } from '../support/no-internet';
+import { isolateChannelTests } from '../support/no-internet';
 
 const SECRET = 'slack-signing-secret-for-tests';
 const PUBLIC = 'https://support.example.com';
@@ -12,12 +12,9 @@ const PUBLIC = 'https://support.example.com';
 let fake: FakeSlack;
 let server: TestServer;
 let alex: Agent;
-const internet = blockInternet();
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
+const { attempts, unhandled } = isolateChannelTests();
 
 beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled);
   fake = await FakeSlack.start(SECRET);
   fake.addUser({ id: 'U_MEMBER', name: 'Grace', email: 'grace@customer.test' });
   fake.addUser({ id: 'U_MEMBER2', name: 'Linus', email: 'linus@customer.test' });
@@ -41,8 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await fake?.close();
-  internet.restore();
-  process.off('unhandledRejection', onUnhandled);
 });
 
 const mention = (text: string) => `<@${BOT_USER_ID}> ${text}`;
@@ -142,7 +137,7 @@ describe('Slack channel: question → person → resolved → CES', () => {
     expect(fake.calls.every((c) => c.token === 'xoxb-test' || c.method === 'response_url')).toBe(true);
     expect(fake.calls.some((c) => c.method === 'auth.test')).toBe(true);
     expect(fake.unknown).toEqual([]);
-    expect(internet.attempts).toEqual([]);
+    expect(attempts).toEqual([]);
   });
 
   it('answers DMs in a thread, and /answerdesk resolve <ticket id> closes a ticket', async () => {
@@ -170,7 +165,7 @@ describe('Slack channel: question → person → resolved → CES', () => {
     expect(sam).toMatchObject({ name: 'Sam', role: 'agent' });
     expect(resolved?.assigneeId).toBe(sam!.id);
     await fake.waitForCall((c) => c.method === 'response_url' && String(c.args.text).includes('is resolved'), 'the command confirmation');
-    expect(internet.attempts).toEqual([]);
+    expect(attempts).toEqual([]);
     expect(unhandled).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 import { createRequire } from 'node:module';
 
 /**
@@ -44,4 +45,23 @@ export function blockInternet(): { attempts: string[]; restore(): void } {
       https.get = originals.httpsGet;
     },
   };
+}
+
+/**
+ * For a channel test file: blocks the internet (as above) and records unhandled rejections
+ * for the whole file, so a test can assert that the adapter neither phoned out nor left a
+ * failure unobserved. Registers its own beforeAll/afterAll.
+ */
+export function isolateChannelTests(): { attempts: string[]; unhandled: unknown[] } {
+  const internet = blockInternet();
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  beforeAll(() => {
+    process.on('unhandledRejection', onUnhandled);
+  });
+  afterAll(() => {
+    internet.restore();
+    process.off('unhandledRejection', onUnhandled);
+  });
+  return { attempts: internet.attempts, unhandled };
 }

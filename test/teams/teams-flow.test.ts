@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../support/server';
 import { actionsOf, BOT_ID, BOT_NAME, cardOf, FakeConnector, type Member, type SentActivity, submitButton, TENANT_ID } from './fake-connector';
-import { blockInternet } from '../support/no-internet';
+import { isolateChannelTests } from '../support/no-internet';
 
 /**
  * The Teams channel end to end in development mode (no Microsoft credentials, so the bot takes
@@ -15,12 +15,9 @@ const LINUS: Member = { id: '29:linus-teams-id', name: 'Linus', aadObjectId: 'aa
 
 let fake: FakeConnector;
 let server: TestServer;
-const internet = blockInternet();
-const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => unhandled.push(reason);
+const { attempts, unhandled } = isolateChannelTests();
 
 beforeAll(async () => {
-  process.on('unhandledRejection', onUnhandled);
   fake = await FakeConnector.start();
   server = await startTestServer({ PUBLIC_URL: PUBLIC });
   fake.target = `${server.url}/api/messages`;
@@ -29,8 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await fake?.close();
-  internet.restore();
-  process.off('unhandledRejection', onUnhandled);
 });
 
 interface TicketRow {
@@ -177,7 +172,7 @@ describe('Teams channel: question → person → resolved → CES', () => {
   });
 
   it('serves Teams without Microsoft credentials only as a development endpoint, and never calls the internet', () => {
-    expect(internet.attempts).toEqual([]);
+    expect(attempts).toEqual([]);
     expect(unhandled).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Action, Reply } from '../../../bot/types';
-import { CES_HINT, cesOptions, csatHint, csatOptions, eventText } from '../../../bot/wording';
+import { answerButtons, CES_HINT, cesOptions, csatHint, csatOptions, eventText } from '../../../bot/wording';
 import { actionSchema } from '../../realtime/frames';
 import type { ChatMessage, MessageContent } from '../../realtime/protocol';
 import type { Ticket } from '../../store/types';
@@ -109,19 +109,7 @@ export function renderReply(reply: Reply, options: RenderOptions): SlackMessage 
       const url = options.articleUrl(reply.articleId);
       const blocks: Block[] = [section(`*<${url}|${escapeMrkdwn(reply.title)}>*\n${escapeMrkdwn(reply.summary)}`)];
       if (reply.askFeedback) {
-        const feedback = (helpful: boolean): Action => ({
-          kind: 'feedback',
-          helpful,
-          articleId: reply.articleId,
-          ...(reply.intent ? { intent: reply.intent } : {}),
-        });
-        blocks.push(
-          actions(conversationId, [
-            { text: 'This helped', action: feedback(true), label: 'Yes, this helped', style: 'primary' },
-            { text: "Didn't help", action: feedback(false), label: "No, this didn't help" },
-            { text: 'Talk to a person', action: { kind: 'handoff' }, label: 'Talk to a person' },
-          ]),
-        );
+        blocks.push(actions(conversationId, answerButtons(reply).map((b) => ({ text: b.text, action: b.action, label: b.label, ...(b.positive ? { style: 'primary' as const } : {}) }))));
       }
       return { text: `${reply.title}: ${url}`, blocks };
     }

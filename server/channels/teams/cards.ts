@@ -1,5 +1,5 @@
 import type { Action, Reply } from '../../../bot/types';
-import { CES_HINT, cesOptions, csatHint, csatOptions, eventText } from '../../../bot/wording';
+import { answerButtons, CES_HINT, cesOptions, csatHint, csatOptions, eventText } from '../../../bot/wording';
 import type { ChatMessage, MessageContent } from '../../realtime/protocol';
 import { actionSchema } from '../../realtime/frames';
 
@@ -90,18 +90,8 @@ export function renderReply(reply: Reply, options: RenderOptions): TeamsMessage 
       if (reply.summary) body.push(textBlock(reply.summary));
       const actions: CardElement[] = [{ type: 'Action.OpenUrl', title: 'Read the article', url }];
       if (reply.askFeedback) {
-        const feedback = (helpful: boolean): Action => ({
-          kind: 'feedback',
-          helpful,
-          articleId: reply.articleId,
-          ...(reply.intent ? { intent: reply.intent } : {}),
-        });
         body.push(textBlock('Did this help?', { isSubtle: true, spacing: 'Medium' }));
-        actions.push(
-          submit(conversationId, 'This helped', feedback(true), 'Yes, this helped', 'positive'),
-          submit(conversationId, "Didn't help", feedback(false), "No, this didn't help"),
-          submit(conversationId, 'Talk to a person', { kind: 'handoff' }, 'Talk to a person'),
-        );
+        actions.push(...answerButtons(reply).map((b) => submit(conversationId, b.text, b.action, b.label, b.positive ? 'positive' : undefined)));
       }
       return { kind: 'card', card: card(body, actions), summary: `${reply.title}: ${url}` };
     }

@@ -243,13 +243,7 @@ export class WidgetSockets {
           const conversation = client.conversationId
             ? await this.deps.store.getConversation(client.conversationId)
             : await this.deps.store.latestConversation(client.customerId);
-          if (!conversation) return;
-          if (conversation.id !== client.conversationId) {
-            client.conversationId = conversation.id;
-            client.lastSent = 0;
-          }
-          this.send(client, { type: 'conversation', conversation: await this.deps.service.view(conversation) });
-          await this.flush(client);
+          if (conversation) await this.showConversation(client, conversation);
         });
       }
     }
@@ -258,15 +252,19 @@ export class WidgetSockets {
   private onConversationEvent(client: Client, conversationId: string): void {
     this.enqueue(client, async () => {
       const conversation = await this.deps.store.getConversation(conversationId);
-      if (!conversation || conversation.customerId !== client.customerId) return;
-      if (conversation.id !== client.conversationId) {
-        // Another tab of the same visitor started a conversation: follow it.
-        client.conversationId = conversation.id;
-        client.lastSent = 0;
-      }
-      this.send(client, { type: 'conversation', conversation: await this.deps.service.view(conversation) });
-      await this.flush(client);
+      // Another tab of the same visitor may have started it: follow it.
+      if (conversation && conversation.customerId === client.customerId) await this.showConversation(client, conversation);
     });
+  }
+
+  /** Point the socket at `conversation` (from seq 0 if it is a new one), send its state and what is unsent. */
+  private async showConversation(client: Client, conversation: Conversation): Promise<void> {
+    if (conversation.id !== client.conversationId) {
+      client.conversationId = conversation.id;
+      client.lastSent = 0;
+    }
+    this.send(client, { type: 'conversation', conversation: await this.deps.service.view(conversation) });
+    await this.flush(client);
   }
 
   private send(client: Client, frame: ServerFrame): void {

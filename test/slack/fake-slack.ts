@@ -2,6 +2,8 @@ import { createHmac } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { SAMPLE_KB_DIR } from '../support/fixtures';
+import { startTestServer, type TestServer } from '../support/server';
 
 /**
  * A fake Slack on 127.0.0.1: the Web API the adapter calls (recorded), and the other
@@ -106,6 +108,26 @@ export class FakeSlack {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+  }
+
+  /**
+   * An answerdesk server (sample help centre) whose Slack channel talks to this fake over
+   * HTTP: support channel C_SUPPORT, agents' channel C_AGENTS. Signed requests go to it.
+   */
+  async startServer(env: Record<string, string> = {}): Promise<TestServer> {
+    const server = await startTestServer(
+      {
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_SIGNING_SECRET: this.signingSecret,
+        SLACK_API_URL: `${this.url}/api/`,
+        SLACK_SUPPORT_CHANNELS: 'C_SUPPORT',
+        SLACK_AGENTS_CHANNEL: 'C_AGENTS',
+        ...env,
+      },
+      { kbDir: SAMPLE_KB_DIR },
+    );
+    this.target = `${server.url}/slack/events`;
+    return server;
   }
 
   addUser(user: SlackUser): void {

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webApi } from '@slack/bolt';
-import { SAMPLE_KB_DIR } from '../support/fixtures';
-import { startTestServer, type TestServer } from '../support/server';
+import type { TestServer } from '../support/server';
 import { allText, BOT_ID, BOT_USER_ID, FakeSlack, nextTs } from './fake-slack';
 import { isolateChannelTests } from '../support/no-internet';
 
@@ -14,17 +13,7 @@ const { attempts, unhandled } = isolateChannelTests();
 beforeAll(async () => {
   fake = await FakeSlack.start(SECRET);
   fake.addUser({ id: 'U1', name: 'Ada', email: 'ada@customer.test' });
-  server = await startTestServer(
-    {
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: `${fake.url}/api/`,
-      SLACK_SUPPORT_CHANNELS: 'C_SUPPORT',
-      SLACK_AGENTS_CHANNEL: 'C_AGENTS',
-    },
-    { kbDir: SAMPLE_KB_DIR },
-  );
-  fake.target = `${server.url}/slack/events`;
+  server = await fake.startServer();
 });
 
 afterAll(async () => {

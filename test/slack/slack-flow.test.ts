@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords';
 import type { Agent } from '../../server/store/types';
-import { SAMPLE_KB_DIR } from '../support/fixtures';
-import { startTestServer, type TestServer } from '../support/server';
+import type { TestServer } from '../support/server';
 import { allText, BOT_USER_ID, buttons, FakeSlack, nextTs, type ApiCall } from './fake-slack';
 import { isolateChannelTests } from '../support/no-internet';
 
@@ -20,18 +19,7 @@ beforeAll(async () => {
   fake.addUser({ id: 'U_MEMBER2', name: 'Linus', email: 'linus@customer.test' });
   fake.addUser({ id: 'U_ALEX', name: 'Alex Slack', email: 'alex@tidyflow.test' });
   fake.addUser({ id: 'U_SAM', name: 'Sam', email: 'sam@tidyflow.test' });
-  server = await startTestServer(
-    {
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: SECRET,
-      SLACK_API_URL: `${fake.url}/api/`,
-      SLACK_SUPPORT_CHANNELS: 'C_SUPPORT',
-      SLACK_AGENTS_CHANNEL: 'C_AGENTS',
-      PUBLIC_URL: PUBLIC,
-    },
-    { kbDir: SAMPLE_KB_DIR },
-  );
-  fake.target = `${server.url}/slack/events`;
+  server = await fake.startServer({ PUBLIC_URL: PUBLIC });
   alex = await server.desk.store.createAgent({ email: 'alex@tidyflow.test', name: 'Alex', role: 'agent', passwordHash: await hashPassword('correct horse battery') });
 });
 

@@ -48,8 +48,6 @@ export function ArticleDraftPanel({ question, examples, onClose }: Props) {
       }
     }
   };
-  const mdBox = useRef<HTMLTextAreaElement>(null);
-  const nluBox = useRef<HTMLTextAreaElement>(null);
 
   return (
     <section class="panel draft-panel" aria-labelledby="draft-heading" data-testid="draft-panel" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
@@ -69,40 +67,68 @@ export function ArticleDraftPanel({ question, examples, onClose }: Props) {
       {!draft && !error && <p class="muted">Preparing the draft…</p>}
       {draft && (
         <div class="draft-grid">
-          <div class="stack">
-            <label for="draft-markdown">Article (Markdown) — save under knowledge/articles/</label>
-            <textarea id="draft-markdown" ref={mdBox} readOnly rows={16} value={draft.markdown} data-testid="draft-markdown" class="mono" />
-            <div class="row">
-              <button type="button" class="primary small" data-testid="draft-copy" onClick={() => void copy('Markdown', draft.markdown, mdBox.current)}>
-                Copy
-              </button>
-              {mdUrl && (
-                <a class="button small" href={mdUrl} download={`${slug}.md`} data-testid="draft-download">
-                  Download .md
-                </a>
-              )}
-            </div>
-          </div>
-          <div class="stack">
-            <label for="draft-nlu">Training examples (Rasa NLU YAML)</label>
-            <textarea id="draft-nlu" ref={nluBox} readOnly rows={16} value={draft.nlu} data-testid="draft-nlu" class="mono" />
-            <div class="row">
-              <button type="button" class="small" data-testid="draft-copy-nlu" onClick={() => void copy('NLU', draft.nlu, nluBox.current)}>
-                Copy
-              </button>
-              {nluUrl && (
-                <a class="button small" href={nluUrl} download={`${slug}.nlu.yml`}>
-                  Download .yml
-                </a>
-              )}
-            </div>
-          </div>
+          <DraftFile
+            id="draft-markdown"
+            label="Article (Markdown) — save under knowledge/content/articles/<category>/"
+            text={draft.markdown}
+            url={mdUrl}
+            fileName={`${slug}.md`}
+            download="Download .md"
+            copyTestId="draft-copy"
+            downloadTestId="draft-download"
+            primary
+            onCopy={(box) => void copy('Markdown', draft.markdown, box)}
+          />
+          <DraftFile
+            id="draft-nlu"
+            label="Training examples (Rasa NLU YAML) — add to knowledge/content/nlu.yml"
+            text={draft.nlu}
+            url={nluUrl}
+            fileName={`${slug}.nlu.yml`}
+            download="Download .yml"
+            copyTestId="draft-copy-nlu"
+            onCopy={(box) => void copy('NLU', draft.nlu, box)}
+          />
         </div>
       )}
       <p class="success small" role="status">
         {copied}
       </p>
     </section>
+  );
+}
+
+interface DraftFileProps {
+  id: string;
+  label: string;
+  text: string;
+  url: string | null;
+  fileName: string;
+  download: string;
+  copyTestId: string;
+  downloadTestId?: string;
+  primary?: boolean;
+  onCopy(box: HTMLTextAreaElement | null): void;
+}
+
+/** One file of the draft: read-only text, Copy, and Download when blobs are available. */
+function DraftFile({ id, label, text, url, fileName, download, copyTestId, downloadTestId, primary, onCopy }: DraftFileProps) {
+  const box = useRef<HTMLTextAreaElement>(null);
+  return (
+    <div class="stack">
+      <label for={id}>{label}</label>
+      <textarea id={id} ref={box} readOnly rows={16} value={text} data-testid={id} class="mono" />
+      <div class="row">
+        <button type="button" class={primary ? 'primary small' : 'small'} data-testid={copyTestId} onClick={() => onCopy(box.current)}>
+          Copy
+        </button>
+        {url && (
+          <a class="button small" href={url} download={fileName} data-testid={downloadTestId}>
+            {download}
+          </a>
+        )}
+      </div>
+    </div>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Action, Reply } from '../../../bot/types';
 import { CES_HINT, cesOptions } from '../../../bot/wording';
+import { ScoreButtons } from './ScoreButtons';
 
 type Ces = Extract<Reply, { type: 'ces' }>;
 
@@ -32,21 +33,7 @@ export function CesSurvey({ survey, answer, answered, live, onAction }: Props) {
   return (
     <form class="widget" onSubmit={submit}>
       <p>{survey.question}</p>
-      <div class="row" role="group" aria-label={survey.question}>
-        {options.map((o) => (
-          <button
-            type="button"
-            key={o.score}
-            class="btn"
-            aria-label={o.name}
-            aria-pressed={chosen === o.score}
-            disabled={locked}
-            onClick={() => setScore(o.score)}
-          >
-            {o.text}
-          </button>
-        ))}
-      </div>
+      <ScoreButtons question={survey.question} options={options} chosen={chosen} disabled={locked} onPick={(o) => setScore(o.score)} />
       {survey.scale !== 'three-choice' && <p class="hint">{CES_HINT}</p>}
       {answered ? (
         <p>Thanks for your feedback!</p>

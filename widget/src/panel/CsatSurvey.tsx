@@ -1,5 +1,6 @@
 import type { Action, Reply } from '../../../bot/types';
 import { csatHint, csatOptions } from '../../../bot/wording';
+import { ScoreButtons } from './ScoreButtons';
 
 type Csat = Extract<Reply, { type: 'csat' }>;
 
@@ -17,21 +18,13 @@ export function CsatSurvey({ survey, answer, answered, live, onAction }: Props) 
   return (
     <div class="widget">
       <p>{survey.question}</p>
-      <div class="row" role="group" aria-label={survey.question}>
-        {csatOptions(survey.scale).map((o) => (
-          <button
-            type="button"
-            key={o.score}
-            class="btn"
-            aria-label={o.name}
-            aria-pressed={given === o.score}
-            disabled={answered || !live}
-            onClick={() => onAction({ kind: 'csat', score: o.score }, o.label)}
-          >
-            {o.text}
-          </button>
-        ))}
-      </div>
+      <ScoreButtons
+        question={survey.question}
+        options={csatOptions(survey.scale)}
+        chosen={given}
+        disabled={answered || !live}
+        onPick={(o) => onAction({ kind: 'csat', score: o.score }, o.label)}
+      />
       <p class="hint">{csatHint(survey.scale)}</p>
     </div>
   );

@@ -88,14 +88,7 @@ export class Connection {
 
   stop(): void {
     this.stopped = true;
-    this.generation++;
-    this.clearTimers();
-    const s = this.socket;
-    this.socket = null;
-    if (s) {
-      s.onopen = s.onclose = s.onmessage = s.onerror = null;
-      s.close(1000, 'bye');
-    }
+    this.dropSocket('bye');
     this.opts.onStatus('stopped', this.failures);
   }
 
@@ -163,7 +156,8 @@ export class Connection {
     };
   }
 
-  private dropSocket(): void {
+  /** Detach and close the current socket; its late events belong to an old generation. */
+  private dropSocket(reason = 'reconnecting'): void {
     this.generation++;
     this.clearTimers();
     const s = this.socket;
@@ -171,7 +165,7 @@ export class Connection {
     if (s) {
       s.onopen = s.onclose = s.onmessage = s.onerror = null;
       try {
-        s.close(1000, 'reconnecting');
+        s.close(1000, reason);
       } catch {
         // already closed
       }

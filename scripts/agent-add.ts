@@ -37,8 +37,8 @@ loadDotEnv();
 const config = loadConfig();
 const store = await openStore({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
 try {
-  if (await store.getAgentByEmail(values.email)) fail(`an agent with email ${values.email} already exists`);
-  const agent = await store.createAgent({
+  if (await store.agents.byEmail(values.email)) fail(`an agent with email ${values.email} already exists`);
+  const agent = await store.agents.create({
     email: values.email,
     name: values.name ?? values.email.split('@')[0]!,
     role: values.role,

@@ -14,16 +14,17 @@ import { VisitorTokens } from './auth/visitor-token';
 import type { Config } from './config';
 import { ConversationService } from './conversations';
 import { mountChannels } from './channels';
+import { isWidgetSocketPath, mountWeb } from './channels/web';
+import type { WidgetSockets } from './channels/web/sockets';
+import { DeliveryWorker } from './outbox/worker';
 import { errorHandler, notFound } from './http/errors';
-import { cspNonce, originChecker, securityHeaders, widgetCors } from './http/security';
+import { cspNonce, originChecker, securityHeaders } from './http/security';
 import { LocalBus, type RealtimeBus } from './realtime/bus';
-import { WIDGET_WS_PATH, WidgetSockets } from './realtime/widget-socket';
 import { authRoutes } from './routes/auth';
 import { consoleRoutes } from './routes/console';
 import { helpRoutes } from './routes/help';
 import { metricsRoutes } from './routes/metrics';
 import { ticketRoutes } from './routes/tickets';
-import { widgetRoutes } from './routes/widget';
 import { resolveSecret } from './secrets';
 import type { Agent, Store } from './store/types';
 
@@ -44,6 +45,7 @@ export interface Answerdesk {
   server: Server;
   service: ConversationService;
   sockets: WidgetSockets;
+  worker: DeliveryWorker;
   store: Store;
   bus: RealtimeBus;
   config: Config;
@@ -58,13 +60,13 @@ const HTTP_DRAIN_MS = 5_000;
 
 /** The agent that acts when a script uses the admin API token. */
 async function ensureApiAgent(store: Store): Promise<Agent> {
-  const existing = await store.getAgentByEmail(API_AGENT_EMAIL);
+  const existing = await store.agents.byEmail(API_AGENT_EMAIL);
   if (existing) return existing;
   try {
     // Random password nobody knows: this account can only act through the API token.
-    return await store.createAgent({ email: API_AGENT_EMAIL, name: 'Support team', role: 'admin', passwordHash: await hashPassword(randomBytes(32).toString('hex')) });
+    return await store.agents.create({ email: API_AGENT_EMAIL, name: 'Support team', role: 'admin', passwordHash: await hashPassword(randomBytes(32).toString('hex')) });
   } catch {
-    return (await store.getAgentByEmail(API_AGENT_EMAIL))!;
+    return (await store.agents.byEmail(API_AGENT_EMAIL))!;
   }
 }
 
@@ -78,7 +80,8 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const articlePath = (id: string) => `/help/articles/${encodeURIComponent(id)}`;
   const matcher = new KnowledgeMatcher({ kb: bundle.kb, search: bundle.search, classifier: bundle.classifier, thresholds: config.thresholds });
   const engine = new ConversationEngine({ matcher, articleUrl: articlePath, cesScale: config.ces.scale, csat: config.csat.enabled });
-  const service = new ConversationService({ store, engine, bus, config, log });
+  const worker = new DeliveryWorker({ store, bus, log, leaseMs: config.outbox.leaseMs, pollMs: config.outbox.pollMs });
+  const service = new ConversationService({ store, engine, bus, config, log, nudgeDelivery: () => worker.nudge() });
   const secret = resolveSecret(config.secret, config.dataDir, config.env === 'test');
   const tokens = new VisitorTokens(secret);
   const apiAgent = await ensureApiAgent(store);
@@ -92,7 +95,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   app.use(securityHeaders({ https: (config.publicUrl ?? '').startsWith('https://') }));
 
   const publicBase = config.publicUrl ?? `http://localhost:${config.port}`;
-  const channels = await mountChannels({ app, config, store, service, bus, log, articleUrl: (id) => publicBase + articlePath(id) });
+  const channels = await mountChannels({ app, config, store, service, bus, log, worker, articleUrl: (id) => publicBase + articlePath(id) });
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -113,18 +116,15 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   app.use(express.static(widgetDir, { index: false, maxAge: '5m' }));
 
   app.use('/help', helpRoutes({ bundle: () => bundle, store, ipPerMinute: config.rateLimits.ipPerMinute }));
-  app.use(
-    '/api/widget',
-    widgetCors(isAllowedOrigin),
-    widgetRoutes({
-      config,
-      store,
-      service,
+  const sockets = mountWeb(
+    { app, config, store, service, bus, log, worker, articleUrl: articlePath },
+    {
       tokens,
+      isAllowedOrigin,
       search: () => bundle.search,
-      articleUrl: articlePath,
       summaries: () => new Map(bundle.kb.articles.map((a) => [a.id, a.summary])),
-    }),
+      articlePath,
+    },
   );
   app.use('/api/tickets', ticketRoutes({ store, service, requireAgent, bus, messageMaxBytes: config.messageMaxBytes }));
   const isApiAgent = (a: Agent) => a.id === apiAgent.id;
@@ -148,10 +148,8 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
     res.on('close', () => inFlight.delete(res));
   });
   const draining = () => [...inFlight].some((res) => !String(res.getHeader('content-type') ?? '').startsWith('text/event-stream'));
-  const sockets = new WidgetSockets({ config, store, service, bus, tokens, log, isAllowedOrigin });
   server.on('upgrade', (req, socket, head) => {
-    const path = (req.url ?? '').split('?')[0];
-    if (path === WIDGET_WS_PATH) return sockets.handleUpgrade(req, socket, head);
+    if (isWidgetSocketPath(req.url)) return sockets.handleUpgrade(req, socket, head);
     socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
   });
 
@@ -166,6 +164,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
     server,
     service,
     sockets,
+    worker,
     store,
     bus,
     config,
@@ -178,6 +177,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
         server.once('error', reject);
         server.listen(port, host, () => resolve());
       });
+      worker.start();
       return (server.address() as AddressInfo).port;
     },
     /**
@@ -190,6 +190,8 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
       server.closeIdleConnections();
       await sockets.close();
       await Promise.allSettled(channels.map((c) => c.close()));
+      // Deliveries under way finish (bounded by the platform timeouts); the rest wait in the outbox.
+      await worker.stop();
       const deadline = Date.now() + HTTP_DRAIN_MS;
       while (draining() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       server.closeAllConnections();

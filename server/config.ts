@@ -45,6 +45,8 @@ const schema = z.object({
   MESSAGE_MAX_BYTES: z.coerce.number().int().min(256).max(65536).default(4096),
   RATE_LIMIT_VISITOR_PER_MINUTE: z.coerce.number().int().positive().default(30),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(300),
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   CES_SCALE: z.enum(['seven-point', 'three-choice']).default('seven-point'),
   CSAT_ENABLED: bool.default(false),
   SLACK_BOT_TOKEN: z.string().optional(),
@@ -82,6 +84,8 @@ export interface Config {
   businessHours: BusinessHours;
   messageMaxBytes: number;
   rateLimits: { visitorPerMinute: number; ipPerMinute: number };
+  /** Delivery worker: how long a claimed row is held, and how often due rows are looked for. */
+  outbox: { leaseMs: number; pollMs: number };
   ces: { scale: 'seven-point' | 'three-choice' };
   /** Ask a satisfaction question (1–5) after the CES answer. */
   csat: { enabled: boolean };
@@ -179,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     businessHours: parseBusinessHours(e.BUSINESS_HOURS, e.BUSINESS_TIMEZONE),
     messageMaxBytes: e.MESSAGE_MAX_BYTES,
     rateLimits: { visitorPerMinute: e.RATE_LIMIT_VISITOR_PER_MINUTE, ipPerMinute: e.RATE_LIMIT_IP_PER_MINUTE },
+    outbox: { leaseMs: e.OUTBOX_LEASE_SECONDS * 1000, pollMs: e.OUTBOX_POLL_MS },
     ces: { scale: e.CES_SCALE },
     csat: { enabled: e.CSAT_ENABLED },
     slack: {

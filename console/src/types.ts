@@ -1,6 +1,6 @@
 /** Shapes of the console API. Transcript and ticket types come straight from the server. */
 import type { Channel } from '../../bot/types';
-import type { ChatMessage, ConversationState, MessageContent } from '../../server/realtime/protocol';
+import type { ChatMessage, ConversationState, MessageContent } from '../../server/channels/web/protocol';
 import type { BotAttempt, Ticket, TicketPriority, TicketStatus } from '../../server/store/types';
 
 export type { BotAttempt, Channel, ChatMessage, ConversationState, MessageContent, Ticket, TicketPriority, TicketStatus };

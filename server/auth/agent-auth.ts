@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { forbidden, unauthorized } from '../errors';
+import { forbidden, unauthenticated } from '../domain/errors';
 import type { Agent, Store } from '../store/types';
 
 export const SESSION_COOKIE = 'answerdesk_session';
@@ -52,11 +52,11 @@ export function agentAuth(deps: { store: Store; adminApiToken?: string; apiAgent
           res.locals.agent = deps.apiAgent();
           return next();
         }
-        throw unauthorized('invalid API token');
+        throw unauthenticated('invalid API token');
       }
       const sid = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-      const session = sid ? await deps.store.getSession(sid) : undefined;
-      if (!session) throw unauthorized('sign in to the console first');
+      const session = sid ? await deps.store.agents.getSession(sid) : undefined;
+      if (!session) throw unauthenticated('sign in to the console first');
       if (!SAFE_METHODS.has(req.method)) {
         const token = req.headers[CSRF_HEADER];
         if (typeof token !== 'string' || !sameSecret(token, session.csrfToken)) throw forbidden('missing or invalid CSRF token');

@@ -1,7 +1,23 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import { HttpError } from '../errors';
+import { DomainError, type ErrorKind } from '../domain/errors';
+
+/** The only place domain errors become HTTP statuses. */
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+export function httpStatusOf(err: DomainError): number {
+  return STATUS[err.kind];
+}
 
 /** Every error leaves as `{ error: { code, message } }`; internals never reach the client. */
 export function errorHandler(log: Logger) {
@@ -10,8 +26,9 @@ export function errorHandler(log: Logger) {
     let status = 500;
     let code = 'internal';
     let message = 'internal error';
-    if (err instanceof HttpError) {
-      ({ status, code, message } = err);
+    if (err instanceof DomainError) {
+      status = httpStatusOf(err);
+      ({ code, message } = err);
     } else if (err instanceof ZodError) {
       status = 400;
       code = 'invalid_request';
@@ -27,7 +44,7 @@ export function errorHandler(log: Logger) {
     } else if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
       status = e.status;
       code = 'bad_request';
-      message = e.message ?? 'bad request';
+      message = 'bad request';
     } else {
       log.error({ err, url: req.originalUrl }, 'unhandled error');
     }
@@ -37,5 +54,5 @@ export function errorHandler(log: Logger) {
 }
 
 export function notFound(req: Request, res: Response): void {
-  res.status(404).json({ error: { code: 'not_found', message: `no route for ${req.method} ${req.path}` } });
+  res.status(404).json({ error: { code: 'not_found', message: `no route for ${req.method} ${req.path.slice(0, 100)}` } });
 }

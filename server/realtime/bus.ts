@@ -7,7 +7,8 @@ import { EventEmitter } from 'node:events';
  */
 export type BusEvent =
   | { type: 'message'; conversationId: string; seq: number }
-  | { type: 'conversation'; conversationId: string }
+  /** `customerId` when the publisher knows it: receivers then need not look the owner up. */
+  | { type: 'conversation'; conversationId: string; customerId?: string }
   | { type: 'typing'; conversationId: string; author: 'bot' | 'agent' | 'customer'; name?: string }
   | { type: 'ticket'; ticketId: string; conversationId: string }
   | { type: 'presence' }

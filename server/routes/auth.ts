@@ -2,7 +2,7 @@ import express, { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { CSRF_HEADER, parseCookies, type RequireAgent, SESSION_COOKIE } from '../auth/agent-auth';
 import { hashPassword, verifyPassword } from '../auth/passwords';
-import { conflict, HttpError, unauthorized } from '../errors';
+import { conflict, rateLimited, unauthenticated } from '../domain/errors';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Agent, Store } from '../store/types';
 
@@ -28,7 +28,7 @@ export function authRoutes(deps: { store: Store; requireAgent: RequireAgent; sec
   router.use(express.json({ limit: '8kb' }));
 
   const startSession = async (res: Response, agent: Agent) => {
-    const session = await store.createSession(agent.id, SESSION_TTL_MS);
+    const session = await store.agents.createSession(agent.id, SESSION_TTL_MS);
     res.cookie(SESSION_COOKIE, session.id, {
       httpOnly: true,
       sameSite: 'strict',
@@ -39,7 +39,7 @@ export function authRoutes(deps: { store: Store; requireAgent: RequireAgent; sec
     res.json({ agent: publicAgent(agent), csrfToken: session.csrfToken });
   };
 
-  const humanAgents = async () => (await store.listAgents()).filter((a) => !deps.isApiAgent(a));
+  const humanAgents = async () => (await store.agents.list()).filter((a) => !deps.isApiAgent(a));
 
   router.get('/setup', async (_req, res) => {
     res.json({ needed: (await humanAgents()).length === 0 });
@@ -49,37 +49,37 @@ export function authRoutes(deps: { store: Store; requireAgent: RequireAgent; sec
   router.post('/setup', async (req, res) => {
     const body = newAgent.parse(req.body);
     if ((await humanAgents()).length > 0) throw conflict('already_set_up', 'an admin already exists; sign in instead');
-    const agent = await store.createAgent({ email: body.email, name: body.name, role: 'admin', passwordHash: await hashPassword(body.password) });
+    const agent = await store.agents.create({ email: body.email, name: body.name, role: 'admin', passwordHash: await hashPassword(body.password) });
     await startSession(res, agent);
   });
 
   router.post('/login', async (req: Request, res) => {
     const body = credentials.parse(req.body);
     const keys = [`login-fail:${body.email.toLowerCase()}`, `login-fail-ip:${req.ip ?? ''}`];
-    const [failures = 0, ipFailures = 0] = await Promise.all(keys.map((k) => store.rateLimitCount(k, FAILURE_WINDOW_MS)));
+    const [failures = 0, ipFailures = 0] = await Promise.all(keys.map((k) => store.limits.count(k, FAILURE_WINDOW_MS)));
     if (failures >= MAX_FAILURES || ipFailures >= MAX_FAILURES_PER_IP) {
-      throw new HttpError(429, 'too_many_attempts', 'too many failed sign-ins; wait 15 minutes or ask an admin to reset your password');
+      throw rateLimited('too many failed sign-ins; wait 15 minutes or ask an admin to reset your password', 'too_many_attempts');
     }
-    const agent = await store.getAgentByEmail(body.email);
+    const agent = await store.agents.byEmail(body.email);
     const ok = agent !== undefined && !deps.isApiAgent(agent) && (await verifyPassword(body.password, agent.passwordHash));
     if (!ok) {
-      await Promise.all(keys.map((k) => store.hitRateLimit(k, FAILURE_WINDOW_MS)));
+      await Promise.all(keys.map((k) => store.limits.hit(k, FAILURE_WINDOW_MS)));
       // Each failure costs a little more time: guessing gets slower before it gets blocked.
       await new Promise((r) => setTimeout(r, 200 * (failures + 1)));
-      throw unauthorized('wrong email or password');
+      throw unauthenticated('wrong email or password');
     }
     await startSession(res, agent);
   });
 
   router.get('/me', requireAgent(), async (req, res) => {
     const sid = parseCookies(req.headers.cookie)[SESSION_COOKIE];
-    const session = sid ? await store.getSession(sid) : undefined;
+    const session = sid ? await store.agents.getSession(sid) : undefined;
     res.json({ agent: publicAgent(res.locals.agent!), csrfToken: session?.csrfToken ?? null });
   });
 
   router.post('/logout', requireAgent(), async (_req, res) => {
-    if (res.locals.sessionId) await store.deleteSession(res.locals.sessionId);
-    await store.setPresence(res.locals.agent!.id, 'offline');
+    if (res.locals.sessionId) await store.agents.deleteSession(res.locals.sessionId);
+    await store.agents.setPresence(res.locals.agent!.id, 'offline');
     deps.bus.publish({ type: 'presence' });
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.status(204).end();

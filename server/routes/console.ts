@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { RequireAgent } from '../auth/agent-auth';
 import { hashPassword } from '../auth/passwords';
-import { conflict } from '../errors';
+import { conflict } from '../domain/errors';
 import type { BusEvent, RealtimeBus } from '../realtime/bus';
 import type { Agent, Store } from '../store/types';
 import { publicAgent } from './auth';
@@ -17,13 +17,13 @@ export function consoleRoutes(deps: { store: Store; requireAgent: RequireAgent; 
 
   router.post('/presence', requireAgent(), async (req, res) => {
     const { presence } = z.object({ presence: z.enum(['online', 'away']) }).parse(req.body);
-    await store.setPresence(res.locals.agent!.id, presence);
+    await store.agents.setPresence(res.locals.agent!.id, presence);
     bus.publish({ type: 'presence' });
     res.status(204).end();
   });
 
   router.get('/agents', requireAgent(), async (_req, res) => {
-    res.json({ agents: (await store.listAgents()).filter((a) => !deps.isApiAgent(a)).map(publicAgent) });
+    res.json({ agents: (await store.agents.list()).filter((a) => !deps.isApiAgent(a)).map(publicAgent) });
   });
 
   router.post('/agents', requireAgent('admin'), async (req, res) => {
@@ -35,22 +35,22 @@ export function consoleRoutes(deps: { store: Store; requireAgent: RequireAgent; 
         role: z.enum(['agent', 'admin']).default('agent'),
       })
       .parse(req.body);
-    if (await store.getAgentByEmail(body.email)) throw conflict('agent_exists', `an agent with email ${body.email} already exists`);
-    const agent = await store.createAgent({ email: body.email, name: body.name, role: body.role, passwordHash: await hashPassword(body.password) });
+    if (await store.agents.byEmail(body.email)) throw conflict('agent_exists', `an agent with email ${body.email} already exists`);
+    const agent = await store.agents.create({ email: body.email, name: body.name, role: body.role, passwordHash: await hashPassword(body.password) });
     res.status(201).json({ agent: publicAgent(agent) });
   });
 
   router.get('/canned', requireAgent(), async (_req, res) => {
-    res.json({ responses: await store.listCannedResponses() });
+    res.json({ responses: await store.agents.listCanned() });
   });
 
   router.post('/canned', requireAgent(), async (req, res) => {
     const body = z.object({ title: z.string().trim().min(1).max(80), body: z.string().trim().min(1).max(4000) }).parse(req.body);
-    res.status(201).json({ response: await store.createCannedResponse({ ...body, createdBy: res.locals.agent!.id }) });
+    res.status(201).json({ response: await store.agents.createCanned({ ...body, createdBy: res.locals.agent!.id }) });
   });
 
   router.delete('/canned/:id', requireAgent(), async (req, res) => {
-    await store.deleteCannedResponse(req.params.id as string);
+    await store.agents.deleteCanned(req.params.id as string);
     res.status(204).end();
   });
 

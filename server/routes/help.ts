@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import type { KnowledgeBundle } from '../../bot/knowledge-bundle';
-import { NotFoundError, rateLimited } from '../errors';
+import { notFound, rateLimited } from '../domain/errors';
 import { articlePage, homePage, searchPage } from '../help/pages';
 import type { Store } from '../store/types';
 
@@ -21,16 +21,16 @@ export function helpRoutes(deps: { bundle: () => KnowledgeBundle; store: Store; 
 
   router.get('/articles/:id', (req, res) => {
     const article = deps.bundle().kb.articles.find((a) => a.id === req.params.id);
-    if (!article) throw new NotFoundError('article', req.params.id);
+    if (!article) throw notFound('article', req.params.id);
     res.type('html').send(articlePage(article, req.query.thanks === '1'));
   });
 
   router.post('/articles/:id/feedback', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
     const article = deps.bundle().kb.articles.find((a) => a.id === req.params.id);
-    if (!article) throw new NotFoundError('article', req.params.id);
-    const hits = await deps.store.hitRateLimit(`feedback:${req.ip ?? ''}`, 60_000);
+    if (!article) throw notFound('article', req.params.id);
+    const hits = await deps.store.limits.hit(`feedback:${req.ip ?? ''}`, 60_000);
     if (hits > deps.ipPerMinute) throw rateLimited();
-    await deps.store.recordArticleFeedback({ articleId: article.id, helpful: req.body?.helpful === 'yes', source: 'help_center' });
+    await deps.store.surveys.recordArticleFeedback({ articleId: article.id, helpful: req.body?.helpful === 'yes', source: 'help_center' });
     res.redirect(303, `/help/articles/${article.id}?thanks=1`);
   });
 

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { KnowledgeBundle } from '../../bot/knowledge-bundle';
 import type { RequireAgent } from '../auth/agent-auth';
-import { badRequest } from '../errors';
+import { invalid } from '../domain/errors';
 import { computeMetrics, type Metrics } from '../metrics/compute';
 import { toCsv } from '../metrics/csv';
 import { draftArticle } from '../metrics/draft';
@@ -27,15 +27,15 @@ export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; 
     const fromDay = q.from ?? new Date(Date.parse(toDay) - 6 * 86_400_000).toISOString().slice(0, 10);
     const from = new Date(`${fromDay}T00:00:00.000Z`).toISOString();
     const to = new Date(Date.parse(`${toDay}T00:00:00.000Z`) + 86_400_000).toISOString();
-    if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from >= to) throw badRequest('invalid_range', '"from" must be on or before "to"');
-    if (Date.parse(to) - Date.parse(from) > MAX_RANGE_DAYS * 86_400_000) throw badRequest('invalid_range', `at most ${MAX_RANGE_DAYS} days at a time`);
+    if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from >= to) throw invalid('invalid_range', '"from" must be on or before "to"');
+    if (Date.parse(to) - Date.parse(from) > MAX_RANGE_DAYS * 86_400_000) throw invalid('invalid_range', `at most ${MAX_RANGE_DAYS} days at a time`);
     const channel = q.channel;
     const [events, tickets, surveys, feedback, agents] = await Promise.all([
-      store.listEvents({ from, to, ...(channel ? { channel } : {}) }),
-      store.listTickets({ createdFrom: from, createdTo: to, limit: 10_000, ...(channel ? { channel } : {}) }),
-      store.listSurveys({ from, to, ...(channel ? { channel } : {}) }),
-      store.articleFeedbackCounts({ from, to }),
-      store.listAgents(),
+      store.events.list({ from, to, ...(channel ? { channel } : {}) }),
+      store.tickets.list({ createdFrom: from, createdTo: to, limit: 10_000, ...(channel ? { channel } : {}) }),
+      store.surveys.list({ from, to, ...(channel ? { channel } : {}) }),
+      store.surveys.articleFeedbackCounts({ from, to }),
+      store.agents.list(),
     ]);
     return computeMetrics({
       range: { from: fromDay, to: toDay },
@@ -91,7 +91,7 @@ export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; 
       unanswered: m.unanswered.map((u) => ({ text: u.text, count: u.count, examples: u.examples })),
     };
     const table = tables[req.params.table as string];
-    if (!table) throw badRequest('unknown_table', `table must be one of ${Object.keys(tables).join(', ')}`);
+    if (!table) throw invalid('unknown_table', `table must be one of ${Object.keys(tables).join(', ')}`);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="answerdesk-${req.params.table as string}-${m.range.from}-${m.range.to}.csv"`);
     res.send(toCsv(table));
@@ -105,7 +105,7 @@ export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; 
         const parsed = z.array(z.string().max(500)).max(50).parse(JSON.parse(q.examples));
         examples = parsed.length ? parsed : examples;
       } catch {
-        throw badRequest('invalid_examples', 'examples must be a JSON array of strings');
+        throw invalid('invalid_examples', 'examples must be a JSON array of strings');
       }
     }
     res.json(draftArticle(q.q, examples));

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Channel } from '../../bot/types';
 import type { RequireAgent } from '../auth/agent-auth';
 import type { ConversationService } from '../conversations';
-import { badRequest, NotFoundError } from '../errors';
+import { invalid, notFound } from '../domain/errors';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Agent, Store, Ticket, TicketFilter } from '../store/types';
 import { PRIORITIES } from '../store/types';
@@ -40,10 +40,10 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
   const agentOf = (res: express.Response): Agent => res.locals.agent!;
 
   const withNames = async (tickets: Ticket[]) => {
-    const agents = new Map((await store.listAgents()).map((a) => [a.id, a.name]));
+    const agents = new Map((await store.agents.list()).map((a) => [a.id, a.name]));
     return Promise.all(
       tickets.map(async (t) => {
-        const customer = await store.getCustomer(t.customerId);
+        const customer = await store.customers.get(t.customerId);
         return {
           ...t,
           assigneeName: t.assigneeId ? (agents.get(t.assigneeId) ?? null) : null,
@@ -60,7 +60,7 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
       ?.split(',')
       .filter(Boolean)
       .map((s) => {
-        if (!(STATUSES as readonly string[]).includes(s)) throw badRequest('invalid_status', `status must be one of ${STATUSES.join(', ')}`);
+        if (!(STATUSES as readonly string[]).includes(s)) throw invalid('invalid_status', `status must be one of ${STATUSES.join(', ')}`);
         return s as Ticket['status'];
       });
     const filter: TicketFilter = {
@@ -70,18 +70,18 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
       ...(q.limit ? { limit: q.limit } : {}),
       ...(q.assignee === 'me' ? { assigneeId: agentOf(res).id } : q.assignee === 'none' ? { assigneeId: null } : q.assignee ? { assigneeId: q.assignee } : {}),
     };
-    res.json({ tickets: await withNames(await store.listTickets(filter)) });
+    res.json({ tickets: await withNames(await store.tickets.list(filter)) });
   });
 
   router.get('/:id', requireAgent(), async (req, res) => {
-    const ticket = await store.getTicket(req.params.id as string);
-    if (!ticket) throw new NotFoundError('ticket', req.params.id as string);
+    const ticket = await store.tickets.get(req.params.id as string);
+    if (!ticket) throw notFound('ticket', req.params.id as string);
     const [conversation, customer, messages] = await Promise.all([
-      store.getConversation(ticket.conversationId),
-      store.getCustomer(ticket.customerId),
-      store.listMessages(ticket.conversationId, 0, 2000),
+      store.conversations.get(ticket.conversationId),
+      store.customers.get(ticket.customerId),
+      store.conversations.listMessages(ticket.conversationId, 0, 2000),
     ]);
-    const previous = (await store.listConversationsOfCustomer(ticket.customerId, 10)).filter((c) => c.id !== ticket.conversationId);
+    const previous = (await store.conversations.listOfCustomer(ticket.customerId, 10)).filter((c) => c.id !== ticket.conversationId);
     const [named] = await withNames([ticket]);
     res.json({
       ticket: named,
@@ -98,8 +98,8 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
 
   router.post('/:id/assign', requireAgent(), async (req, res) => {
     const { agentId } = z.object({ agentId: z.string().max(64) }).parse(req.body);
-    const target = await store.getAgent(agentId);
-    if (!target) throw new NotFoundError('agent', agentId);
+    const target = await store.agents.get(agentId);
+    if (!target) throw notFound('agent', agentId);
     res.json({ ticket: await service.claim(req.params.id as string, agentOf(res), { force: true, assignTo: target }) });
   });
 
@@ -123,9 +123,9 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
 
   router.patch('/:id', requireAgent(), async (req, res) => {
     const body = patchBody.parse(req.body);
-    const ticket = await store.getTicket(req.params.id as string);
-    if (!ticket) throw new NotFoundError('ticket', req.params.id as string);
-    const updated = await store.updateTicket(ticket.id, {
+    const ticket = await store.tickets.get(req.params.id as string);
+    if (!ticket) throw notFound('ticket', req.params.id as string);
+    const updated = await store.tickets.update(ticket.id, {
       ...(body.priority ? { priority: body.priority as Ticket['priority'] } : {}),
       ...(body.tags ? { tags: [...new Set(body.tags)] } : {}),
     });

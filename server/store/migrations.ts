@@ -175,7 +175,68 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .execute();
       },
     },
+    '003_threads_links_outbox': {
+      // Conversation scoping becomes an indexed lookup: (customer, thread key) → the newest
+      // generation. The unique index makes "create the thread's conversation" race-free on both
+      // backends: of two concurrent creators exactly one row is inserted.
+      async up(db: Kysely<any>) {
+        await db.schema.alterTable('conversations').addColumn('thread_key', 'text', (c) => c.notNull().defaultTo('')).execute();
+        await db.schema.alterTable('conversations').addColumn('generation', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+        const rows = await db.selectFrom('conversations').select(['id', 'customer_id', 'channel', 'channel_ref']).orderBy('created_at').orderBy('id').execute();
+        const generations = new Map<string, number>();
+        for (const r of rows as { id: string; customer_id: string; channel: string; channel_ref: string | null }[]) {
+          const key = legacyThreadKey(r);
+          const generation = (generations.get(`${r.customer_id}|${key}`) ?? 0) + 1;
+          generations.set(`${r.customer_id}|${key}`, generation);
+          await db.updateTable('conversations').set({ thread_key: key, generation }).where('id', '=', r.id).execute();
+        }
+        await db.schema.createIndex('conversations_thread').unique().on('conversations').columns(['customer_id', 'thread_key', 'generation']).execute();
+
+        await db.schema
+          .createTable('conversation_links')
+          .addColumn('key', 'text', (c) => c.primaryKey())
+          .addColumn('conversation_id', 'text', (c) => c.notNull())
+          .addColumn('ticket_id', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .execute();
+
+        await db.schema
+          .createTable('outbox')
+          .addColumn('id', serial as 'integer', (c) => c.primaryKey().$call((b) => (dialect === 'sqlite' ? b.autoIncrement() : b)))
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('conversation_id', 'text')
+          .addColumn('message_id', 'text')
+          .addColumn('payload', 'text', (c) => c.notNull().defaultTo('{}'))
+          .addColumn('state', 'text', (c) => c.notNull())
+          .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+          .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+          .addColumn('lease_owner', 'text')
+          .addColumn('lease_until', 'text')
+          .addColumn('last_error', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('done_at', 'text')
+          .execute();
+        await db.schema.createIndex('outbox_due').on('outbox').columns(['state', 'next_attempt_at']).execute();
+        await db.schema.createIndex('outbox_conversation').on('outbox').columns(['conversation_id', 'state', 'id']).execute();
+        // Ticket id prefixes (`/answerdesk claim 3f2a`) are looked up by range on this index.
+        await db.schema.createIndex('tickets_channel_created').on('tickets').columns(['channel', 'created_at']).execute();
+      },
+    },
   };
+}
+
+/** The thread key of a conversation stored before 003, from what it remembered of its platform. */
+function legacyThreadKey(r: { id: string; channel: string; channel_ref: string | null }): string {
+  let ref: { channel?: unknown; threadTs?: unknown; conversation?: { id?: unknown } } | null = null;
+  try {
+    ref = r.channel_ref ? JSON.parse(r.channel_ref) : null;
+  } catch {
+    ref = null;
+  }
+  if (r.channel === 'slack' && typeof ref?.channel === 'string' && typeof ref.threadTs === 'string') return `${ref.channel}:${ref.threadTs}`;
+  if (r.channel === 'msteams' && typeof ref?.conversation?.id === 'string') return ref.conversation.id;
+  if (r.channel === 'web') return 'web';
+  return `legacy:${r.id}`;
 }
 
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?: string): Promise<void> {

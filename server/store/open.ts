@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { KyselyStore } from './kysely-store';
+import { kyselyStore } from './kysely-store';
 import { migrateToLatest } from './migrations';
 import type { Database } from './schema';
 import type { Store } from './types';
@@ -40,7 +40,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
         });
     }
     await migrateToLatest(db, 'postgres', schema);
-    return new KyselyStore(db, 'postgres');
+    return kyselyStore(db, 'postgres');
   }
   const path = options.sqlitePath ?? join(options.dataDir ?? './data', 'answerdesk.sqlite');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -53,7 +53,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   await migrateToLatest(db, 'sqlite');
-  return new KyselyStore(db, 'sqlite');
+  return kyselyStore(db, 'sqlite');
 }
 
 /**

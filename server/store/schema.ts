@@ -18,6 +18,8 @@ export interface Database {
   canned_responses: CannedResponsesTable;
   processed_events: ProcessedEventsTable;
   rate_limits: RateLimitsTable;
+  conversation_links: ConversationLinksTable;
+  outbox: OutboxTable;
 }
 
 export interface CustomersTable {
@@ -37,6 +39,10 @@ export interface ConversationsTable {
   id: string;
   customer_id: string;
   channel: string;
+  /** Added by 003: the platform thread (with customer_id and generation: unique). */
+  thread_key: string;
+  /** 1 for the thread's first conversation, +1 each time a resolved thread starts afresh. */
+  generation: number;
   state: string;
   bot_state: string;
   last_seq: number;
@@ -152,4 +158,30 @@ export interface RateLimitsTable {
   key: string;
   window_start: number;
   count: number;
+}
+
+/** A platform object that points at a conversation (a Slack notice in the agents' channel …). */
+export interface ConversationLinksTable {
+  key: string;
+  conversation_id: string;
+  ticket_id: string | null;
+  created_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  channel: string;
+  conversation_id: string | null;
+  message_id: string | null;
+  payload: string;
+  /** pending → sent | failed. */
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  /** Which worker holds it, and until when; an expired lease is anyone's. */
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  done_at: string | null;
 }

@@ -1,6 +1,13 @@
 import type { BotState } from '../../bot/engine';
-import type { Channel } from '../../bot/types';
-import type { Author, ChatMessage, ConversationState, MessageContent } from '../realtime/protocol';
+import type { Author, Channel, ChatMessage, ConversationState, MessageContent } from '../domain/transcript';
+import type { AgentStore } from './agents';
+import type { ConversationStore } from './conversations';
+import type { CustomerStore } from './customers';
+import type { EventStore } from './events';
+import type { LimitStore } from './limits';
+import type { OutboxStore } from './outbox';
+import type { SurveyStore } from './surveys';
+import type { TicketStore } from './tickets';
 
 export interface Customer {
   id: string;
@@ -18,6 +25,10 @@ export interface Conversation {
   id: string;
   customerId: string;
   channel: Channel;
+  /** The platform thread it lives in (see Inbound.threadKey); with the customer, it finds the conversation. */
+  threadKey: string;
+  /** 1 for the thread's first conversation, +1 each time a resolved thread starts afresh. */
+  generation: number;
   state: ConversationState;
   botState: BotState;
   lastSeq: number;
@@ -69,6 +80,28 @@ export interface NewMessage {
   content: MessageContent;
   /** Idempotency key from the sender; a second append with the same key returns the first. */
   clientId?: string | null;
+}
+
+/** A row for the delivery worker, written in the same transaction as the message it carries. */
+export interface NewOutboxItem {
+  /** Which deliverer sends it: a channel name, later `email` or `webhook`. */
+  channel: string;
+  /** Channel-specific: `{ type: 'message' }` for the message appended with it, or a notice. */
+  payload: Record<string, unknown>;
+}
+
+export interface OutboxItem {
+  id: number;
+  channel: string;
+  conversationId: string | null;
+  messageId: string | null;
+  payload: Record<string, unknown>;
+  state: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  doneAt: string | null;
 }
 
 export interface AppendResult {
@@ -156,69 +189,20 @@ export interface ClaimResult {
 }
 
 /**
- * The one storage interface. Both backends (SQLite, PostgreSQL) implement it with the same
- * kysely queries, and the same test suite runs against both.
+ * Storage, by area. Each area is its own small interface in its own file; both backends
+ * (SQLite, PostgreSQL) implement every area with the same kysely queries, and one contract
+ * suite (test/store) runs against both.
  */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
   close(): Promise<void>;
   ping(): Promise<void>;
-
-  upsertCustomer(input: Partial<Customer> & { id?: string; channel: Channel }): Promise<Customer>;
-  getCustomer(id: string): Promise<Customer | undefined>;
-  findCustomerByExternalId(channel: Channel, externalId: string): Promise<Customer | undefined>;
-
-  createConversation(input: { customerId: string; channel: Channel; channelRef?: unknown }): Promise<Conversation>;
-  getConversation(id: string): Promise<Conversation | undefined>;
-  /** The customer's latest conversation that is not resolved (or resolved but awaiting nothing). */
-  latestConversation(customerId: string): Promise<Conversation | undefined>;
-  listConversationsOfCustomer(customerId: string, limit?: number): Promise<Conversation[]>;
-  updateConversation(id: string, patch: Partial<Pick<Conversation, 'state' | 'botState' | 'assigneeId' | 'channelRef' | 'email' | 'resolvedAt'>>): Promise<Conversation>;
-
-  appendMessage(input: NewMessage): Promise<AppendResult>;
-  listMessages(conversationId: string, afterSeq?: number, limit?: number): Promise<ChatMessage[]>;
-
-  createTicket(input: Omit<Ticket, 'id' | 'createdAt' | 'updatedAt' | 'firstResponseAt' | 'resolvedAt' | 'assigneeId' | 'status'>): Promise<Ticket>;
-  getTicket(id: string): Promise<Ticket | undefined>;
-  getTicketByConversation(conversationId: string): Promise<Ticket | undefined>;
-  listTickets(filter?: TicketFilter): Promise<Ticket[]>;
-  /** Atomic: only succeeds when nobody holds the ticket (or `force` for transfers). */
-  claimTicket(id: string, agentId: string, options?: { force?: boolean }): Promise<ClaimResult | undefined>;
-  updateTicket(id: string, patch: Partial<Pick<Ticket, 'status' | 'priority' | 'tags' | 'assigneeId' | 'firstResponseAt' | 'resolvedAt' | 'subject'>>): Promise<Ticket>;
-
-  logEvent(event: NewEvent): Promise<void>;
-  listEvents(range: { from: string; to: string; types?: string[]; channel?: string }): Promise<EventRow[]>;
-  listConversationEvents(conversationId: string): Promise<EventRow[]>;
-
-  recordSurvey(survey: Survey): Promise<boolean>;
-  /**
-   * Sets the CSAT score on the conversation's CES survey. True the first time; false when it
-   * is already set (the first answer wins) or there is no CES answer to attach it to. Throws
-   * a 400 HttpError for anything but an integer 1–5.
-   */
-  recordCsat(conversationId: string, score: number): Promise<boolean>;
-  listSurveys(range: { from: string; to: string; channel?: string }): Promise<StoredSurvey[]>;
-  recordArticleFeedback(input: { articleId: string; helpful: boolean; source: string; conversationId?: string | null }): Promise<void>;
-  articleFeedbackCounts(range: { from: string; to: string }): Promise<{ articleId: string; helpful: number; notHelpful: number }[]>;
-
-  /** Returns true the first time a key is seen (Slack event_id, Teams activity id …). */
-  markProcessed(key: string): Promise<boolean>;
-  /** Fixed-window counter; returns the count after this hit. */
-  hitRateLimit(key: string, windowMs: number): Promise<number>;
-  /** Current count of a fixed window without adding a hit. */
-  rateLimitCount(key: string, windowMs: number): Promise<number>;
-
-  createAgent(input: Pick<Agent, 'email' | 'name' | 'role' | 'passwordHash'>): Promise<Agent>;
-  getAgent(id: string): Promise<Agent | undefined>;
-  getAgentByEmail(email: string): Promise<Agent | undefined>;
-  listAgents(): Promise<Agent[]>;
-  countAgents(): Promise<number>;
-  setPresence(agentId: string, presence: Agent['presence']): Promise<void>;
-  createSession(agentId: string, ttlMs: number): Promise<Session>;
-  getSession(id: string): Promise<(Session & { agent: Agent }) | undefined>;
-  deleteSession(id: string): Promise<void>;
-
-  listCannedResponses(): Promise<CannedResponse[]>;
-  createCannedResponse(input: { title: string; body: string; createdBy?: string | null }): Promise<CannedResponse>;
-  deleteCannedResponse(id: string): Promise<void>;
+  readonly customers: CustomerStore;
+  readonly conversations: ConversationStore;
+  readonly tickets: TicketStore;
+  readonly events: EventStore;
+  readonly surveys: SurveyStore;
+  readonly agents: AgentStore;
+  readonly limits: LimitStore;
+  readonly outbox: OutboxStore;
 }

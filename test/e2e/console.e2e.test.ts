@@ -16,7 +16,7 @@ let browser: Browser;
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
   server = await startTestServer({}, { kbDir: SAMPLE_KB_DIR });
-  await server.desk.store.createAgent({ email: 'alex@tidyflow.test', name: 'Alex Agent', role: 'admin', passwordHash: await hashPassword(PASSWORD) });
+  await server.desk.store.agents.create({ email: 'alex@tidyflow.test', name: 'Alex Agent', role: 'admin', passwordHash: await hashPassword(PASSWORD) });
   browser = await launchChromium();
 });
 afterAll(async () => {

@@ -100,7 +100,7 @@ describe('widget in real Chromium', () => {
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('button', { name: 'Yes' }).click();
     await page.getByText('Thanks for your feedback!').waitFor();
-    const counts = await server.desk.store.articleFeedbackCounts({ from: '2000-01-01', to: '2999-01-01' });
+    const counts = await server.desk.store.surveys.articleFeedbackCounts({ from: '2000-01-01', to: '2999-01-01' });
     expect(counts.reduce((n, c) => n + c.helpful, 0)).toBeGreaterThanOrEqual(1);
     expect(watch.problems).toEqual([]);
     await context.close();
@@ -149,7 +149,7 @@ describe('widget surveys in real Chromium (CSAT_ENABLED=true)', () => {
     await context.close();
 
     // The dashboard shows the CSAT tile next to CES.
-    await csatServer.desk.store.createAgent({ email: 'lead@tidyflow.test', name: 'Lee Lead', role: 'admin', passwordHash: await hashPassword('csat e2e password') });
+    await csatServer.desk.store.agents.create({ email: 'lead@tidyflow.test', name: 'Lee Lead', role: 'admin', passwordHash: await hashPassword('csat e2e password') });
     const lead = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     await lead.goto(`${csatServer.url}/console/dashboard`);
     await lead.getByTestId('login-email').fill('lead@tidyflow.test');

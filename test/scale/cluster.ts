@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import WebSocket from 'ws';
 import { buildBundleFromDirectory, writeBundle } from '../../bot/knowledge-bundle';
-import type { ChatMessage, ServerFrame, SessionResponse } from '../../server/realtime/protocol';
+import type { ChatMessage, ServerFrame, SessionResponse } from '../../server/channels/web/protocol';
 
 /**
  * Real `server/main.ts` processes on 127.0.0.1 and scripted widget visitors that behave like

@@ -53,12 +53,12 @@ async function verify(store: Store, visitors: Visitor[]): Promise<{ problems: st
   let conversations = 0;
   for (const v of visitors) {
     const who = `visitor ${v.customerId}`;
-    const convs = (await store.listConversationsOfCustomer(v.customerId, 100)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    const convs = (await store.conversations.listOfCustomer(v.customerId, 100)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
     conversations += convs.length;
     const byClientId = new Map<string, { conversationId: string; seq: number }[]>();
     const customerOrder: string[] = [];
     for (const conv of convs) {
-      const stored = await store.listMessages(conv.id, 0, 10_000);
+      const stored = await store.conversations.listMessages(conv.id, 0, 10_000);
       messages += stored.length;
       // Numbered 1..N: no gaps, no duplicates, and the counter agrees.
       const seqs = stored.map((m) => m.seq);

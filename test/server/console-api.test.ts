@@ -10,9 +10,9 @@ const PASSWORD = 'correct horse battery';
 beforeAll(async () => {
   server = await startTestServer();
   const hash = await hashPassword(PASSWORD);
-  await server.desk.store.createAgent({ email: 'admin@tidyflow.test', name: 'Ada Admin', role: 'admin', passwordHash: hash });
-  await server.desk.store.createAgent({ email: 'alex@tidyflow.test', name: 'Alex', role: 'agent', passwordHash: hash });
-  await server.desk.store.createAgent({ email: 'sam@tidyflow.test', name: 'Sam', role: 'agent', passwordHash: hash });
+  await server.desk.store.agents.create({ email: 'admin@tidyflow.test', name: 'Ada Admin', role: 'admin', passwordHash: hash });
+  await server.desk.store.agents.create({ email: 'alex@tidyflow.test', name: 'Alex', role: 'agent', passwordHash: hash });
+  await server.desk.store.agents.create({ email: 'sam@tidyflow.test', name: 'Sam', role: 'agent', passwordHash: hash });
 });
 afterAll(async () => {
   await server.close();

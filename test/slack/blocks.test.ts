@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatMessage } from '../../server/realtime/protocol';
+import type { ChatMessage } from '../../server/channels/web/protocol';
 import {
   CLAIM_ACTION_ID,
   decodeButtonValue,
@@ -9,7 +9,7 @@ import {
   renderNotice,
   renderReply,
   type Block,
-} from '../../server/channels/slack/blocks';
+} from '../../server/channels/slack/render';
 import { isFromPerson, stripMention } from '../../server/channels/slack/inbound';
 
 const options = { conversationId: 'conv-1', articleUrl: (id: string) => `https://support.example.com/help/articles/${id}` };

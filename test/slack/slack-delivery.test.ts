@@ -59,7 +59,7 @@ describe('Slack requests: authenticity, retries and failures', () => {
     await other.close();
     // Verification happens before the response: nothing reached the Web API, nothing was stored.
     expect(fake.calls.slice(before).filter((c) => c.method !== 'auth.test')).toEqual([]);
-    expect(await server.desk.store.findCustomerByExternalId('slack', 'U1')).toBeUndefined();
+    expect(await server.desk.store.customers.findByExternalId('slack', 'U1')).toBeUndefined();
   });
 
   it('acks quickly with an empty 200 and answers the URL verification challenge', async () => {
@@ -124,12 +124,12 @@ describe('Slack requests: authenticity, retries and failures', () => {
     await fake.waitForPost('C_SUPPORT', ts, () => true);
     await fake.sendEvent(question(nextTs(), { thread_ts: ts, text: 'What are your opening hours?' }));
     await fake.waitForCall((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts && fake.posts({ threadTs: ts }).length >= 2, 'the second answer');
-    const customer = await server.desk.store.findCustomerByExternalId('slack', 'U1');
-    const conversations = (await server.desk.store.listConversationsOfCustomer(customer!.id, 100)).filter(
+    const customer = await server.desk.store.customers.findByExternalId('slack', 'U1');
+    const conversations = (await server.desk.store.conversations.listOfCustomer(customer!.id, 100)).filter(
       (c) => (c.channelRef as { threadTs?: string }).threadTs === ts,
     );
     expect(conversations).toHaveLength(1);
-    const texts = (await server.desk.store.listMessages(conversations[0]!.id)).filter((m) => m.author === 'customer').map((m) => m.content);
+    const texts = (await server.desk.store.conversations.listMessages(conversations[0]!.id)).filter((m) => m.author === 'customer').map((m) => m.content);
     expect(texts).toHaveLength(2);
     // Someone else's reply in that thread is not a question for the bot.
     const stranger = nextTs();
@@ -154,8 +154,8 @@ describe('Slack requests: authenticity, retries and failures', () => {
     await fake.sendEvent(question(lost));
     await fake.waitForCall((c) => c.method === 'chat.postMessage!failed' && c.args.thread_ts === lost, 'the failed post');
     // The message is stored all the same (the console sees it).
-    const customer = await server.desk.store.findCustomerByExternalId('slack', 'U1');
-    const conversation = (await server.desk.store.listConversationsOfCustomer(customer!.id, 100)).find((c) => (c.channelRef as { threadTs?: string }).threadTs === lost);
+    const customer = await server.desk.store.customers.findByExternalId('slack', 'U1');
+    const conversation = (await server.desk.store.conversations.listOfCustomer(customer!.id, 100)).find((c) => (c.channelRef as { threadTs?: string }).threadTs === lost);
     expect(conversation).toBeDefined();
     fake.failNext('chat.postMessage', { kind: 'http', status: 503 }, 2);
     const flaky = nextTs();

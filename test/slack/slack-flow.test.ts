@@ -20,7 +20,7 @@ beforeAll(async () => {
   fake.addUser({ id: 'U_ALEX', name: 'Alex Slack', email: 'alex@tidyflow.test' });
   fake.addUser({ id: 'U_SAM', name: 'Sam', email: 'sam@tidyflow.test' });
   server = await fake.startServer({ PUBLIC_URL: PUBLIC });
-  alex = await server.desk.store.createAgent({ email: 'alex@tidyflow.test', name: 'Alex', role: 'agent', passwordHash: await hashPassword('correct horse battery') });
+  alex = await server.desk.store.agents.create({ email: 'alex@tidyflow.test', name: 'Alex', role: 'agent', passwordHash: await hashPassword('correct horse battery') });
 });
 
 afterAll(async () => {
@@ -49,9 +49,9 @@ describe('Slack channel: question → person → resolved → CES', () => {
     const answerText = allText(answer);
     expect(answerText).toContain(`<${PUBLIC}/help/articles/reset-password|`);
     expect(buttons(answer).map((b) => b.text.text)).toEqual(['This helped', "Didn't help", 'Talk to a person']);
-    const customer = await store.findCustomerByExternalId('slack', 'U_MEMBER');
+    const customer = await store.customers.findByExternalId('slack', 'U_MEMBER');
     expect(customer?.name).toBe('Grace');
-    const [conversation] = await store.listConversationsOfCustomer(customer!.id);
+    const [conversation] = await store.conversations.listOfCustomer(customer!.id);
     expect(conversation?.channel).toBe('slack');
     expect(conversation?.channelRef).toMatchObject({ channel: 'C_GENERAL', threadTs, user: 'U_MEMBER' });
 
@@ -63,7 +63,7 @@ describe('Slack channel: question → person → resolved → CES', () => {
     await fake.waitForPost('C_GENERAL', threadTs, (t) => t.includes('connecting you with our support team'));
     const notice = await fake.waitForPost('C_AGENTS', undefined, (_t, c) => buttons(c).some((b) => b.text.text === 'Claim'), 'the agents notice');
     expect(notice.args.thread_ts).toBeUndefined();
-    const ticket = await store.getTicketByConversation(conversation!.id);
+    const ticket = await store.tickets.byConversation(conversation!.id);
     expect(ticket).toBeDefined();
     const noticeText = allText(notice);
     expect(noticeText).toContain('How do I reset my password?');
@@ -76,13 +76,13 @@ describe('Slack channel: question → person → resolved → CES', () => {
     const claimed = await fake.waitForCall((c) => c.method === 'chat.update' && c.args.ts === notice.ts && allText(c).includes('Claimed by Alex'), 'notice "Claimed by Alex"');
     expect(buttons(claimed)).toEqual([]);
     await fake.waitForPost('C_GENERAL', threadTs, (t) => t.includes('Alex joined the conversation'));
-    expect((await store.getTicket(ticket!.id))?.assigneeId).toBe(alex.id);
+    expect((await store.tickets.get(ticket!.id))?.assigneeId).toBe(alex.id);
 
     // A second agent is told who has it (only they see it) and nothing changes.
     expect((await fake.click(notice, 'Claim', 'U_SAM')).status).toBe(200);
     const refused = await fake.waitForCall((c) => c.method === 'chat.postEphemeral' && c.args.user === 'U_SAM', 'the ephemeral refusal');
     expect(String(refused.args.text)).toMatch(/already claimed by Alex/i);
-    expect((await store.getTicket(ticket!.id))?.assigneeId).toBe(alex.id);
+    expect((await store.tickets.get(ticket!.id))?.assigneeId).toBe(alex.id);
 
     // 4. The agent replies in the notice's thread → relayed into the member's thread.
     const agentTs = nextTs();
@@ -97,7 +97,7 @@ describe('Slack channel: question → person → resolved → CES', () => {
     await fake.sendEvent({ type: 'message', channel: 'C_GENERAL', channel_type: 'channel', user: 'U_MEMBER', text: 'Got it, thanks! It worked.', ts: followTs, thread_ts: threadTs });
     const mirrored = await fake.waitForPost('C_AGENTS', notice.ts, (t) => t.includes('Got it, thanks! It worked.'), 'the mirrored follow-up');
     expect(allText(mirrored)).toContain('<@U_MEMBER>');
-    const messages = await store.listMessages(conversation!.id);
+    const messages = await store.conversations.listMessages(conversation!.id);
     expect(messages.some((m) => m.author === 'customer' && m.content.type === 'text' && m.content.text === 'Got it, thanks! It worked.')).toBe(true);
     expect(messages.some((m) => m.author === 'agent' && m.content.type === 'text' && m.content.text.includes('reset link'))).toBe(true);
 
@@ -106,7 +106,7 @@ describe('Slack channel: question → person → resolved → CES', () => {
     const ces = await fake.waitForPost('C_GENERAL', threadTs, (_t, c) => buttons(c).length === 7, 'the CES question');
     expect(buttons(ces).map((b) => b.text.text)).toEqual(['1', '2', '3', '4', '5', '6', '7']);
     await fake.waitForCall((c) => c.method === 'chat.update' && c.args.ts === notice.ts && allText(c).includes('Resolved by Alex'), 'notice "Resolved by Alex"');
-    expect((await store.getTicket(ticket!.id))?.status).toBe('resolved');
+    expect((await store.tickets.get(ticket!.id))?.status).toBe('resolved');
     // "resolve" is a command, not a message for the member.
     expect(fake.posts({ channel: 'C_GENERAL', threadTs }).some((c) => String(c.args.text).trim() === 'Alex: resolve')).toBe(false);
 
@@ -115,7 +115,7 @@ describe('Slack channel: question → person → resolved → CES', () => {
     await fake.waitForPost('C_GENERAL', threadTs, (t) => t.includes('Thank you for your feedback'));
     const from = new Date(Date.now() - 86_400_000).toISOString();
     const to = new Date(Date.now() + 86_400_000).toISOString();
-    const surveys = await store.listSurveys({ from, to, channel: 'slack' });
+    const surveys = await store.surveys.list({ from, to, channel: 'slack' });
     expect(surveys).toEqual([expect.objectContaining({ conversationId: conversation!.id, kind: 'ces', score: 6, humanInvolved: true, agentId: alex.id })]);
     const metrics = (await (await server.admin('/api/metrics?channel=slack')).json()) as { summary: { ces: { count: number; average: number | null } } };
     expect(metrics.summary.ces.count).toBe(1);
@@ -133,23 +133,23 @@ describe('Slack channel: question → person → resolved → CES', () => {
     await fake.sendEvent({ type: 'message', channel: 'D_LINUS', channel_type: 'im', user: 'U_MEMBER2', text: 'I want to talk to a person', ts });
     await fake.waitForPost('D_LINUS', ts, (t) => t.includes('connecting you with our support team'));
     const notice = await fake.waitForPost('C_AGENTS', undefined, (t) => t.includes('<@U_MEMBER2>'), 'the notice for the DM');
-    const customer = await server.desk.store.findCustomerByExternalId('slack', 'U_MEMBER2');
-    const [conversation] = await server.desk.store.listConversationsOfCustomer(customer!.id);
-    const ticket = await server.desk.store.getTicketByConversation(conversation!.id);
+    const customer = await server.desk.store.customers.findByExternalId('slack', 'U_MEMBER2');
+    const [conversation] = await server.desk.store.conversations.listOfCustomer(customer!.id);
+    const ticket = await server.desk.store.tickets.byConversation(conversation!.id);
 
     // Outside the agents' channel the command only explains where to use it.
     expect((await fake.command('/answerdesk', `resolve ${ticket!.id}`, 'U_SAM', 'C_GENERAL')).status).toBe(200);
     await fake.waitForCall((c) => c.method === 'response_url' && String(c.args.text).includes('agents'), 'the wrong-channel answer');
-    expect((await server.desk.store.getTicket(ticket!.id))?.status).toBe('open');
+    expect((await server.desk.store.tickets.get(ticket!.id))?.status).toBe('open');
 
     expect((await fake.command('/answerdesk', `resolve ${ticket!.id}`, 'U_SAM', 'C_AGENTS')).status).toBe(200);
     const ces = await fake.waitForPost('D_LINUS', ts, (_t, c) => buttons(c).length === 7, 'the CES question in the DM thread');
     expect(ces.args.thread_ts).toBe(ts);
     await fake.waitForCall((c) => c.method === 'chat.update' && c.args.ts === notice.ts && allText(c).includes('Resolved by Sam'), 'notice resolved');
-    const resolved = await server.desk.store.getTicket(ticket!.id);
+    const resolved = await server.desk.store.tickets.get(ticket!.id);
     expect(resolved?.status).toBe('resolved');
     // Sam had no answerdesk account: one was made from the Slack profile (agent role).
-    const sam = await server.desk.store.getAgentByEmail('sam@tidyflow.test');
+    const sam = await server.desk.store.agents.byEmail('sam@tidyflow.test');
     expect(sam).toMatchObject({ name: 'Sam', role: 'agent' });
     expect(resolved?.assigneeId).toBe(sam!.id);
     await fake.waitForCall((c) => c.method === 'response_url' && String(c.args.text).includes('is resolved'), 'the command confirmation');

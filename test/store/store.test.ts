@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HttpError } from '../../server/errors';
-import type { KyselyStore } from '../../server/store/kysely-store';
-import type { Store } from '../../server/store/types';
+import type { Kysely } from 'kysely';
+import { DomainError } from '../../server/domain/errors';
+import type { Database } from '../../server/store/schema';
+import type { OutboxItem, Store } from '../../server/store/types';
 import { BACKENDS, backendAvailable } from '../support/stores';
 
 /** One suite, both backends: the storage contract the rest of the server relies on. */
@@ -17,41 +18,41 @@ for (const backend of BACKENDS) {
     });
 
     const conversation = async () => {
-      const customer = await store.upsertCustomer({ channel: 'web', name: 'Ada', attributes: { plan: 'Business' } });
-      return store.createConversation({ customerId: customer.id, channel: 'web' });
+      const customer = await store.customers.save({ channel: 'web', name: 'Ada', attributes: { plan: 'Business' } });
+      return (await store.conversations.openInThread({ customerId: customer.id, channel: 'web', threadKey: 'web' })).conversation;
     };
 
     it.skipIf(!available)('numbers messages 1, 2, 3 … without gaps, even when appended concurrently', async () => {
       const c = await conversation();
       const results = await Promise.all(
-        Array.from({ length: 40 }, (_, i) => store.appendMessage({ conversationId: c.id, author: 'customer', content: { type: 'text', text: `m${i}` } })),
+        Array.from({ length: 40 }, (_, i) => store.conversations.append({ conversationId: c.id, author: 'customer', content: { type: 'text', text: `m${i}` } })),
       );
       expect(results.map((r) => r.message.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-      const listed = await store.listMessages(c.id);
+      const listed = await store.conversations.listMessages(c.id);
       expect(listed.map((m) => m.seq)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-      expect((await store.listMessages(c.id, 35)).map((m) => m.seq)).toEqual([36, 37, 38, 39, 40]);
+      expect((await store.conversations.listMessages(c.id, 35)).map((m) => m.seq)).toEqual([36, 37, 38, 39, 40]);
     });
 
     it.skipIf(!available)('stores a retried send (same clientId) once, also when the retries race', async () => {
       const c = await conversation();
-      const send = () => store.appendMessage({ conversationId: c.id, author: 'customer', content: { type: 'text', text: 'hi' }, clientId: 'abc-1' });
+      const send = () => store.conversations.append({ conversationId: c.id, author: 'customer', content: { type: 'text', text: 'hi' }, clientId: 'abc-1' });
       const results = await Promise.all([send(), send(), send()]);
       expect(new Set(results.map((r) => r.message.id)).size).toBe(1);
       expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
-      expect(await store.listMessages(c.id)).toHaveLength(1);
+      expect(await store.conversations.listMessages(c.id)).toHaveLength(1);
       // The losers' counter increments were rolled back: the next message is number 2.
-      expect((await store.getConversation(c.id))?.lastSeq).toBe(1);
-      const next = await store.appendMessage({ conversationId: c.id, author: 'bot', content: { type: 'text', text: 'hello' } });
+      expect((await store.conversations.get(c.id))?.lastSeq).toBe(1);
+      const next = await store.conversations.append({ conversationId: c.id, author: 'bot', content: { type: 'text', text: 'hello' } });
       expect(next.message.seq).toBe(2);
     });
 
     it.skipIf(!available)('refuses a message for a conversation that does not exist', async () => {
-      await expect(store.appendMessage({ conversationId: 'no-such-conversation', author: 'customer', content: { type: 'text', text: 'hi' }, clientId: 'x' })).rejects.toThrow(/conversation/);
+      await expect(store.conversations.append({ conversationId: 'no-such-conversation', author: 'customer', content: { type: 'text', text: 'hi' }, clientId: 'x' })).rejects.toThrow(/conversation/);
     });
 
     it.skipIf(!available)('lets exactly one of many concurrent claims win', async () => {
       const c = await conversation();
-      const ticket = await store.createTicket({
+      const ticket = await store.tickets.create({
         conversationId: c.id,
         customerId: c.customerId,
         channel: 'web',
@@ -63,78 +64,146 @@ for (const backend of BACKENDS) {
         firstResponseDueAt: new Date().toISOString(),
       });
       const agents = await Promise.all(
-        Array.from({ length: 6 }, (_, i) => store.createAgent({ email: `a${i}-${c.id}@x.test`, name: `Agent ${i}`, role: 'agent', passwordHash: 'x' })),
+        Array.from({ length: 6 }, (_, i) => store.agents.create({ email: `a${i}-${c.id}@x.test`, name: `Agent ${i}`, role: 'agent', passwordHash: 'x' })),
       );
-      const results = await Promise.all(agents.map((a) => store.claimTicket(ticket.id, a.id)));
+      const results = await Promise.all(agents.map((a) => store.tickets.claim(ticket.id, a.id)));
       expect(results.filter((r) => r?.ok)).toHaveLength(1);
       const winner = results.find((r) => r?.ok)!.ticket.assigneeId;
-      expect((await store.getTicket(ticket.id))?.assigneeId).toBe(winner);
+      expect((await store.tickets.get(ticket.id))?.assigneeId).toBe(winner);
     });
 
     it.skipIf(!available)('deduplicates processed event keys and counts rate-limit windows', async () => {
-      expect(await store.markProcessed('slack:Ev1')).toBe(true);
-      expect(await store.markProcessed('slack:Ev1')).toBe(false);
-      const hits = await Promise.all(Array.from({ length: 5 }, () => store.hitRateLimit('visitor:v1', 60_000)));
+      expect(await store.limits.markProcessed('slack:Ev1')).toBe(true);
+      expect(await store.limits.markProcessed('slack:Ev1')).toBe(false);
+      const hits = await Promise.all(Array.from({ length: 5 }, () => store.limits.hit('visitor:v1', 60_000)));
       expect(hits.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
     });
 
     it.skipIf(!available)('keeps one survey answer per conversation and kind', async () => {
       const c = await conversation();
       const s = { conversationId: c.id, channel: 'web' as const, kind: 'ces' as const, score: 6, humanInvolved: false };
-      expect(await store.recordSurvey(s)).toBe(true);
-      expect(await store.recordSurvey({ ...s, score: 1 })).toBe(false);
-      const listed = await store.listSurveys({ from: '2000-01-01', to: '2999-01-01' });
+      expect(await store.surveys.record(s)).toBe(true);
+      expect(await store.surveys.record({ ...s, score: 1 })).toBe(false);
+      const listed = await store.surveys.list({ from: '2000-01-01', to: '2999-01-01' });
       expect(listed.filter((x) => x.conversationId === c.id).map((x) => x.score)).toEqual([6]);
     });
 
     it.skipIf(!available)('sets CSAT on the CES survey once: the first answer wins, bad scores are refused', async () => {
       const c = await conversation();
-      const listed = async () => (await store.listSurveys({ from: '2000-01-01', to: '2999-01-01' })).filter((x) => x.conversationId === c.id);
+      const listed = async () => (await store.surveys.list({ from: '2000-01-01', to: '2999-01-01' })).filter((x) => x.conversationId === c.id);
       // CSAT follows CES: with no CES answer there is nothing to attach it to.
-      expect(await store.recordCsat(c.id, 5)).toBe(false);
-      await store.recordSurvey({ conversationId: c.id, channel: 'web', kind: 'ces', score: 6, humanInvolved: true });
+      expect(await store.surveys.recordCsat(c.id, 5)).toBe(false);
+      await store.surveys.record({ conversationId: c.id, channel: 'web', kind: 'ces', score: 6, humanInvolved: true });
       expect((await listed())[0]?.csat).toBeNull();
       for (const bad of [0, 6, -1, 2.5, Number.NaN, '5' as unknown as number]) {
-        const err = await store.recordCsat(c.id, bad).catch((e: unknown) => e);
-        expect(err, String(bad)).toBeInstanceOf(HttpError);
-        expect(err).toMatchObject({ status: 400, code: 'invalid_score' });
+        const err = await store.surveys.recordCsat(c.id, bad).catch((e: unknown) => e);
+        expect(err, String(bad)).toBeInstanceOf(DomainError);
+        expect(err).toMatchObject({ kind: 'invalid', code: 'invalid_score' });
       }
       // Two answers racing (double click, two instances): exactly one is stored.
-      const raced = await Promise.all([store.recordCsat(c.id, 5), store.recordCsat(c.id, 2)]);
+      const raced = await Promise.all([store.surveys.recordCsat(c.id, 5), store.surveys.recordCsat(c.id, 2)]);
       expect(raced.filter(Boolean)).toHaveLength(1);
       const winner = raced[0] ? 5 : 2;
-      expect(await store.recordCsat(c.id, 1)).toBe(false);
+      expect(await store.surveys.recordCsat(c.id, 1)).toBe(false);
       expect(await listed()).toEqual([expect.objectContaining({ kind: 'ces', score: 6, csat: winner, humanInvolved: true })]);
     });
 
     it.skipIf(!available)('refuses an out-of-range CSAT in the database too', async () => {
       const c = await conversation();
-      await store.recordSurvey({ conversationId: c.id, channel: 'web', kind: 'ces', score: 6, humanInvolved: false });
+      await store.surveys.record({ conversationId: c.id, channel: 'web', kind: 'ces', score: 6, humanInvolved: false });
       // Past the store's own check: the migration's CHECK constraint is the last line.
-      const { db } = store as KyselyStore;
+      const { db } = store as Store & { db: Kysely<Database> };
       await expect(db.updateTable('surveys').set({ csat: 9 }).where('conversation_id', '=', c.id).execute()).rejects.toThrow(/check/i);
     });
 
     it.skipIf(!available)('round-trips structured content, customer attributes and bot state', async () => {
       const c = await conversation();
       const content = { type: 'article' as const, articleId: 'a', title: '<b>T</b> “é” 😀', summary: 'x', url: '/help/articles/a', askFeedback: true };
-      await store.appendMessage({ conversationId: c.id, author: 'bot', content });
-      expect((await store.listMessages(c.id))[0]?.content).toEqual(content);
-      expect((await store.getCustomer(c.customerId))?.attributes).toEqual({ plan: 'Business' });
-      const updated = await store.updateConversation(c.id, { botState: { misses: 1, tried: ['article:a'] }, state: 'queued' });
+      await store.conversations.append({ conversationId: c.id, author: 'bot', content });
+      expect((await store.conversations.listMessages(c.id))[0]?.content).toEqual(content);
+      expect((await store.customers.get(c.customerId))?.attributes).toEqual({ plan: 'Business' });
+      const updated = await store.conversations.update(c.id, { botState: { misses: 1, tried: ['article:a'] }, state: 'queued' });
       expect(updated.botState).toEqual({ misses: 1, tried: ['article:a'] });
       expect(updated.state).toBe('queued');
     });
 
     it.skipIf(!available)('expires sessions and finds agents case-insensitively', async () => {
-      const agent = await store.createAgent({ email: 'Lead@Example.test', name: 'Lead', role: 'admin', passwordHash: 'x' });
-      expect((await store.getAgentByEmail('lead@example.test'))?.id).toBe(agent.id);
-      const live = await store.createSession(agent.id, 60_000);
-      const dead = await store.createSession(agent.id, -1);
-      expect((await store.getSession(live.id))?.agent.id).toBe(agent.id);
-      expect(await store.getSession(dead.id)).toBeUndefined();
-      await store.deleteSession(live.id);
-      expect(await store.getSession(live.id)).toBeUndefined();
+      const agent = await store.agents.create({ email: 'Lead@Example.test', name: 'Lead', role: 'admin', passwordHash: 'x' });
+      expect((await store.agents.byEmail('lead@example.test'))?.id).toBe(agent.id);
+      const live = await store.agents.createSession(agent.id, 60_000);
+      const dead = await store.agents.createSession(agent.id, -1);
+      expect((await store.agents.getSession(live.id))?.agent.id).toBe(agent.id);
+      expect(await store.agents.getSession(dead.id)).toBeUndefined();
+      await store.agents.deleteSession(live.id);
+      expect(await store.agents.getSession(live.id)).toBeUndefined();
+    });
+
+    it.skipIf(!available)('creates a new platform member once, however many first messages race', async () => {
+      const results = await Promise.all(Array.from({ length: 8 }, () => store.customers.ensure('slack', 'U_RACE', { name: 'Racer' })));
+      expect(new Set(results.map((c) => c.id)).size).toBe(1);
+      expect((await store.customers.findByExternalId('slack', 'U_RACE'))?.name).toBe('Racer');
+    });
+
+    it.skipIf(!available)("opens a thread's conversation once, and its next generation once, under races", async () => {
+      const customer = await store.customers.ensure('msteams', 'aad-thread');
+      const input = { customerId: customer.id, channel: 'msteams' as const, threadKey: 'a:chat-1', channelRef: { serviceUrl: 'x' } };
+      const first = await Promise.all(Array.from({ length: 6 }, () => store.conversations.openInThread(input)));
+      expect(new Set(first.map((r) => r.conversation.id)).size).toBe(1);
+      expect(first.filter((r) => r.created)).toHaveLength(1);
+      const current = first[0]!.conversation;
+      expect((await store.conversations.inThread(customer.id, 'a:chat-1'))?.id).toBe(current.id);
+      await store.conversations.update(current.id, { state: 'resolved' });
+      const next = await Promise.all(Array.from({ length: 6 }, () => store.conversations.openInThread(input, current)));
+      expect(new Set(next.map((r) => r.conversation.id)).size).toBe(1);
+      expect(next[0]!.conversation.generation).toBe(2);
+      expect((await store.conversations.inThread(customer.id, 'a:chat-1'))?.id).toBe(next[0]!.conversation.id);
+      expect(await store.conversations.inThread(customer.id, 'a:other')).toBeUndefined();
+    });
+
+    it.skipIf(!available)('writes outbox rows with the message, atomically, and never for a duplicate', async () => {
+      const c = await conversation();
+      const before = await store.outbox.pending();
+      const item = { channel: 'slack', payload: { type: 'message' } };
+      await Promise.all([1, 2, 3].map(() => store.conversations.append({ conversationId: c.id, author: 'bot', content: { type: 'text', text: 'x' }, clientId: 'dup-1' }, [item])));
+      expect((await store.outbox.pending()) - before).toBe(1);
+      await expect(store.conversations.append({ conversationId: 'missing', author: 'bot', content: { type: 'text', text: 'x' } }, [item])).rejects.toThrow();
+      expect((await store.outbox.pending()) - before).toBe(1);
+    });
+
+    it.skipIf(!available)('leases outbox rows to one worker at a time, in order per conversation, and frees expired leases', async () => {
+      const c = await conversation();
+      const d = await conversation();
+      for (const conv of [c, c, d]) await store.conversations.append({ conversationId: conv.id, author: 'bot', content: { type: 'text', text: 'x' } }, [{ channel: 'lease-test', payload: { type: 'message' } }]);
+      const mine = (items: OutboxItem[]) => items.filter((i) => i.channel === 'lease-test');
+      const [a, b] = await Promise.all([store.outbox.claim('A', 60_000, 50), store.outbox.claim('B', 60_000, 50)]);
+      const claimed = [...mine(a), ...mine(b)];
+      // c's second row waits for its first: two rows out, one per conversation.
+      expect(claimed.map((i) => i.conversationId).sort()).toEqual([c.id, d.id].sort());
+      expect(mine(await store.outbox.claim('C', 60_000, 50))).toEqual([]);
+      const first = claimed.find((i) => i.conversationId === c.id)!;
+      const owner = mine(a).includes(first) ? 'A' : 'B';
+      expect(await store.outbox.markSent(first.id, 'someone-else')).toBe(false);
+      expect(await store.outbox.markSent(first.id, owner)).toBe(true);
+      const second = mine(await store.outbox.claim('C', 1, 50));
+      expect(second.map((i) => i.conversationId)).toEqual([c.id]);
+      expect(second[0]!.id).toBeGreaterThan(first.id);
+      // C's 1 ms lease runs out: the row is anyone's again, with its attempts counted.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const again = mine(await store.outbox.claim('D', 60_000, 50)).filter((i) => i.conversationId === c.id);
+      expect(again.map((i) => [i.id, i.attempts])).toEqual([[second[0]!.id, 2]]);
+      expect(await store.outbox.fail(again[0]!.id, 'D', 'channel_not_found')).toBe(true);
+      expect((await store.outbox.problems(c.id)).map((i) => [i.state, i.lastError])).toEqual([['failed', 'channel_not_found']]);
+    });
+
+    it.skipIf(!available)('finds tickets by id prefix and conversations by link, without scans', async () => {
+      const c = await conversation();
+      const ticket = await store.tickets.create({ conversationId: c.id, customerId: c.customerId, channel: 'web', priority: 'normal', subject: 's', reason: 'r', tags: [], attempts: [], firstResponseDueAt: new Date().toISOString() });
+      expect((await store.tickets.byIdPrefix(ticket.id.slice(0, 8))).map((t) => t.id)).toContain(ticket.id);
+      expect(await store.tickets.byIdPrefix("x' or 1=1")).toEqual([]);
+      await store.conversations.link('slack-notice:C1:1.2', c.id, ticket.id);
+      await store.conversations.link('slack-notice:C1:1.2', 'other', null);
+      expect(await store.conversations.byLink('slack-notice:C1:1.2')).toEqual({ conversationId: c.id, ticketId: ticket.id });
+      expect(await store.conversations.byLink('slack-notice:C1:9.9')).toBeUndefined();
     });
   });
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import type { Action } from '../../bot/types';
-import type { ChatMessage, ClientFrame, ServerFrame, SessionResponse } from '../../server/realtime/protocol';
+import type { ChatMessage, ClientFrame, ServerFrame, SessionResponse } from '../../server/channels/web/protocol';
 
 /**
  * A scripted widget: the same HTTP + WebSocket protocol as widget/src, without a browser.

@@ -10,8 +10,8 @@ import {
   renderReply,
   type AdaptiveCard,
   type TeamsMessage,
-} from '../../server/channels/teams/cards';
-import type { ChatMessage } from '../../server/realtime/protocol';
+} from '../../server/channels/teams/render';
+import type { ChatMessage } from '../../server/channels/web/protocol';
 
 const options = { conversationId: 'conv-1', articleUrl: (id: string) => `https://support.example.com/help/articles/${id}` };
 

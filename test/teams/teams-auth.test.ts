@@ -6,6 +6,7 @@ import type { ChannelContext } from '../../server/channels';
 import { mountTeams, TeamsConfigError } from '../../server/channels/teams';
 import { loadConfig } from '../../server/config';
 import type { ConversationService } from '../../server/conversations';
+import type { DeliveryWorker } from '../../server/outbox/worker';
 import type { RealtimeBus } from '../../server/realtime/bus';
 import type { Store } from '../../server/store/types';
 import { startTestServer, type TestServer } from '../support/server';
@@ -80,7 +81,7 @@ describe('Teams channel with credentials (SingleTenant)', () => {
   });
 
   it('processed none of them', async () => {
-    expect(await server.desk.store.findCustomerByExternalId('msteams', MEMBER.aadObjectId!)).toBeUndefined();
+    expect(await server.desk.store.customers.findByExternalId('msteams', MEMBER.aadObjectId!)).toBeUndefined();
     expect(fake.sent).toEqual([]);
   });
 });
@@ -100,6 +101,7 @@ describe('mountTeams configuration', () => {
       store: stub,
       service: { registerChannel() {} } as unknown as ConversationService,
       bus: {} as RealtimeBus,
+      worker: { register() {} } as unknown as DeliveryWorker,
       log: pino({ level: 'info' }, sink),
       articleUrl: (id) => `https://support.example.com/help/articles/${id}`,
     };

@@ -69,9 +69,9 @@ describe('Teams channel: question → person → resolved → CES', () => {
     expect(['send', 'reply']).toContain(answer.kind);
 
     const desk = server.desk;
-    const customer = await desk.store.findCustomerByExternalId('msteams', GRACE.aadObjectId!);
+    const customer = await desk.store.customers.findByExternalId('msteams', GRACE.aadObjectId!);
     expect(customer?.name).toBe('Grace Hopper');
-    const [conversation] = await desk.store.listConversationsOfCustomer(customer!.id);
+    const [conversation] = await desk.store.conversations.listOfCustomer(customer!.id);
     expect(conversation?.channel).toBe('msteams');
     expect((conversation?.channelRef as { conversation: { id: string }; serviceUrl: string }).conversation.id).toBe(chat);
 
@@ -81,7 +81,7 @@ describe('Teams channel: question → person → resolved → CES', () => {
     const { tickets } = await json<{ tickets: TicketRow[] }>(await server.admin('/api/tickets?channel=msteams'));
     const ticket = tickets.find((t) => t.conversationId === conversation!.id);
     expect(ticket).toMatchObject({ channel: 'msteams', status: 'open' });
-    const stored = await desk.store.listMessages(conversation!.id);
+    const stored = await desk.store.conversations.listMessages(conversation!.id);
     expect(stored.some((m) => m.author === 'customer' && m.content.type === 'action' && m.content.action.kind === 'handoff' && m.content.label === 'Talk to a person')).toBe(true);
 
     // A reply from the console (admin token: the console's own code path) reaches Teams proactively.
@@ -93,7 +93,7 @@ describe('Teams channel: question → person → resolved → CES', () => {
     // The member writes back while a person has it: stored for the agent, the bot stays quiet.
     const before = fake.to(chat).length;
     await post(fake.personal(GRACE, chat, { text: 'Thanks, that worked' }));
-    const afterFollowUp = await desk.store.listMessages(conversation!.id);
+    const afterFollowUp = await desk.store.conversations.listMessages(conversation!.id);
     expect(afterFollowUp.at(-1)).toMatchObject({ author: 'customer', content: { type: 'text', text: 'Thanks, that worked' } });
     expect(fake.to(chat).length).toBe(before);
 
@@ -111,17 +111,17 @@ describe('Teams channel: question → person → resolved → CES', () => {
     await post(fake.personal(GRACE, chat, { value: { ...submitButton(cesCard, '6').data, [comment!.id as string]: 'Quick and friendly' }, replyToId: ces.id }));
     const from = new Date(Date.now() - 86_400_000).toISOString();
     const to = new Date(Date.now() + 86_400_000).toISOString();
-    let surveys = await desk.store.listSurveys({ from, to, channel: 'msteams' });
+    let surveys = await desk.store.surveys.list({ from, to, channel: 'msteams' });
     for (let i = 0; i < 100 && surveys.length === 0; i++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      surveys = await desk.store.listSurveys({ from, to, channel: 'msteams' });
+      surveys = await desk.store.surveys.list({ from, to, channel: 'msteams' });
     }
     expect(surveys).toHaveLength(1);
     expect(surveys[0]).toMatchObject({ conversationId: conversation!.id, score: 6, comment: 'Quick and friendly', humanInvolved: true });
 
     // Pressing another score on the same card changes nothing.
     await post(fake.personal(GRACE, chat, { value: submitButton(cesCard, '1').data, replyToId: ces.id }));
-    expect(await desk.store.listSurveys({ from, to, channel: 'msteams' })).toHaveLength(1);
+    expect(await desk.store.surveys.list({ from, to, channel: 'msteams' })).toHaveLength(1);
 
     const metrics = await json<{ summary: { conversations: number; ces: { count: number; average: number | null } } }>(await server.admin('/api/metrics?channel=msteams'));
     expect(metrics.summary.conversations).toBeGreaterThanOrEqual(1);
@@ -142,16 +142,16 @@ describe('Teams channel: question → person → resolved → CES', () => {
     const answer = await fake.waitFor(isCardWith(thread, (s) => JSON.stringify(cardOf(s)).includes('cancel-subscription')), 'the channel answer');
     expect(actionsOf(cardOf(answer)!).find((a) => a.type === 'Action.OpenUrl')?.url).toBe(`${PUBLIC}/help/articles/cancel-subscription`);
 
-    const customer = await server.desk.store.findCustomerByExternalId('msteams', LINUS.aadObjectId!);
-    const [conversation] = await server.desk.store.listConversationsOfCustomer(customer!.id);
-    const messages = await server.desk.store.listMessages(conversation!.id);
+    const customer = await server.desk.store.customers.findByExternalId('msteams', LINUS.aadObjectId!);
+    const [conversation] = await server.desk.store.conversations.listOfCustomer(customer!.id);
+    const messages = await server.desk.store.conversations.listMessages(conversation!.id);
     expect(messages[0]).toMatchObject({ author: 'customer', content: { type: 'text', text: 'how do I cancel my subscription' } });
 
     // Someone else pressing Linus's buttons in the channel is ignored.
     const others = fake.to(thread).length;
     await post(fake.channel(GRACE, thread, { value: submitButton(cardOf(answer)!, 'Talk to a person').data, replyToId: answer.id }));
     expect(fake.to(thread).length).toBe(others);
-    expect(await server.desk.store.getTicketByConversation(conversation!.id)).toBeUndefined();
+    expect(await server.desk.store.tickets.byConversation(conversation!.id)).toBeUndefined();
   });
 
   it('answers an activity delivered twice only once', async () => {
@@ -165,9 +165,9 @@ describe('Teams channel: question → person → resolved → CES', () => {
     await fake.waitFor(isCardWith(chat, (s) => JSON.stringify(cardOf(s)).includes('cancel-subscription')), 'the second answer');
     const resetCards = fake.to(chat).filter((s) => JSON.stringify(cardOf(s) ?? {}).includes('reset-password'));
     expect(resetCards).toHaveLength(1);
-    const customer = await server.desk.store.findCustomerByExternalId('msteams', 'aad-dup');
-    const [conversation] = await server.desk.store.listConversationsOfCustomer(customer!.id);
-    const questions = (await server.desk.store.listMessages(conversation!.id)).filter((m) => m.author === 'customer');
+    const customer = await server.desk.store.customers.findByExternalId('msteams', 'aad-dup');
+    const [conversation] = await server.desk.store.conversations.listOfCustomer(customer!.id);
+    const questions = (await server.desk.store.conversations.listMessages(conversation!.id)).filter((m) => m.author === 'customer');
     expect(questions).toHaveLength(2);
   });
 
@@ -193,7 +193,7 @@ describe('Teams channel: tenant restriction', () => {
     foreign.channelData = { tenant: { id: 'another-tenant' } };
     const res = await fetch(`${restricted.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(foreign) });
     expect(res.status).toBe(200);
-    expect(await restricted.desk.store.findCustomerByExternalId('msteams', 'aad-outsider')).toBeUndefined();
+    expect(await restricted.desk.store.customers.findByExternalId('msteams', 'aad-outsider')).toBeUndefined();
 
     const own = fake.personal(member, 'a:1own-tenant', { text: 'How do I reset my password?' });
     const ok = await fetch(`${restricted.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(own) });

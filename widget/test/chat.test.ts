@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { HistoryResponse, SessionRequest } from '../../server/realtime/protocol';
-import { Chat, cleanIdentity, MAX_MESSAGE_BYTES, wsUrl } from '../src/panel/chat';
+import type { HistoryResponse, SessionRequest } from '../../server/channels/web/protocol';
+import { Chat, cleanIdentity, DEFAULT_MESSAGE_MAX_BYTES, wsUrl } from '../src/panel/chat';
 import { type KV, WidgetStorage } from '../src/panel/storage';
 import { FakeSocket } from './fake-socket';
 import { msg } from './fixtures';
 
 const availability = { agentsOnline: true, withinBusinessHours: true, expectedReply: 'soon' };
+const limits = { messageMaxBytes: 4096 };
 
 class MemoryKV implements KV {
   data = new Map<string, string>();
@@ -26,7 +27,7 @@ function fakeServer(history: HistoryResponse = { conversation: null, messages: [
     calls.push({ url: String(url), init });
     if (String(url).endsWith('/api/widget/session')) {
       const body = JSON.parse(String(init?.body)) as SessionRequest;
-      return Response.json({ token: body.token ?? `tok-${++n}`, customerId: 'cust-1', availability });
+      return Response.json({ token: body.token ?? `tok-${++n}`, customerId: 'cust-1', availability, limits });
     }
     if (String(url).includes('/api/widget/messages')) return Response.json(history);
     return new Response('not found', { status: 404 });
@@ -74,7 +75,7 @@ describe('chat controller', () => {
     expect(s1.ofType('hello')).toEqual([{ type: 'hello', lastSeq: 0 }]);
     s1.receive({ type: 'message', message: msg(1, 'Hi!') });
     s1.receive({ type: 'message', message: msg(2, 'How can I help?') });
-    s1.receive({ type: 'ready', conversation: { id: 'c1', channel: 'web', state: 'bot' }, availability });
+    s1.receive({ type: 'ready', conversation: { id: 'c1', channel: 'web', state: 'bot' }, availability, limits });
     first.stop();
 
     // Next page load: the old token goes back to the server and hello carries the saved position.
@@ -100,7 +101,7 @@ describe('chat controller', () => {
     await tick();
     const s1 = FakeSocket.latest();
     s1.open();
-    s1.receive({ type: 'ready', conversation: null, availability });
+    s1.receive({ type: 'ready', conversation: null, availability, limits });
     expect(chat.sendText('first')).toBe(true);
     expect(chat.sendText('second')).toBe(true);
     expect(s1.ofType('message').map((f) => f.clientId)).toEqual(['id-1', 'id-2']);
@@ -112,7 +113,7 @@ describe('chat controller', () => {
     s2.open();
     expect(s2.ofType('message')).toEqual([]); // nothing before ready
     s2.receive({ type: 'message', message: msg(1, 'first', { author: 'customer', clientId: 'id-1' }) });
-    s2.receive({ type: 'ready', conversation: { id: 'c1', channel: 'web', state: 'bot' }, availability });
+    s2.receive({ type: 'ready', conversation: { id: 'c1', channel: 'web', state: 'bot' }, availability, limits });
     expect(s2.ofType('message')).toEqual([{ type: 'message', clientId: 'id-2', text: 'second' }]);
     expect(chat.state.transcript.outbox.map((o) => [o.frame.clientId, o.status])).toEqual([['id-2', 'sending']]);
     chat.stop();
@@ -128,7 +129,7 @@ describe('chat controller', () => {
     await tick();
     const s = FakeSocket.latest();
     s.open();
-    s.receive({ type: 'ready', conversation: null, availability });
+    s.receive({ type: 'ready', conversation: null, availability, limits });
     expect(s.ofType('message')).toEqual([{ type: 'message', clientId: 'id-1', text: 'typed while offline' }]);
     later.stop();
   });
@@ -136,13 +137,16 @@ describe('chat controller', () => {
   it('refuses empty and oversized text and shows refused messages as failed', async () => {
     const chat = newChat(new MemoryKV(), fakeServer().fetch);
     expect(chat.sendText('   ')).toBe(false);
-    expect(chat.sendText('é'.repeat(MAX_MESSAGE_BYTES / 2 + 1))).toBe(false);
-    expect(chat.sendText('x'.repeat(MAX_MESSAGE_BYTES))).toBe(true);
+    expect(chat.sendText('é'.repeat(DEFAULT_MESSAGE_MAX_BYTES / 2 + 1))).toBe(false);
+    expect(chat.sendText('x'.repeat(DEFAULT_MESSAGE_MAX_BYTES))).toBe(true);
     chat.start();
     await tick();
     const s = FakeSocket.latest();
     s.open();
-    s.receive({ type: 'ready', conversation: null, availability });
+    s.receive({ type: 'ready', conversation: null, availability, limits: { messageMaxBytes: 1000 } });
+    // The server's own limit replaces the default as soon as it is known.
+    expect(chat.sendText('x'.repeat(1001))).toBe(false);
+    expect(chat.sendText('x'.repeat(1000))).toBe(true);
     s.receive({ type: 'error', code: 'message_too_large', message: 'too big', clientId: 'id-1' });
     expect(chat.state.transcript.outbox[0]).toMatchObject({ status: 'failed', errorCode: 'message_too_large' });
     s.receive({ type: 'error', code: 'rate_limited', message: 'slow down' });

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ServerFrame } from '../../server/realtime/protocol';
+import type { ServerFrame } from '../../server/channels/web/protocol';
 import { backoffDelay, Connection, type ConnectionStatus, PING_MS } from '../src/panel/connection';
 import { FakeSocket } from './fake-socket';
 
 const availability = { agentsOnline: true, withinBusinessHours: true, expectedReply: 'soon' };
+const limits = { messageMaxBytes: 4096 };
 
 function setup(random = () => 0) {
   const frames: ServerFrame[] = [];
@@ -57,7 +58,7 @@ describe('connection', () => {
 
     const s = FakeSocket.latest();
     s.open();
-    s.receive({ type: 'ready', conversation: null, availability });
+    s.receive({ type: 'ready', conversation: null, availability, limits });
     s.drop();
     await vi.advanceTimersByTimeAsync(1000);
     expect(FakeSocket.all).toHaveLength(4);
@@ -87,7 +88,7 @@ describe('connection', () => {
     await tick();
     const s = FakeSocket.latest();
     s.open();
-    s.receive({ type: 'ready', conversation: null, availability });
+    s.receive({ type: 'ready', conversation: null, availability, limits });
     s.receive({ type: 'reconnect' });
     expect(s.closedByClient).toBe(true);
     expect(conn.send({ type: 'ping' })).toBe(false);

@@ -1,4 +1,4 @@
-import type { ClientFrame, ServerFrame } from '../../server/realtime/protocol';
+import type { ClientFrame, ServerFrame } from '../../server/channels/web/protocol';
 import type { SocketLike } from '../src/panel/connection';
 
 /** A scripted WebSocket: tests open/close it and push server frames. */

@@ -1,4 +1,4 @@
-import type { ChatMessage, MessageContent } from '../../server/realtime/protocol';
+import type { ChatMessage, MessageContent } from '../../server/channels/web/protocol';
 
 export function msg(seq: number, content: MessageContent | string, extra: Partial<ChatMessage> = {}): ChatMessage {
   return {

@@ -2,19 +2,18 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { hashPassword } from '../../auth/passwords';
 import type { ConversationService } from '../../conversations';
-import { HttpError } from '../../errors';
-import type { MessageContent } from '../../realtime/protocol';
+import { DomainError } from '../../domain/errors';
+import type { MessageContent } from '../../domain/transcript';
 import type { Agent, Conversation, Store, Ticket } from '../../store/types';
 import type { SlackApi } from './api';
-import { escapeMrkdwn, renderNotice } from './blocks';
-import { type NoticeIndex, slackRef, type SlackRef } from './refs';
+import { escapeMrkdwn, renderNotice } from './render';
+import { noticeLinkKey, slackRef, type SlackRef } from './refs';
 
 export interface AgentsChannelDeps {
   store: Store;
   service: ConversationService;
   api: SlackApi;
   log: Logger;
-  notices: NoticeIndex;
   /** SLACK_AGENTS_CHANNEL; without it there are no notices and agents work in the console only. */
   channel: string | undefined;
   consoleUrl: string;
@@ -59,24 +58,24 @@ export class AgentsChannel {
   }
 
   private async postNotice(conversation: Conversation, ref: SlackRef): Promise<void> {
-    const { store, api, notices, log } = this.deps;
-    const ticket = await store.getTicketByConversation(conversation.id);
+    const { store, api, log } = this.deps;
+    const ticket = await store.tickets.byConversation(conversation.id);
     if (!ticket || !this.deps.channel) return;
     const rendered = renderNotice({ ticket, customerUser: ref.user, consoleUrl: this.deps.consoleUrl });
     const ts = await api.post({ channel: this.deps.channel, text: rendered.text, blocks: rendered.blocks });
     if (!ts) return;
-    notices.remember(this.deps.channel, ts, ticket.id);
+    await store.conversations.link(noticeLinkKey(this.deps.channel, ts), conversation.id, ticket.id);
     // Re-read: the ref may have changed while the notice was on its way.
-    const fresh = (await store.getConversation(conversation.id)) ?? conversation;
+    const fresh = (await store.conversations.get(conversation.id)) ?? conversation;
     const current = slackRef(fresh) ?? ref;
-    await store.updateConversation(conversation.id, { channelRef: { ...current, notice: { channel: this.deps.channel, ts, ticketId: ticket.id } } });
+    await store.conversations.update(conversation.id, { channelRef: { ...current, notice: { channel: this.deps.channel, ts, ticketId: ticket.id } } });
     log.info({ ticketId: ticket.id, conversationId: conversation.id }, 'Slack ticket notice posted');
   }
 
   private async updateNotice(ref: SlackRef, status: string): Promise<void> {
     const notice = ref.notice;
     if (!notice) return;
-    const ticket = await this.deps.store.getTicket(notice.ticketId);
+    const ticket = await this.deps.store.tickets.get(notice.ticketId);
     if (!ticket) return;
     const rendered = renderNotice({ ticket, customerUser: ref.user, consoleUrl: this.deps.consoleUrl, status });
     await this.deps.api.update(notice.channel, notice.ts, rendered.text, rendered.blocks);
@@ -99,15 +98,15 @@ export class AgentsChannel {
     const { store, api, log } = this.deps;
     const known = this.agentIds.get(userId);
     if (known) {
-      const agent = await store.getAgent(known);
+      const agent = await store.agents.get(known);
       if (agent) return agent;
     }
     const profile = await api.user(userId);
     const email = (profile?.email ?? `${userId.toLowerCase()}@slack.answerdesk.invalid`).toLowerCase();
-    let agent = await store.getAgentByEmail(email);
+    let agent = await store.agents.byEmail(email);
     if (!agent) {
       try {
-        agent = await store.createAgent({
+        agent = await store.agents.create({
           email,
           name: profile?.name ?? `Slack ${userId}`,
           role: 'agent',
@@ -116,7 +115,7 @@ export class AgentsChannel {
         log.info({ agentId: agent.id, slackUser: userId }, 'created an agent for a Slack user');
       } catch (err) {
         // Created concurrently (two clicks at once): use the one that won.
-        agent = await store.getAgentByEmail(email);
+        agent = await store.agents.byEmail(email);
         if (!agent) throw err;
       }
     }
@@ -149,7 +148,8 @@ export class AgentsChannel {
    */
   async onMessage(event: { channel: string; user: string; text: string; ts: string; thread_ts?: string }): Promise<void> {
     if (!event.thread_ts || event.thread_ts === event.ts) return;
-    const ticket = await this.deps.notices.ticketFor(event.channel, event.thread_ts);
+    const link = await this.deps.store.conversations.byLink(noticeLinkKey(event.channel, event.thread_ts));
+    const ticket = link?.ticketId ? await this.deps.store.tickets.get(link.ticketId) : undefined;
     if (!ticket) return;
     const tell = this.ephemeralTo(event.user, { channel: event.channel, threadTs: event.thread_ts });
     if (RESOLVE_WORDS.test(event.text)) {
@@ -181,21 +181,20 @@ export class AgentsChannel {
 
   private async findTicket(id: string): Promise<Ticket | undefined> {
     if (!/^[0-9a-f-]{6,36}$/i.test(id)) return undefined;
-    const exact = await this.deps.store.getTicket(id.toLowerCase());
+    const exact = await this.deps.store.tickets.get(id.toLowerCase());
     if (exact) return exact;
-    // A prefix of the id is enough while it is unambiguous among open tickets.
-    const open = await this.deps.store.listTickets({ status: ['open', 'assigned'], limit: 1000 });
-    const matches = open.filter((t) => t.id.startsWith(id.toLowerCase()));
+    // A prefix of the id is enough while it is unambiguous (an index range, not a scan).
+    const matches = await this.deps.store.tickets.byIdPrefix(id.toLowerCase(), 2);
     return matches.length === 1 ? matches[0] : undefined;
   }
 
-  /** Refusals from the service (409 already claimed, 403 someone else's, 404) go to the agent only. */
+  /** Refusals from the service (already claimed, someone else's, not found) go to the agent only. */
   private async attempt(run: () => Promise<unknown>, tell: Tell): Promise<boolean> {
     try {
       await run();
       return true;
     } catch (err) {
-      if (err instanceof HttpError && err.status < 500) {
+      if (err instanceof DomainError) {
         await tell(`${err.message.charAt(0).toUpperCase()}${err.message.slice(1)}.`);
         return false;
       }

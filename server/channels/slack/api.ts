@@ -1,6 +1,7 @@
 import { LogLevel, type Logger as BoltLogger, webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Block } from './blocks';
+import { DeliveryError, retryableStatus } from '../../outbox/delivery-error';
+import type { Block } from './render';
 
 /** Bolt and the Web API client log through pino, at the server's level. */
 export function boltLogger(log: Logger): BoltLogger {
@@ -18,10 +19,38 @@ export function boltLogger(log: Logger): BoltLogger {
 }
 
 /**
- * Web API retries: a few quick attempts for network errors, 5xx and 429 (after Retry-After).
- * The default policy retries for half an hour, which would pile up work behind a dead token.
+ * Web API retries for bolt's own calls (auth.test, command responses): a few quick attempts.
+ * Deliveries use a client without retries: the outbox retries with its own backoff, so a slow
+ * or failing Slack never holds a worker (or a lease) for long.
  */
 export const RETRY_CONFIG = { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 3000, randomize: true };
+const NO_RETRIES = { retries: 0 };
+/** Slack's own error names that no retry can fix. */
+const PERMANENT = new Set([
+  'channel_not_found', 'not_in_channel', 'is_archived', 'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked',
+  'token_expired', 'no_permission', 'missing_scope', 'msg_too_long', 'invalid_blocks', 'invalid_arguments', 'message_not_found',
+  'cant_update_message', 'user_not_in_channel', 'restricted_action', 'team_access_not_granted', 'ekm_access_denied',
+]);
+
+/** A Web API failure as the outbox needs it: Slack's reason, and whether trying again can help. */
+export function deliveryErrorOf(err: unknown): DeliveryError {
+  const e = err as { code?: string; data?: { error?: string }; statusCode?: number; retryAfter?: number; message?: string };
+  switch (e?.code) {
+    case 'slack_webapi_platform_error': {
+      const reason = e.data?.error ?? 'platform_error';
+      return new DeliveryError(reason, !PERMANENT.has(reason), undefined, { cause: err });
+    }
+    case 'slack_webapi_rate_limited_error':
+      return new DeliveryError('ratelimited', true, (e.retryAfter ?? 1) * 1000, { cause: err });
+    case 'slack_webapi_http_error': {
+      const status = e.statusCode ?? 0;
+      return new DeliveryError(`HTTP ${status}`, retryableStatus(status), undefined, { cause: err });
+    }
+    default:
+      // Request errors: timeouts, refused connections, DNS — the network, worth another try.
+      return new DeliveryError(e?.message ?? 'request failed', true, undefined, { cause: err });
+  }
+}
 
 export interface PostOptions {
   channel: string;
@@ -31,24 +60,51 @@ export interface PostOptions {
 }
 
 /**
- * The few Web API calls the adapter makes. Failures (rate limits after retries,
- * channel_not_found, not_in_channel …) are logged and reported as undefined: a Slack outage
- * never breaks the conversation, which is stored and visible in the console regardless.
+ * The few Web API calls the adapter makes. Deliveries (`send…`) throw a DeliveryError for the
+ * outbox to retry or record; the agents' side (`post`, `update`, `ephemeral`, `user`) logs a
+ * failure and carries on: a Slack outage never breaks a conversation, which is stored and
+ * visible in the console regardless.
  */
 export class SlackApi {
   readonly client: InstanceType<typeof webApi.WebClient>;
+  /** No retries and 429s thrown, not slept on: the outbox owns retrying. */
+  private readonly delivery: InstanceType<typeof webApi.WebClient>;
 
   constructor(
     token: string,
     private readonly log: Logger,
     apiUrl?: string,
+    timeoutMs = 10_000,
   ) {
-    this.client = new webApi.WebClient(token, {
-      ...(apiUrl ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}),
-      retryConfig: RETRY_CONFIG,
-      timeout: 10_000,
-      logger: boltLogger(log),
-    });
+    const common = { ...(apiUrl ? { slackApiUrl: apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/` } : {}), timeout: timeoutMs, logger: boltLogger(log) };
+    this.client = new webApi.WebClient(token, { ...common, retryConfig: RETRY_CONFIG });
+    this.delivery = new webApi.WebClient(token, { ...common, retryConfig: NO_RETRIES, rejectRateLimitedCalls: true });
+  }
+
+  /** Posts for a delivery; returns the new message's ts or throws a DeliveryError. */
+  async sendPost(options: PostOptions): Promise<string | undefined> {
+    try {
+      const res = await this.delivery.chat.postMessage(postArgs(options));
+      return res.ts;
+    } catch (err) {
+      throw deliveryErrorOf(err);
+    }
+  }
+
+  async sendEphemeral(channel: string, user: string, text: string, threadTs?: string): Promise<void> {
+    try {
+      await this.delivery.chat.postEphemeral({ channel, user, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
+    } catch (err) {
+      throw deliveryErrorOf(err);
+    }
+  }
+
+  async sendUpdate(channel: string, ts: string, text: string, blocks: Block[]): Promise<void> {
+    try {
+      await this.delivery.chat.update({ channel, ts, text, blocks });
+    } catch (err) {
+      throw deliveryErrorOf(err);
+    }
   }
 
   private async attempt<T>(method: string, args: Record<string, unknown>, run: () => Promise<T>): Promise<T | undefined> {
@@ -63,14 +119,7 @@ export class SlackApi {
 
   /** Returns the new message's ts. */
   async post(options: PostOptions): Promise<string | undefined> {
-    const args = {
-      channel: options.channel,
-      text: options.text,
-      ...(options.blocks ? { blocks: options.blocks } : {}),
-      ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
-      unfurl_links: false,
-      unfurl_media: false,
-    };
+    const args = postArgs(options);
     const res = await this.attempt('chat.postMessage', args, () => this.client.chat.postMessage(args));
     return res?.ts;
   }
@@ -102,4 +151,15 @@ export class SlackApi {
       ...(res.team_id ? { teamId: res.team_id } : {}),
     };
   }
+}
+
+function postArgs(options: PostOptions) {
+  return {
+    channel: options.channel,
+    text: options.text,
+    ...(options.blocks ? { blocks: options.blocks } : {}),
+    ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+    unfurl_links: false,
+    unfurl_media: false,
+  };
 }

@@ -2,11 +2,9 @@ import { App, type AuthorizeResult, ExpressReceiver, type Receiver, SocketModeRe
 import type { ChannelContext, MountedChannel } from '../index';
 import { AgentsChannel } from './agents-channel';
 import { boltLogger, RETRY_CONFIG, SlackApi } from './api';
-import { CLAIM_ACTION_ID, CUSTOMER_ACTION_PREFIX } from './blocks';
-import { SlackDedupe } from './dedupe';
+import { CLAIM_ACTION_ID, CUSTOMER_ACTION_PREFIX } from './render';
 import { type SlackBlockActions, SlackInbound, type SlackMessageEvent } from './inbound';
 import { SlackOutbound } from './outbound';
-import { NoticeIndex } from './refs';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -31,7 +29,7 @@ const CLOSE_WAIT_MS = 5_000;
  * public URL can run the bot. No signing secret is needed then: the socket is authenticated.
  */
 export async function mountSlack(ctx: ChannelContext): Promise<MountedChannel | undefined> {
-  const { app, config, store, service, log } = ctx;
+  const { app, config, store, service, log, worker } = ctx;
   const { botToken, signingSecret, apiUrl, supportChannels, agentsChannel, socketMode, appToken } = config.slack;
   const required = socketMode ? { SLACK_BOT_TOKEN: botToken, SLACK_APP_TOKEN: appToken } : { SLACK_BOT_TOKEN: botToken, SLACK_SIGNING_SECRET: signingSecret };
   const missing = Object.entries(required)
@@ -47,10 +45,11 @@ export async function mountSlack(ctx: ChannelContext): Promise<MountedChannel | 
   const logger = boltLogger(log);
   const api = new SlackApi(botToken!, slackLog, apiUrl);
   const publicBase = config.publicUrl ?? `http://localhost:${config.port}`;
-  const notices = new NoticeIndex(store);
-  const agents = new AgentsChannel({ store, service, api, log: slackLog, notices, channel: agentsChannel, consoleUrl: `${publicBase}/console` });
-  const inbound = new SlackInbound({ store, service, api, agents, dedupe: new SlackDedupe(store), log: slackLog, supportChannels: new Set(supportChannels) });
-  service.registerChannel('slack', new SlackOutbound({ store, api, agents, log: slackLog, articleUrl: ctx.articleUrl }));
+  const agents = new AgentsChannel({ store, service, api, log: slackLog, channel: agentsChannel, consoleUrl: `${publicBase}/console` });
+  const inbound = new SlackInbound({ store, service, api, agents, log: slackLog, supportChannels: new Set(supportChannels) });
+  const outbound = new SlackOutbound({ store, api, agents, log: slackLog, articleUrl: ctx.articleUrl });
+  service.registerChannel('slack', outbound);
+  worker.register('slack', outbound);
 
   // Who the bot is (auth.test), asked once and again only after a failure: a Slack outage at
   // start-up must neither crash the server nor leave it unable to recover.
@@ -99,11 +98,11 @@ export async function mountSlack(ctx: ChannelContext): Promise<MountedChannel | 
     }
   };
 
-  bolt.event('app_mention', async ({ event, body, context }) => {
-    await track(inbound.onAppMention(event as unknown as SlackMessageEvent, body.event_id, botUserId(context)));
+  bolt.event('app_mention', async ({ event, context }) => {
+    await track(inbound.onAppMention(event as unknown as SlackMessageEvent, botUserId(context)));
   });
-  bolt.event('message', async ({ event, body, context }) => {
-    await track(inbound.onMessage(event as unknown as SlackMessageEvent, body.event_id, botUserId(context)));
+  bolt.event('message', async ({ event, context }) => {
+    await track(inbound.onMessage(event as unknown as SlackMessageEvent, botUserId(context)));
   });
   bolt.action(new RegExp(`^${CUSTOMER_ACTION_PREFIX.replace(/\./g, '\\.')}`), async ({ ack, body }) => {
     await ack();

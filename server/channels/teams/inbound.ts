@@ -1,12 +1,11 @@
 import { type Activity, TurnContext } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { ConversationService } from '../../conversations';
-import type { Conversation, Customer, Store } from '../../store/types';
-import { decodeSubmit, plainText } from './cards';
-import { conversationInChat, refChanged, type TeamsRef, teamsRef } from './references';
+import { cleanText } from '../../domain/text';
+import { decodeSubmit, plainText } from './render';
+import type { TeamsRef } from './references';
 
 export interface InboundDeps {
-  store: Store;
   service: ConversationService;
   log: Logger;
   /** With MICROSOFT_APP_TENANT_ID: activities from other tenants are ignored. */
@@ -15,11 +14,10 @@ export interface InboundDeps {
   allowEmulator: boolean;
 }
 
-const WELCOME = "Hi! I'm the support bot. Ask me a question in your own words and I'll find the answer; say \"talk to a person\" any time to reach the team.";
-
 /** The member behind an activity: their Entra ID object id when Teams gives it, else the channel account id. */
 export function memberId(activity: Partial<Activity>): string | undefined {
-  return activity.from?.aadObjectId || activity.from?.id || undefined;
+  const id = activity.from?.aadObjectId || activity.from?.id;
+  return typeof id === 'string' && id ? cleanText(id) || undefined : undefined;
 }
 
 function tenantOf(activity: Partial<Activity>): string | undefined {
@@ -28,9 +26,19 @@ function tenantOf(activity: Partial<Activity>): string | undefined {
 }
 
 /**
- * Teams → service. Questions in a personal chat, and @mentions in channels and group chats,
- * become customer text; card submissions (a message with `value` and no text) become customer
- * actions. One answerdesk conversation per member and Teams conversation id.
+ * Where replies to this chat go: the activity's conversation reference without the activity
+ * id (proactive sends never reply to one), so it only changes when Teams moves the chat.
+ */
+export function referenceOf(activity: Activity): TeamsRef {
+  const { activityId: _activityId, ...ref } = TurnContext.getConversationReference(activity);
+  return ref as TeamsRef;
+}
+
+/**
+ * Teams → the service's inbound shape. Questions in a personal chat, and @mentions in channels
+ * and group chats, become customer text; card submissions (a message with `value` and no
+ * text) become button presses. One thread per member and Teams conversation id; limits,
+ * de-duplication (the activity id), scoping and who may press a card are the service's.
  */
 export class TeamsInbound {
   constructor(private readonly deps: InboundDeps) {}
@@ -52,77 +60,56 @@ export class TeamsInbound {
   }
 
   private async onMessage(context: TurnContext): Promise<void> {
-    const { store, log } = this.deps;
     const { activity } = context;
     const member = memberId(activity);
-    if (!member || !activity.conversation?.id || activity.from.id === activity.recipient?.id) return;
-    // Teams may deliver an activity more than once (retries after a slow answer).
-    if (activity.id && !(await store.markProcessed(`msteams:${activity.conversation.id}:${activity.id}`))) {
-      log.debug({ activityId: activity.id }, 'duplicate Teams activity ignored');
+    const chat = activity.conversation?.id;
+    if (!member || typeof chat !== 'string' || !chat || activity.from.id === activity.recipient?.id) return;
+    const ref = referenceOf(activity);
+    const common = {
+      channel: 'msteams' as const,
+      threadKey: chat,
+      ...(activity.id ? { platformId: `msteams:${chat}:${activity.id}` } : {}),
+      receivedAt: new Date(),
+      channelRef: ref,
+    };
+    if (activity.value !== undefined && !activity.text?.trim()) {
+      const submission = decodeSubmit(activity.value);
+      if (!submission) return;
+      const result = await this.deps.service.receive({
+        ...common,
+        sender: { externalId: member },
+        mayStart: false,
+        body: {
+          type: 'action',
+          action: submission.action,
+          label: submission.label,
+          conversationId: submission.conversationId,
+          // One answer per card, as in the widget and Slack (the buttons stay visible in Teams).
+          ...(activity.replyToId ? { cardId: `msteams:${activity.replyToId}` } : {}),
+        },
+      });
+      this.deps.log.debug({ result: result.kind, action: submission.action.kind }, 'Teams card submission');
       return;
     }
-    const ref = TurnContext.getConversationReference(activity) as TeamsRef;
-    if (activity.value !== undefined && !activity.text?.trim()) return this.onSubmit(activity, member, ref);
-
     // The bot's own @mention (channels, group chats) is not part of the question.
     if (activity.text) TurnContext.removeRecipientMention(activity);
     const text = plainText(activity.text ?? '');
-    if (!text) return;
-    const customer = await this.customer(member, activity.from.name);
-    let conversation = await conversationInChat(store, customer, activity.conversation.id);
-    if (!conversation || conversation.state === 'resolved') {
-      conversation = await this.deps.service.conversationFor(customer, 'msteams', { channelRef: ref, startNew: true });
-    } else {
-      conversation = await this.refresh(conversation, ref);
-    }
-    log.debug({ conversationId: conversation.id, conversationType: activity.conversation.conversationType }, 'Teams message from a member');
-    await this.deps.service.customerText(conversation, text, activity.id ? `msteams:${activity.id}` : undefined);
+    const name = typeof activity.from.name === 'string' ? cleanText(activity.from.name).slice(0, 100) : '';
+    const result = await this.deps.service.receive({
+      ...common,
+      sender: { externalId: member, profile: async () => (name ? { name } : {}) },
+      mayStart: true,
+      body: { type: 'text', text },
+    });
+    this.deps.log.debug({ result: result.kind, conversationType: activity.conversation.conversationType }, 'Teams message from a member');
   }
 
-  /** A member pressed an `Action.Submit` button on one of the bot's cards. */
-  private async onSubmit(activity: Activity, member: string, ref: TeamsRef): Promise<void> {
-    const { store, service, log } = this.deps;
-    const submission = decodeSubmit(activity.value);
-    if (!submission) {
-      log.debug('Teams card submission that is not ours ignored');
-      return;
-    }
-    const found = await store.getConversation(submission.conversationId);
-    const customer = found && (await store.getCustomer(found.customerId));
-    if (!found || found.channel !== 'msteams' || !customer) return;
-    if (customer.externalId !== member) {
-      // A channel card pressed by someone else: only the member who asked answers for it.
-      log.info({ conversationId: found.id }, "Teams card pressed by someone other than the conversation's member; ignored");
-      return;
-    }
-    // One answer per card, as in the widget and Slack (the buttons stay visible in Teams).
-    if (activity.replyToId && !(await store.markProcessed(`msteams:card:${found.id}:${activity.replyToId}`))) {
-      log.debug({ conversationId: found.id }, 'Teams card already answered');
-      return;
-    }
-    const conversation = await this.refresh(found, ref);
-    log.debug({ conversationId: conversation.id, action: submission.action.kind }, 'Teams card submission from a member');
-    await service.customerAction(conversation, submission.action, submission.label, activity.id ? `msteams:${activity.id}` : undefined);
-  }
-
-  /** The bot was added to a personal chat: say what it does (not part of any transcript). */
+  /** The bot was added to a personal chat: say what it does (not part of any transcript; sent like any delivery). */
   private async onConversationUpdate(context: TurnContext): Promise<void> {
     const { activity } = context;
     const botAdded = (activity.membersAdded ?? []).some((m) => m.id === activity.recipient?.id);
-    if (botAdded && activity.conversation?.conversationType === 'personal') await context.sendActivity(WELCOME);
-  }
-
-  /** Keeps the stored reference on the member's latest activity (service URLs can move). */
-  private async refresh(conversation: Conversation, ref: TeamsRef): Promise<Conversation> {
-    if (!refChanged(teamsRef(conversation), ref)) return conversation;
-    return this.deps.store.updateConversation(conversation.id, { channelRef: ref });
-  }
-
-  /** The Teams member as an answerdesk customer (display name from the activity). */
-  private async customer(member: string, name: string | undefined): Promise<Customer> {
-    const { store } = this.deps;
-    const existing = await store.findCustomerByExternalId('msteams', member);
-    if (existing) return existing;
-    return store.upsertCustomer({ channel: 'msteams', externalId: member, ...(name ? { name } : {}) });
+    if (botAdded && activity.conversation?.conversationType === 'personal') {
+      await this.deps.service.notice('msteams', { type: 'welcome', to: referenceOf(activity) });
+    }
   }
 }

@@ -37,7 +37,7 @@ export class TeamsConfigError extends Error {
  * - TEAMS_ENABLED=false: off, whatever else is set.
  */
 export async function mountTeams(ctx: ChannelContext): Promise<MountedChannel | undefined> {
-  const { app, config, store, service, log } = ctx;
+  const { app, config, store, service, log, worker } = ctx;
   const { enabled, appId, appPassword, tenantId } = config.teams;
   if (enabled === false) {
     log.info('Teams disabled: TEAMS_ENABLED=false');
@@ -70,8 +70,10 @@ export async function mountTeams(ctx: ChannelContext): Promise<MountedChannel | 
   adapter.onTurnError = async (_context, err) => {
     teamsLog.error({ err }, 'Teams turn failed');
   };
-  const inbound = new TeamsInbound({ store, service, log: teamsLog, allowEmulator: !credentials, ...(tenantId ? { tenantId } : {}) });
-  service.registerChannel('msteams', new TeamsOutbound({ adapter, appId: appId ?? '', store, log: teamsLog, articleUrl: ctx.articleUrl }));
+  const inbound = new TeamsInbound({ service, log: teamsLog, allowEmulator: !credentials, ...(tenantId ? { tenantId } : {}) });
+  const outbound = new TeamsOutbound({ adapter, appId: appId ?? '', store, log: teamsLog, articleUrl: ctx.articleUrl });
+  service.registerChannel('msteams', outbound);
+  worker.register('msteams', outbound);
 
   // JSON only on this route: the rest of the app keeps its own parsers.
   app.post(TEAMS_MESSAGES_PATH, express.json({ limit: BODY_LIMIT }), async (req, res) => {

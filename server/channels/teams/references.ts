@@ -1,5 +1,5 @@
 import type { ConversationReference } from 'botbuilder';
-import type { Conversation, Customer, Store } from '../../store/types';
+import type { Conversation } from '../../store/types';
 
 /**
  * What a Teams conversation remembers about its place in Teams (conversation.channelRef): the
@@ -16,19 +16,6 @@ export function teamsRef(conversation: Pick<Conversation, 'channelRef'>): TeamsR
   const ref = conversation.channelRef as Partial<TeamsRef> | null | undefined;
   if (!ref || typeof ref !== 'object' || typeof ref.serviceUrl !== 'string' || typeof ref.conversation?.id !== 'string') return undefined;
   return ref as TeamsRef;
-}
-
-/** How far back a member's conversations are looked up (newest first). */
-const LOOKBACK = 200;
-
-/**
- * The member's answerdesk conversation in this Teams chat (personal chat, group chat or
- * channel thread): the newest one, if the chat had several. One Teams conversation id maps to
- * one answerdesk conversation per member until it is resolved.
- */
-export async function conversationInChat(store: Store, customer: Customer, teamsConversationId: string): Promise<Conversation | undefined> {
-  const conversations = await store.listConversationsOfCustomer(customer.id, LOOKBACK);
-  return conversations.find((c) => c.channel === 'msteams' && teamsRef(c)?.conversation.id === teamsConversationId);
 }
 
 /**

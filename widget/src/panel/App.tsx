@@ -101,6 +101,7 @@ export function App({ chat, title, open, focusRequest, onClose }: Props) {
       {!visitorHasSpoken(transcript) && <Suggestions chat={chat} query={draft} />}
       <Composer
         value={draft}
+        maxBytes={state.maxMessageBytes}
         inputRef={input}
         onInput={(v) => {
           setDraft(v);

@@ -1,6 +1,6 @@
 import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { MAX_MESSAGE_BYTES, utf8Length } from './chat';
+import { utf8Length } from './chat';
 
 /** Show the counter once fewer than this many characters are left. */
 const COUNTER_FROM = 500;
@@ -11,12 +11,14 @@ interface Props {
   onInput(value: string): void;
   /** Returns false if the message was not accepted. */
   onSend(text: string): boolean;
+  /** The server's limit, in UTF-8 bytes. */
+  maxBytes: number;
 }
 
 /** Enter sends, Shift+Enter adds a line. The limit is the server's, in UTF-8 bytes. */
-export function Composer({ value, inputRef, onInput, onSend }: Props) {
+export function Composer({ value, inputRef, onInput, onSend, maxBytes }: Props) {
   const [note, setNote] = useState('');
-  const left = MAX_MESSAGE_BYTES - utf8Length(value.trim());
+  const left = maxBytes - utf8Length(value.trim());
   const over = left < 0;
   const showCounter = left <= COUNTER_FROM;
   useEffect(() => {

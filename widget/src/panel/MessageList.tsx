@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Action } from '../../../bot/types';
-import type { ChatMessage } from '../../../server/realtime/protocol';
+import type { ChatMessage } from '../../../server/channels/web/protocol';
 import { answeredMessages, messageKey } from './answered';
 import { ArticleCard } from './ArticleCard';
 import { CesSurvey } from './CesSurvey';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { SuggestResponse } from '../../../server/realtime/protocol';
+import type { SuggestResponse } from '../../../server/channels/web/protocol';
 import type { Chat } from './chat';
 
 export const SUGGEST_DEBOUNCE_MS = 150;

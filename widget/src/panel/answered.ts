@@ -3,7 +3,7 @@
  * answered, derived from what they did afterwards — so buttons stay disabled after a reload too.
  */
 import type { Action } from '../../../bot/types';
-import type { ChatMessage, ConversationView } from '../../../server/realtime/protocol';
+import type { ChatMessage, ConversationView } from '../../../server/channels/web/protocol';
 import type { Outgoing } from './transcript';
 
 export const messageKey = (m: Pick<ChatMessage, 'conversationId' | 'seq'>): string => `${m.conversationId}:${m.seq}`;

@@ -12,14 +12,17 @@ import type {
   SessionRequest,
   SessionResponse,
   SuggestResponse,
-} from '../../../server/realtime/protocol';
+} from '../../../server/channels/web/protocol';
 import type { Identity } from '../shared';
 import { Connection, type SocketLike, type Timers } from './connection';
 import type { WidgetStorage } from './storage';
 import * as T from './transcript';
 
-/** The server limits messages in UTF-8 bytes (MESSAGE_MAX_BYTES, 4000 by default). */
-export const MAX_MESSAGE_BYTES = 4000;
+/**
+ * The server limits messages in UTF-8 bytes (MESSAGE_MAX_BYTES); its `ready` frame says how
+ * many. Until then the server's default applies.
+ */
+export const DEFAULT_MESSAGE_MAX_BYTES = 4096;
 /** After this many failed connects in a row, poll the REST history endpoint meanwhile. */
 export const FALLBACK_AFTER_FAILURES = 3;
 export const FALLBACK_POLL_MS = 5000;
@@ -37,6 +40,8 @@ export interface ChatState {
   /** An error not tied to one of the visitor's messages, shown inline above the composer. */
   error: { code: string; message: string } | null;
   open: boolean;
+  /** The server's message limit in UTF-8 bytes. */
+  maxMessageBytes: number;
 }
 
 export interface ChatDeps {
@@ -108,7 +113,7 @@ export class Chat {
       setInterval: (fn, ms) => setInterval(fn, ms),
       clearInterval: (id) => clearInterval(id as ReturnType<typeof setInterval>),
     };
-    this.state = { transcript: saved.transcript, conversation: null, availability: null, link: 'connecting', typing: null, error: null, open: false };
+    this.state = { transcript: saved.transcript, conversation: null, availability: null, link: 'connecting', typing: null, error: null, open: false, maxMessageBytes: DEFAULT_MESSAGE_MAX_BYTES };
     this.conn = new Connection({
       url: ({ failures }) => this.socketUrl(failures),
       createSocket: deps.createSocket,
@@ -153,7 +158,7 @@ export class Chat {
   /** Queue a text message; false when it is empty or over the limit (the composer says why). */
   sendText(text: string): boolean {
     const clean = text.trim();
-    if (!clean || utf8Length(clean) > MAX_MESSAGE_BYTES) return false;
+    if (!clean || utf8Length(clean) > this.state.maxMessageBytes) return false;
     this.push({ type: 'message', clientId: this.deps.uuid(), text: clean });
     return true;
   }
@@ -281,7 +286,7 @@ export class Chat {
         this.ready = true;
         this.stopPolling();
         const t = frame.conversation ? T.switchConversation(this.state.transcript, frame.conversation.id) : this.state.transcript;
-        this.update(t, { conversation: frame.conversation, availability: frame.availability, link: 'online' });
+        this.update(t, { conversation: frame.conversation, availability: frame.availability, link: 'online', ...(frame.limits ? { maxMessageBytes: frame.limits.messageMaxBytes } : {}) });
         for (const f of T.unacked(this.state.transcript)) this.conn.send(f);
         return;
       }

@@ -3,7 +3,7 @@
  * or on a `reconnect` frame. Knows nothing about messages; chat.ts does the resume logic.
  * Timers, socket and randomness are injectable so tests can drive it deterministically.
  */
-import type { ClientFrame, ServerFrame } from '../../../server/realtime/protocol';
+import type { ClientFrame, ServerFrame } from '../../../server/channels/web/protocol';
 
 /** Base delays before reconnect attempt 1, 2, 3, 4+ (the last one repeats). */
 export const BACKOFF_MS = [1000, 2000, 5000, 10_000] as const;

@@ -1,5 +1,5 @@
 /** User-facing strings derived from protocol values, in one place. */
-import type { Availability, ChatMessage, ConversationView, MessageContent } from '../../../server/realtime/protocol';
+import type { Availability, ChatMessage, ConversationView, MessageContent } from '../../../server/channels/web/protocol';
 import type { LinkStatus } from './chat';
 
 

@@ -3,7 +3,7 @@
  * (conversationId, seq), optimistic sends matched by clientId, unread counting.
  * No DOM, no network: chat.ts feeds it frames, the tests feed it fixtures.
  */
-import type { ChatMessage, ClientFrame } from '../../../server/realtime/protocol';
+import type { ChatMessage, ClientFrame } from '../../../server/channels/web/protocol';
 
 export type OutgoingFrame = Extract<ClientFrame, { type: 'message' | 'action' }>;
 

@@ -1,12 +1,14 @@
 import express, { type Request, Router } from 'express';
 import { z } from 'zod';
-import type { ArticleSearch } from '../../knowledge/search-index';
-import type { VisitorTokens } from '../auth/visitor-token';
-import type { Config } from '../config';
-import { ConversationService } from '../conversations';
-import { badRequest, rateLimited, unauthorized } from '../errors';
-import type { HistoryResponse, SessionResponse, SuggestResponse } from '../realtime/protocol';
-import type { Store } from '../store/types';
+import type { ArticleSearch } from '../../../knowledge/search-index';
+import type { VisitorTokens } from '../../auth/visitor-token';
+import type { Config } from '../../config';
+import type { ConversationService } from '../../conversations';
+import { invalid, rateLimited, unauthenticated } from '../../domain/errors';
+import { visibleToCustomer } from '../../domain/transcript';
+import type { Store } from '../../store/types';
+import { WEB_THREAD } from './inbound';
+import type { HistoryResponse, SessionResponse, SuggestResponse } from './protocol';
 
 const attributeValue = z.union([z.string().max(200), z.number(), z.boolean()]);
 const sessionSchema = z.object({
@@ -37,17 +39,17 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
   router.use(express.json({ limit: '16kb' }));
 
   const limitIp = async (req: Request) => {
-    const hits = await store.hitRateLimit(`ip:${req.ip ?? 'unknown'}`, 60_000);
+    const hits = await store.limits.hit(`ip:${req.ip ?? 'unknown'}`, 60_000);
     if (hits > config.rateLimits.ipPerMinute) throw rateLimited();
   };
 
   router.post('/session', async (req, res) => {
     await limitIp(req);
     const body = sessionSchema.parse(req.body);
-    if (!config.widgetKeys.includes(body.key)) throw badRequest('unknown_key', `unknown widget key "${body.key}"`);
+    if (!config.widgetKeys.includes(body.key)) throw invalid('unknown_key', 'unknown widget key');
     const claims = tokens.verify(body.token);
-    const known = claims && claims.key === body.key ? await store.getCustomer(claims.customerId) : undefined;
-    const customer = await store.upsertCustomer({
+    const known = claims && claims.key === body.key ? await store.customers.get(claims.customerId) : undefined;
+    const customer = await store.customers.save({
       ...(known ? { id: known.id } : {}),
       channel: 'web',
       ...(body.name !== undefined ? { name: body.name } : {}),
@@ -59,6 +61,7 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
       token: known && body.token ? body.token : tokens.sign({ customerId: customer.id, key: body.key }),
       customerId: customer.id,
       availability: await service.availability(),
+      limits: { messageMaxBytes: config.messageMaxBytes },
     };
     res.json(response);
   });
@@ -77,13 +80,14 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
   router.get('/messages', async (req, res) => {
     const header = req.headers.authorization ?? '';
     const claims = tokens.verify(header.startsWith('Bearer ') ? header.slice(7) : undefined);
-    if (!claims) throw unauthorized('a valid visitor token is required');
+    if (!claims) throw unauthenticated('a valid visitor token is required');
     const after = Number(req.query.after ?? 0);
-    if (!Number.isInteger(after) || after < 0) throw badRequest('invalid_after', '"after" must be a non-negative integer');
-    const conversation = await store.latestConversation(claims.customerId);
+    // Sequence numbers are 32-bit integers in storage: a larger "after" is refused, not passed on.
+    if (!Number.isInteger(after) || after < 0 || after > 2_147_483_647) throw invalid('invalid_after', '"after" must be a whole number from 0 to 2147483647');
+    const conversation = await store.conversations.inThread(claims.customerId, WEB_THREAD);
     const body: HistoryResponse = {
       conversation: conversation ? await service.view(conversation) : null,
-      messages: conversation ? (await store.listMessages(conversation.id, after)).filter(ConversationService.visibleToCustomer) : [],
+      messages: conversation ? (await store.conversations.listMessages(conversation.id, after)).filter(visibleToCustomer) : [],
     };
     res.json(body);
   });

@@ -1,64 +1,32 @@
 /**
- * Wire protocol between the widget and the server (WebSocket frames and REST bodies).
+ * Wire protocol between the widget and the server (WebSocket frames and REST bodies). The
+ * transcript model comes from the domain; this file only adds the transport around it.
  * Shared by both sides as types only; the server validates every inbound frame with zod.
  */
-import type { Action, Channel, Reply } from '../../bot/types';
+import type { Action, ChatMessage } from '../../domain/transcript';
+import type { Availability, ConversationView } from '../../domain/views';
 
-export type Author = 'customer' | 'bot' | 'agent' | 'system';
+export type { Author, ChatMessage, ConversationState, MessageContent } from '../../domain/transcript';
+export type { Availability, ConversationView } from '../../domain/views';
 
-export type MessageContent =
-  | Reply
-  /** Text typed by a customer or an agent. */
-  | { type: 'text'; text: string }
-  /** A button the customer pressed, with the label they saw. */
-  | { type: 'action'; action: Action; label: string }
-  /** Internal agent note: stored in the transcript, never sent to the customer. */
-  | { type: 'note'; text: string }
-  /** A change of hands, shown as a small system line. */
-  | { type: 'event'; event: 'escalated' | 'assigned' | 'resolved' | 'reopened'; agentName?: string };
-
-export interface ChatMessage {
-  id: string;
-  conversationId: string;
-  /** 1, 2, 3 … per conversation, without gaps: the client resumes from the last one it saw. */
-  seq: number;
-  author: Author;
-  authorName?: string;
-  content: MessageContent;
-  createdAt: string;
-  /** The sender's idempotency key, echoed so the sender can match its optimistic copy. */
-  clientId?: string;
-}
-
-export type ConversationState = 'bot' | 'queued' | 'assigned' | 'resolved';
-
-export interface ConversationView {
-  id: string;
-  channel: Channel;
-  state: ConversationState;
-  agentName?: string;
-  /** Set when the customer left an email for an offline reply. */
-  email?: string;
-}
-
-export interface Availability {
-  agentsOnline: boolean;
-  withinBusinessHours: boolean;
-  /** Human sentence, e.g. "We usually reply within a few minutes." */
-  expectedReply: string;
+/** Limits the widget applies before sending (the server applies them again). */
+export interface WidgetLimits {
+  /** UTF-8 bytes of one message: the same number the server refuses above. */
+  messageMaxBytes: number;
 }
 
 /** Frames the widget sends. */
 export type ClientFrame =
   | { type: 'hello'; conversationId?: string; lastSeq: number }
   | { type: 'message'; clientId: string; text: string }
-  | { type: 'action'; clientId: string; action: Action; label: string }
+  /** `conversationId`: the conversation whose buttons these are (default: the one shown). */
+  | { type: 'action'; clientId: string; action: Action; label: string; conversationId?: string }
   | { type: 'typing' }
   | { type: 'ping' };
 
 /** Frames the server sends. */
 export type ServerFrame =
-  | { type: 'ready'; conversation: ConversationView | null; availability: Availability }
+  | { type: 'ready'; conversation: ConversationView | null; availability: Availability; limits: WidgetLimits }
   | { type: 'message'; message: ChatMessage }
   | { type: 'ack'; clientId: string; seq: number; conversationId: string }
   | { type: 'conversation'; conversation: ConversationView }
@@ -83,6 +51,7 @@ export interface SessionResponse {
   token: string;
   customerId: string;
   availability: Availability;
+  limits: WidgetLimits;
 }
 
 /** GET /api/widget/suggest?q=…  (search-as-you-type, no conversation needed) */

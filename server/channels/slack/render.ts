@@ -1,8 +1,8 @@
 import type { types } from '@slack/bolt';
 import type { Action, Reply } from '../../../bot/types';
 import { answerButtons, CES_HINT, cesOptions, csatHint, csatOptions, eventText } from '../../../bot/wording';
-import { actionSchema } from '../../realtime/frames';
-import type { ChatMessage, MessageContent } from '../../realtime/protocol';
+import { actionSchema } from '../../domain/action-schema';
+import type { ChatMessage, MessageContent } from '../../domain/transcript';
 import type { Ticket } from '../../store/types';
 
 /**

@@ -1,7 +1,7 @@
 import type { Action, Reply } from '../../../bot/types';
 import { answerButtons, CES_HINT, cesOptions, csatHint, csatOptions, eventText } from '../../../bot/wording';
-import type { ChatMessage, MessageContent } from '../../realtime/protocol';
-import { actionSchema } from '../../realtime/frames';
+import type { ChatMessage, MessageContent } from '../../domain/transcript';
+import { actionSchema } from '../../domain/action-schema';
 
 /**
  * Pure rendering: engine replies and transcript messages → Teams messages (plain text or an

@@ -1,0 +1,83 @@
+import { WebSocket } from 'ws';
+
+/** One connected widget. */
+export interface WidgetClient {
+  ws: WebSocket;
+  customerId: string;
+  conversationId: string | null;
+  /** Highest seq sent to this socket: the next flush sends only what is newer. */
+  lastSent: number;
+  /** Sends are serialised per socket so frames leave in seq order. */
+  chain: Promise<void>;
+  alive: boolean;
+  ready: boolean;
+  /** A flush is queued and has not started: it will read whatever arrives meanwhile too. */
+  flushQueued: boolean;
+}
+
+/**
+ * The widget's outbound side: which sockets show which conversation and customer, so a
+ * realtime event reaches exactly its sockets through an index — the cost of an event grows
+ * with the sockets of that conversation, not with every socket of the instance.
+ */
+export class SocketIndex {
+  private readonly all = new Set<WidgetClient>();
+  private readonly byConversation = new Map<string, Set<WidgetClient>>();
+  private readonly byCustomer = new Map<string, Set<WidgetClient>>();
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  clients(): IterableIterator<WidgetClient> {
+    return this.all.values();
+  }
+
+  add(client: WidgetClient): void {
+    this.all.add(client);
+    addTo(this.byCustomer, client.customerId, client);
+    if (client.conversationId) addTo(this.byConversation, client.conversationId, client);
+  }
+
+  remove(client: WidgetClient): void {
+    this.all.delete(client);
+    removeFrom(this.byCustomer, client.customerId, client);
+    if (client.conversationId) removeFrom(this.byConversation, client.conversationId, client);
+  }
+
+  /** Point a socket at another conversation (from seq 0 if it is a different one). */
+  follow(client: WidgetClient, conversationId: string | null, lastSent = 0): void {
+    if (client.conversationId === conversationId) return;
+    if (client.conversationId) removeFrom(this.byConversation, client.conversationId, client);
+    client.conversationId = conversationId;
+    client.lastSent = lastSent;
+    if (conversationId && this.all.has(client)) addTo(this.byConversation, conversationId, client);
+  }
+
+  ofConversation(conversationId: string): ReadonlySet<WidgetClient> {
+    return this.byConversation.get(conversationId) ?? EMPTY;
+  }
+
+  ofCustomer(customerId: string): ReadonlySet<WidgetClient> {
+    return this.byCustomer.get(customerId) ?? EMPTY;
+  }
+
+  isOpen(client: WidgetClient): boolean {
+    return client.ws.readyState === WebSocket.OPEN;
+  }
+}
+
+const EMPTY: ReadonlySet<WidgetClient> = new Set();
+
+function addTo(map: Map<string, Set<WidgetClient>>, key: string, client: WidgetClient): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(client);
+}
+
+function removeFrom(map: Map<string, Set<WidgetClient>>, key: string, client: WidgetClient): void {
+  const set = map.get(key);
+  if (!set) return;
+  set.delete(client);
+  if (set.size === 0) map.delete(key);
+}

@@ -1,0 +1,286 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import { type WebSocket, WebSocketServer } from 'ws';
+import type { VisitorTokens } from '../../auth/visitor-token';
+import type { Config } from '../../config';
+import type { ConversationService } from '../../conversations';
+import type { BusEvent, RealtimeBus } from '../../realtime/bus';
+import type { Conversation, Store } from '../../store/types';
+import { clientFrameSchema } from './frames';
+import { toInbound, WEB_THREAD } from './inbound';
+import { SocketIndex, type WidgetClient } from './outbound';
+import type { ClientFrame, ServerFrame } from './protocol';
+import { messageFrame, refusalFrame } from './render';
+
+export const WIDGET_WS_PATH = '/api/widget/ws';
+/** Bigger frames are cut off by ws itself (close code 1009) before we parse them. */
+const MAX_FRAME_BYTES = 64 * 1024;
+const HEARTBEAT_MS = 30_000;
+/**
+ * A customer message still without an answer this long after it was stored is taken to be
+ * orphaned by an instance that stopped mid-turn (a normal turn takes milliseconds).
+ */
+const RECOVERY_GRACE_MS = 3_000;
+/** conversation id → customer id (never changes), for events that do not carry the customer. */
+const OWNER_CACHE_MAX = 10_000;
+
+export interface WidgetSocketDeps {
+  config: Config;
+  store: Store;
+  service: ConversationService;
+  bus: RealtimeBus;
+  tokens: VisitorTokens;
+  log: Logger;
+  isAllowedOrigin(origin: string | undefined, req: IncomingMessage): boolean;
+}
+
+/** The widget's realtime channel: resumable, ordered, idempotent. It translates; the service decides. */
+export class WidgetSockets {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  private readonly index = new SocketIndex();
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly unsubscribe: () => void;
+  private readonly owners = new Map<string, string>();
+
+  constructor(private readonly deps: WidgetSocketDeps) {
+    this.unsubscribe = deps.bus.subscribe((e) => this.onBus(e));
+    this.heartbeat = setInterval(() => this.sweep(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const reject = (status: number, reason: string) => {
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (!this.deps.isAllowedOrigin(req.headers.origin, req)) return reject(403, 'Forbidden');
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const claims = this.deps.tokens.verify(url.searchParams.get('token'));
+    if (!claims) return reject(401, 'Unauthorized');
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, claims.customerId));
+  }
+
+  private onConnection(ws: WebSocket, customerId: string): void {
+    const client: WidgetClient = { ws, customerId, conversationId: null, lastSent: 0, chain: Promise.resolve(), alive: true, ready: false, flushQueued: false };
+    this.index.add(client);
+    ws.on('pong', () => (client.alive = true));
+    ws.on('close', () => this.index.remove(client));
+    ws.on('error', (err) => this.deps.log.debug({ err: err.message }, 'widget socket error'));
+    ws.on('message', (data, isBinary) => {
+      client.alive = true;
+      if (isBinary) return this.send(client, { type: 'error', code: 'bad_frame', message: 'frames must be JSON text' });
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data.toString());
+      } catch {
+        return this.send(client, { type: 'error', code: 'bad_frame', message: 'frame is not valid JSON' });
+      }
+      const frame = clientFrameSchema.safeParse(parsed);
+      if (!frame.success) {
+        // Name the field ("action.score: Too big …"): the sender learns what to fix.
+        const issue = frame.error.issues[0];
+        const message = issue ? `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}` : 'invalid frame';
+        return this.send(client, { type: 'error', code: 'bad_frame', message });
+      }
+      this.enqueue(client, () => this.onFrame(client, frame.data));
+    });
+  }
+
+  private enqueue(client: WidgetClient, work: () => Promise<void>): void {
+    client.chain = client.chain.then(work).catch((err: unknown) => {
+      this.deps.log.error({ err }, 'widget frame failed');
+      this.send(client, { type: 'error', code: 'internal', message: 'something went wrong; please try again' });
+    });
+  }
+
+  private async onFrame(client: WidgetClient, frame: ClientFrame): Promise<void> {
+    switch (frame.type) {
+      case 'ping':
+        return this.send(client, { type: 'pong' });
+      case 'typing':
+        if (client.conversationId) this.deps.bus.publish({ type: 'typing', conversationId: client.conversationId, author: 'customer' });
+        return;
+      case 'hello':
+        return this.hello(client, frame);
+      case 'message':
+      case 'action':
+        return this.customerSays(client, frame);
+    }
+  }
+
+  private async hello(client: WidgetClient, frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
+    const { store, service, config } = this.deps;
+    const conversation = await store.conversations.inThread(client.customerId, WEB_THREAD);
+    this.index.follow(client, conversation?.id ?? null, conversation && frame.conversationId === conversation.id ? frame.lastSeq : 0);
+    client.ready = true;
+    await this.flush(client);
+    this.send(client, {
+      type: 'ready',
+      conversation: conversation ? await service.view(conversation) : null,
+      availability: await service.availability(),
+      limits: { messageMaxBytes: config.messageMaxBytes },
+    });
+    // Before anything else this socket sends: answer a message a stopped instance left behind.
+    if (conversation) await this.answerPending(client, conversation.id);
+  }
+
+  private async customerSays(client: WidgetClient, frame: Extract<ClientFrame, { type: 'message' | 'action' }>): Promise<void> {
+    if (!client.ready) return this.send(client, { type: 'error', code: 'not_ready', message: 'send hello first', clientId: frame.clientId });
+    const result = await this.deps.service.receive(toInbound(client.customerId, client.conversationId, frame), async (message, conversationId) => {
+      if (conversationId !== client.conversationId) {
+        // A new conversation (the last one was resolved): show it before acknowledging into it.
+        this.index.follow(client, conversationId);
+        const conversation = await this.deps.store.conversations.get(conversationId);
+        if (conversation) this.send(client, { type: 'conversation', conversation: await this.deps.service.view(conversation) });
+      }
+      this.send(client, { type: 'ack', clientId: frame.clientId, seq: message.seq, conversationId });
+    });
+    if (result.kind === 'refused') this.send(client, refusalFrame(result.error, frame.clientId, this.deps.config.messageMaxBytes));
+    else if (result.kind === 'ignored') {
+      const empty = result.reason === 'empty';
+      this.send(client, { type: 'error', code: empty ? 'empty_message' : 'unknown_visitor', message: empty ? 'message is empty' : 'start a new session', clientId: frame.clientId });
+    }
+  }
+
+  private async answerPending(client: WidgetClient, conversationId: string): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const result = await this.deps.service.answerPending(conversationId, RECOVERY_GRACE_MS);
+      if (!('retryInMs' in result)) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(result.retryInMs, RECOVERY_GRACE_MS) + 25));
+      if (!this.index.isOpen(client)) return;
+    }
+  }
+
+  /** Send every stored message newer than what this socket has seen, in order. */
+  private async flush(client: WidgetClient): Promise<void> {
+    if (!client.conversationId) return;
+    for (;;) {
+      const batch = await this.deps.store.conversations.listMessages(client.conversationId, client.lastSent, 200);
+      for (const message of batch) {
+        client.lastSent = message.seq;
+        const frame = messageFrame(message);
+        if (frame) this.send(client, frame);
+      }
+      if (batch.length < 200) return;
+    }
+  }
+
+  /** Who owns a conversation: one read per conversation, and none when the event names the customer. */
+  private async ownerOf(event: Extract<BusEvent, { type: 'conversation' }>): Promise<string | undefined> {
+    if (event.customerId) return event.customerId;
+    const known = this.owners.get(event.conversationId);
+    if (known) return known;
+    const conversation = await this.deps.store.conversations.get(event.conversationId);
+    if (!conversation) return undefined;
+    if (this.owners.size >= OWNER_CACHE_MAX) this.owners.clear();
+    this.owners.set(event.conversationId, conversation.customerId);
+    return conversation.customerId;
+  }
+
+  private onBus(event: BusEvent): void {
+    switch (event.type) {
+      case 'message':
+        for (const client of this.index.ofConversation(event.conversationId)) {
+          // Under load events outpace reads; one queued read covers them all.
+          if (!client.ready || client.flushQueued) continue;
+          client.flushQueued = true;
+          this.enqueue(client, () => {
+            client.flushQueued = false;
+            return this.flush(client);
+          });
+        }
+        return;
+      case 'typing':
+        if (event.author === 'customer') return;
+        for (const client of this.index.ofConversation(event.conversationId)) {
+          if (client.ready) this.send(client, { type: 'typing', author: event.author, ...(event.name ? { name: event.name } : {}) });
+        }
+        return;
+      case 'conversation':
+        if (this.index.size === 0) return;
+        this.ownerOf(event)
+          .then((customerId) => {
+            if (!customerId) return;
+            for (const client of this.index.ofCustomer(customerId)) if (client.ready) this.onConversationEvent(client, event.conversationId);
+          })
+          .catch((err: unknown) => this.deps.log.error({ err }, 'conversation event failed'));
+        return;
+      case 'presence':
+        if (this.index.size > 0) void this.broadcastAvailability();
+        return;
+      case 'resync':
+        // Notifications may have been lost: show the current state and whatever is new.
+        for (const client of this.index.clients()) {
+          if (!client.ready) continue;
+          this.enqueue(client, async () => {
+            const conversation = client.conversationId
+              ? await this.deps.store.conversations.get(client.conversationId)
+              : await this.deps.store.conversations.inThread(client.customerId, WEB_THREAD);
+            if (conversation) await this.showConversation(client, conversation);
+          });
+        }
+        return;
+      case 'ticket':
+        return;
+    }
+  }
+
+  /** Presence changed: availability is the same for everyone, so it is read once. */
+  private async broadcastAvailability(): Promise<void> {
+    try {
+      const availability = await this.deps.service.availability();
+      for (const client of this.index.clients()) if (client.ready) this.enqueue(client, async () => this.send(client, { type: 'availability', availability }));
+    } catch (err) {
+      this.deps.log.error({ err }, 'availability broadcast failed');
+    }
+  }
+
+  private onConversationEvent(client: WidgetClient, conversationId: string): void {
+    this.enqueue(client, async () => {
+      const conversation = await this.deps.store.conversations.get(conversationId);
+      // Another tab of the same visitor may have started it: follow it.
+      if (conversation && conversation.customerId === client.customerId) await this.showConversation(client, conversation);
+    });
+  }
+
+  /** Point the socket at `conversation`, send its state and what is unsent. */
+  private async showConversation(client: WidgetClient, conversation: Conversation): Promise<void> {
+    this.index.follow(client, conversation.id);
+    this.send(client, { type: 'conversation', conversation: await this.deps.service.view(conversation) });
+    await this.flush(client);
+  }
+
+  private send(client: WidgetClient, frame: ServerFrame): void {
+    if (this.index.isOpen(client)) client.ws.send(JSON.stringify(frame));
+  }
+
+  private sweep(): void {
+    for (const client of [...this.index.clients()]) {
+      if (!client.alive) {
+        client.ws.terminate();
+        this.index.remove(client);
+        continue;
+      }
+      client.alive = false;
+      client.ws.ping();
+    }
+  }
+
+  /** Graceful shutdown: ask widgets to reconnect (to another instance), then close. */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.unsubscribe();
+    const clients = [...this.index.clients()];
+    await Promise.allSettled(clients.map((c) => c.chain));
+    for (const client of clients) {
+      this.send(client, { type: 'reconnect' });
+      client.ws.close(1012, 'server restarting');
+      this.index.remove(client);
+    }
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}

@@ -1,0 +1,103 @@
+import type { ConversationEngine } from '../../bot/engine';
+import { conflict, forbidden, notFound } from '../domain/errors';
+import type { ChatMessage } from '../domain/transcript';
+import type { RealtimeBus } from '../realtime/bus';
+import type { Agent, Conversation, Store, Ticket } from '../store/types';
+import type { TranscriptWriter } from './writer';
+
+export interface AgentWorkDeps {
+  store: Store;
+  writer: TranscriptWriter;
+  bus: RealtimeBus;
+  engine: ConversationEngine;
+}
+
+/** The agents' side: claim, reply, note, resolve, reopen — the same from the console, the API and Slack. */
+export class AgentWork {
+  constructor(private readonly deps: AgentWorkDeps) {}
+
+  private announce(conversationId: string, ticketId: string): void {
+    this.deps.bus.publish({ type: 'conversation', conversationId });
+    this.deps.bus.publish({ type: 'ticket', ticketId, conversationId });
+  }
+
+  private async ticketAndConversation(ticketId: string): Promise<{ ticket: Ticket; conversation: Conversation }> {
+    const ticket = await this.deps.store.tickets.get(ticketId);
+    if (!ticket) throw notFound('ticket', ticketId);
+    const conversation = await this.deps.store.conversations.get(ticket.conversationId);
+    if (!conversation) throw notFound('conversation', ticket.conversationId);
+    return { ticket, conversation };
+  }
+
+  async claim(ticketId: string, agent: Agent, options: { force?: boolean; assignTo?: Agent } = {}): Promise<Ticket> {
+    const { store, writer } = this.deps;
+    const assignee = options.assignTo ?? agent;
+    const result = await store.tickets.claim(ticketId, assignee.id, { force: options.force ?? false });
+    if (!result) throw notFound('ticket', ticketId);
+    if (!result.ok) {
+      const holder = result.ticket.assigneeId ? await store.agents.get(result.ticket.assigneeId) : undefined;
+      throw conflict('already_claimed', result.ticket.status === 'resolved' ? 'this ticket is already resolved' : `already claimed by ${holder?.name ?? 'another agent'}`);
+    }
+    const conversation = await store.conversations.update(result.ticket.conversationId, { state: 'assigned', assigneeId: assignee.id });
+    await store.events.log({ type: 'assigned', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: assignee.id, data: { by: agent.id } });
+    await writer.append(conversation, { author: 'system', content: { type: 'event', event: 'assigned', agentName: assignee.name } });
+    this.announce(conversation.id, ticketId);
+    return result.ticket;
+  }
+
+  async reply(ticketId: string, agent: Agent, text: string, clientId?: string): Promise<ChatMessage> {
+    const { store, writer, bus } = this.deps;
+    let { ticket, conversation } = await this.ticketAndConversation(ticketId);
+    if (ticket.status === 'resolved') throw conflict('ticket_resolved', 'this ticket is resolved; reopen it to reply');
+    if (ticket.assigneeId && ticket.assigneeId !== agent.id && agent.role !== 'admin') {
+      throw forbidden('this ticket is assigned to another agent; ask them or an admin to transfer it');
+    }
+    // Replying to an unclaimed ticket claims it: the customer now talks to this agent.
+    if (!ticket.assigneeId) {
+      ticket = await this.claim(ticketId, agent);
+      conversation = (await store.conversations.get(conversation.id)) ?? conversation;
+    }
+    const { message, duplicate } = await writer.append(conversation, { author: 'agent', authorId: agent.id, authorName: agent.name, content: { type: 'text', text }, clientId: clientId ?? null });
+    if (duplicate) return message;
+    if (!ticket.firstResponseAt) {
+      await store.tickets.update(ticket.id, { firstResponseAt: message.createdAt });
+      await store.events.log({ type: 'first_response', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: agent.id });
+    }
+    await store.events.log({ type: 'agent_reply', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: agent.id });
+    bus.publish({ type: 'ticket', ticketId, conversationId: conversation.id });
+    return message;
+  }
+
+  async note(ticketId: string, agent: Agent, text: string): Promise<ChatMessage> {
+    const { conversation } = await this.ticketAndConversation(ticketId);
+    const { message } = await this.deps.writer.append(conversation, { author: 'agent', authorId: agent.id, authorName: agent.name, content: { type: 'note', text } });
+    this.deps.bus.publish({ type: 'ticket', ticketId, conversationId: conversation.id });
+    return message;
+  }
+
+  async resolve(ticketId: string, agent: Agent): Promise<Ticket> {
+    const { store, writer, engine } = this.deps;
+    const { ticket, conversation } = await this.ticketAndConversation(ticketId);
+    if (ticket.status === 'resolved') return ticket;
+    const t = new Date().toISOString();
+    const updated = await store.tickets.update(ticketId, { status: 'resolved', resolvedAt: t, ...(ticket.assigneeId ? {} : { assigneeId: agent.id }) });
+    const resolved = await store.conversations.update(conversation.id, { state: 'resolved', resolvedAt: t, botState: { ...conversation.botState, awaitingCes: true } });
+    await store.events.log({ type: 'resolved', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: agent.id, data: { by: 'agent' } });
+    await writer.append(resolved, { author: 'system', content: { type: 'event', event: 'resolved', agentName: agent.name } });
+    await writer.append(resolved, { author: 'bot', content: engine.cesPrompt() });
+    this.announce(conversation.id, ticketId);
+    return updated;
+  }
+
+  async reopen(ticketId: string, agent: Agent): Promise<Ticket> {
+    const { store, writer } = this.deps;
+    const { ticket, conversation } = await this.ticketAndConversation(ticketId);
+    if (ticket.status !== 'resolved') return ticket;
+    const updated = await store.tickets.update(ticketId, { status: ticket.assigneeId ? 'assigned' : 'open', resolvedAt: null });
+    const reopened = await store.conversations.update(conversation.id, { state: ticket.assigneeId ? 'assigned' : 'queued', resolvedAt: null });
+    await store.events.log({ type: 'reopened', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: agent.id });
+    await writer.append(reopened, { author: 'system', content: { type: 'event', event: 'reopened', agentName: agent.name } });
+    this.announce(conversation.id, ticketId);
+    return updated;
+  }
+}

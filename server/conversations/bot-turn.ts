@@ -1,0 +1,146 @@
+import type { Logger } from 'pino';
+import { type ConversationEngine, INITIAL_STATE } from '../../bot/engine';
+import type { Action, BotEvent, Reply } from '../../bot/types';
+import { acceptedInAnyState } from '../domain/transcript';
+import type { RealtimeBus } from '../realtime/bus';
+import type { Conversation, Store, Ticket } from '../store/types';
+import type { TranscriptWriter } from './writer';
+
+export interface BotTurnDeps {
+  store: Store;
+  engine: ConversationEngine;
+  writer: TranscriptWriter;
+  bus: RealtimeBus;
+  log: Logger;
+  escalate(conversation: Conversation, reason: string): Promise<Ticket>;
+}
+
+type TurnInput = { text?: string; action?: Action };
+
+/** The bot's side of a conversation: answering, and what its answers mean (events, surveys, hand-over). */
+export class BotTurns {
+  constructor(private readonly deps: BotTurnDeps) {}
+
+  /** A customer message was stored: the bot answers while it owns the conversation; otherwise agents hear of it. */
+  async afterCustomer(conversation: Conversation, input: TurnInput): Promise<void> {
+    const { store, bus } = this.deps;
+    // Surveys and contact details are accepted in any state; the rest only while the bot leads.
+    if (conversation.state === 'bot' || (input.action && acceptedInAnyState(input.action))) {
+      await this.run(conversation, input);
+      return;
+    }
+    await store.events.log({ type: 'customer_message', conversationId: conversation.id, channel: conversation.channel });
+    const ticket = await store.tickets.byConversation(conversation.id);
+    if (ticket) bus.publish({ type: 'ticket', ticketId: ticket.id, conversationId: conversation.id });
+  }
+
+  /**
+   * Crash recovery. An instance that dies between storing (and acknowledging) a customer
+   * message and storing the bot's answer leaves the conversation waiting on the bot. When
+   * the visitor reconnects (to any instance) this answers that message — once, whichever
+   * instance gets there first. A message younger than `graceMs` may still be in the hands
+   * of a live instance: the result is then how long to wait before asking again.
+   */
+  async answerPending(conversationId: string, graceMs: number): Promise<{ retryInMs: number } | { answered: boolean }> {
+    const { store, log } = this.deps;
+    const conversation = await store.conversations.get(conversationId);
+    if (!conversation || conversation.lastSeq === 0) return { answered: false };
+    const [last] = await store.conversations.listMessages(conversationId, conversation.lastSeq - 1, 1);
+    if (!last || last.author !== 'customer') return { answered: false };
+    const input = last.content.type === 'text' ? { text: last.content.text } : last.content.type === 'action' ? { action: last.content.action } : undefined;
+    if (!input) return { answered: false };
+    const anyState = input.action !== undefined && acceptedInAnyState(input.action);
+    if (conversation.state !== 'bot' && !anyState) return { answered: false };
+    const age = Date.now() - Date.parse(last.createdAt);
+    if (age < graceMs) return { retryInMs: graceMs - Math.max(0, age) };
+    if (!(await store.limits.markProcessed(`answer:${last.id}`))) return { answered: false };
+    log.warn({ conversationId, seq: last.seq }, 'answering a customer message left unanswered by a stopped instance');
+    await this.run(conversation, input);
+    return { answered: true };
+  }
+
+  private async run(conversation: Conversation, input: TurnInput): Promise<void> {
+    this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' });
+    const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input }, conversation.botState ?? INITIAL_STATE);
+    await this.deps.store.conversations.update(conversation.id, { botState: turn.state });
+    for (const reply of turn.replies) await this.say(conversation, reply);
+    for (const event of turn.events) await this.onEvent(conversation, event, input.text);
+  }
+
+  async say(conversation: Conversation, reply: Reply): Promise<void> {
+    await this.deps.writer.append(conversation, { author: 'bot', content: reply });
+  }
+
+  private async onEvent(conversation: Conversation, event: BotEvent, text: string | undefined): Promise<void> {
+    const { store } = this.deps;
+    const base = { conversationId: conversation.id, channel: conversation.channel };
+    switch (event.type) {
+      case 'answered':
+        return store.events.log({ ...base, type: 'bot_answered', data: { ref: event.ref, confidence: event.confidence, text } });
+      case 'clarified':
+        return store.events.log({ ...base, type: 'bot_clarified', data: { refs: event.refs, text } });
+      case 'fallback':
+        // The raw question is what "top unanswered questions" is made of.
+        return store.events.log({ ...base, type: 'bot_fallback', data: { text: event.text.slice(0, 500), confidence: event.confidence } });
+      case 'feedback':
+        if (event.ref?.kind === 'article') {
+          await store.surveys.recordArticleFeedback({ articleId: event.ref.id, helpful: event.helpful, source: conversation.channel, conversationId: conversation.id });
+        }
+        return store.events.log({ ...base, type: 'bot_feedback', data: { helpful: event.helpful, ref: event.ref } });
+      case 'resolved_by_bot': {
+        await store.events.log({ ...base, type: 'resolved', data: { by: 'bot', ref: event.ref } });
+        const updated = await store.conversations.update(conversation.id, { state: 'resolved', resolvedAt: new Date().toISOString() });
+        this.deps.bus.publish({ type: 'conversation', conversationId: updated.id });
+        return;
+      }
+      case 'escalation_offered':
+        return store.events.log({ ...base, type: 'escalation_offered', data: { reason: event.reason } });
+      case 'escalate':
+        await this.deps.escalate(conversation, event.reason);
+        return;
+      case 'ces':
+        return this.recordCes(conversation, event.score, event.comment);
+      case 'csat':
+        return this.recordCsat(conversation, event.score);
+      case 'email_captured': {
+        await store.conversations.update(conversation.id, { email: event.email });
+        await store.customers.save({ id: conversation.customerId, channel: conversation.channel, email: event.email });
+        this.deps.bus.publish({ type: 'conversation', conversationId: conversation.id });
+        return;
+      }
+    }
+  }
+
+  private async recordCes(conversation: Conversation, score: number, comment: string | undefined): Promise<void> {
+    const { store } = this.deps;
+    const bounded = Math.max(1, Math.min(7, Math.round(score)));
+    const ticket = await store.tickets.byConversation(conversation.id);
+    const events = await store.events.ofConversation(conversation.id);
+    const lastAnswer = [...events].reverse().find((e) => e.type === 'bot_answered');
+    const ref = lastAnswer?.data.ref as { kind: string; id: string } | undefined;
+    const stored = await store.surveys.record({
+      conversationId: conversation.id,
+      channel: conversation.channel,
+      kind: 'ces',
+      score: bounded,
+      comment: comment?.slice(0, 1000) ?? null,
+      articleId: ref?.kind === 'article' ? ref.id : null,
+      intent: ref?.kind === 'intent' ? ref.id : null,
+      agentId: ticket?.assigneeId ?? null,
+      humanInvolved: ticket !== undefined,
+    });
+    if (stored) {
+      await store.events.log({ type: 'ces_answered', conversationId: conversation.id, channel: conversation.channel, data: { score: bounded, humanInvolved: ticket !== undefined } });
+    }
+    // The bot state was saved from this turn already (awaitingCes cleared, maybe awaitingCsat
+    // set); writing `conversation.botState` here would put the pre-turn state back.
+  }
+
+  /** CSAT rides on the CES survey row: the first answer counts, later ones change nothing. */
+  private async recordCsat(conversation: Conversation, score: number): Promise<void> {
+    const { store } = this.deps;
+    if (!(await store.surveys.recordCsat(conversation.id, score))) return;
+    const ticket = await store.tickets.byConversation(conversation.id);
+    await store.events.log({ type: 'csat_answered', conversationId: conversation.id, channel: conversation.channel, data: { score, humanInvolved: ticket !== undefined } });
+  }
+}

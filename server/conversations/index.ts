@@ -1,0 +1,117 @@
+import type { Logger } from 'pino';
+import type { ConversationEngine } from '../../bot/engine';
+import type { Config } from '../config';
+import type { Inbound, InboundResult, StoredHook } from '../domain/inbound';
+import type { ChatMessage, Channel } from '../domain/transcript';
+import type { Availability, ConversationView } from '../domain/views';
+import type { RealtimeBus } from '../realtime/bus';
+import type { Agent, Conversation, Store, Ticket } from '../store/types';
+import { AgentWork } from './agent-work';
+import { availability } from './availability';
+import { BotTurns } from './bot-turn';
+import { escalate } from './escalation';
+import { InboundEntry } from './receive';
+import { type ChannelOutbound, TranscriptWriter } from './writer';
+
+export type { Availability, ConversationView } from '../domain/views';
+export type { ChannelOutbound, MessageDraft } from './writer';
+
+export interface ConversationDeps {
+  store: Store;
+  engine: ConversationEngine;
+  bus: RealtimeBus;
+  config: Config;
+  log: Logger;
+  /** Wakes the local delivery worker when an outbox row was written (it polls as well). */
+  nudgeDelivery?: () => void;
+}
+
+
+/**
+ * Everything that happens to a conversation, whatever the channel: customer input enters
+ * through `receive` (limits, de-duplication, scoping, button rules — once for all channels),
+ * the bot answers while it owns the conversation, engine events become tickets, log rows and
+ * surveys, and agents reply, note and resolve. Adapters call this; they never decide.
+ */
+export class ConversationService {
+  private readonly writer: TranscriptWriter;
+  private readonly turns: BotTurns;
+  private readonly entry: InboundEntry;
+  private readonly work: AgentWork;
+
+  constructor(private readonly deps: ConversationDeps) {
+    const { store, bus, engine, config, log } = deps;
+    this.writer = new TranscriptWriter({ store, bus, nudge: () => deps.nudgeDelivery?.() });
+    this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, escalate: (c, reason) => this.escalate(c, reason) });
+    this.entry = new InboundEntry({ store, writer: this.writer, turns: this.turns, bus, config, log });
+    this.work = new AgentWork({ store, writer: this.writer, bus, engine });
+  }
+
+  /** A platform channel declares which stored messages leave through it (see ChannelOutbound). */
+  registerChannel(channel: Channel, outbound: ChannelOutbound): void {
+    this.writer.register(channel, outbound);
+  }
+
+  set nudgeDelivery(nudge: () => void) {
+    this.deps.nudgeDelivery = nudge;
+  }
+
+  // --- reading ---------------------------------------------------------------------------
+
+  async view(conversation: Conversation): Promise<ConversationView> {
+    const agent = conversation.assigneeId ? await this.deps.store.agents.get(conversation.assigneeId) : undefined;
+    return {
+      id: conversation.id,
+      channel: conversation.channel,
+      state: conversation.state,
+      ...(agent ? { agentName: agent.name } : {}),
+      ...(conversation.email ? { email: conversation.email } : {}),
+    };
+  }
+
+  availability(): Promise<Availability> {
+    return availability(this.deps.store, this.deps.config);
+  }
+
+  // --- customer side ---------------------------------------------------------------------
+
+  /** The one entry for customer input from any channel. */
+  receive(inbound: Inbound, onStored?: StoredHook): Promise<InboundResult> {
+    return this.entry.receive(inbound, onStored);
+  }
+
+  answerPending(conversationId: string, graceMs: number): Promise<{ retryInMs: number } | { answered: boolean }> {
+    return this.turns.answerPending(conversationId, graceMs);
+  }
+
+  /** A platform notice outside any transcript (e.g. Teams' welcome), through the outbox. */
+  notice(channel: Channel, payload: Record<string, unknown>): Promise<void> {
+    return this.writer.notice(channel, payload);
+  }
+
+  escalate(conversation: Conversation, reason: string): Promise<Ticket> {
+    return escalate({ store: this.deps.store, writer: this.writer, bus: this.deps.bus, config: this.deps.config }, conversation, reason);
+  }
+
+  // --- agent side ------------------------------------------------------------------------
+
+  claim(ticketId: string, agent: Agent, options: { force?: boolean; assignTo?: Agent } = {}): Promise<Ticket> {
+    return this.work.claim(ticketId, agent, options);
+  }
+
+  agentReply(ticketId: string, agent: Agent, text: string, clientId?: string): Promise<ChatMessage> {
+    return this.work.reply(ticketId, agent, text, clientId);
+  }
+
+  addNote(ticketId: string, agent: Agent, text: string): Promise<ChatMessage> {
+    return this.work.note(ticketId, agent, text);
+  }
+
+  resolve(ticketId: string, agent: Agent): Promise<Ticket> {
+    return this.work.resolve(ticketId, agent);
+  }
+
+  reopen(ticketId: string, agent: Agent): Promise<Ticket> {
+    return this.work.reopen(ticketId, agent);
+  }
+}

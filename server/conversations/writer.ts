@@ -1,0 +1,73 @@
+import type { RealtimeBus } from '../realtime/bus';
+import type { Author, ChatMessage, MessageContent } from '../domain/transcript';
+import type { AppendResult, Conversation, NewOutboxItem, Store } from '../store/types';
+
+/** A message about to be stored, as a channel's outbound sees it. */
+export interface MessageDraft {
+  author: Author;
+  authorId?: string | null;
+  authorName?: string | null;
+  content: MessageContent;
+  clientId?: string | null;
+}
+
+/**
+ * What a platform channel (Slack, Teams, email) says about leaving: which stored messages must
+ * be delivered through it. Pure (no I/O): it is asked inside the append that writes the
+ * outbox row, so the message and its delivery commit together or not at all.
+ */
+export interface ChannelOutbound {
+  carries(conversation: Conversation, draft: MessageDraft): boolean;
+}
+
+export interface WriterDeps {
+  store: Store;
+  bus: RealtimeBus;
+  /** Tells the local delivery worker there is something to send now (it also polls). */
+  nudge(): void;
+}
+
+/** The one way a message enters a transcript: stored, its outbox rows with it, then announced. */
+export class TranscriptWriter {
+  private readonly outbound = new Map<string, ChannelOutbound>();
+
+  constructor(private readonly deps: WriterDeps) {}
+
+  register(channel: string, outbound: ChannelOutbound): void {
+    this.outbound.set(channel, outbound);
+  }
+
+  has(channel: string): boolean {
+    return this.outbound.has(channel);
+  }
+
+  async append(conversation: Conversation, draft: MessageDraft): Promise<AppendResult> {
+    const outbound = this.outbound.get(conversation.channel);
+    const outbox: NewOutboxItem[] = outbound?.carries(conversation, draft) ? [{ channel: conversation.channel, payload: { type: 'message' } }] : [];
+    const result = await this.deps.store.conversations.append(
+      {
+        conversationId: conversation.id,
+        author: draft.author,
+        authorId: draft.authorId ?? null,
+        authorName: draft.authorName ?? null,
+        content: draft.content,
+        clientId: draft.clientId ?? null,
+      },
+      outbox,
+    );
+    if (!result.duplicate) {
+      this.deps.bus.publish({ type: 'message', conversationId: conversation.id, seq: result.message.seq });
+      if (outbox.length > 0) this.deps.nudge();
+    }
+    return result;
+  }
+
+  /** A notice that is not part of any transcript (a refusal, a welcome), through the same outbox. */
+  async notice(channel: string, payload: Record<string, unknown>, conversationId: string | null = null): Promise<void> {
+    if (!this.outbound.has(channel)) return;
+    await this.deps.store.outbox.enqueue({ channel, payload, conversationId });
+    this.deps.nudge();
+  }
+}
+
+export type { ChatMessage };

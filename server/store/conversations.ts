@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import type { Channel, ChatMessage } from '../domain/transcript';
+import { notFound } from '../domain/errors';
+import { isUniqueViolation, now, toConversation, toMessage } from './rows';
+import type { Database, MessagesTable } from './schema';
+import type { AppendResult, Conversation, NewMessage, NewOutboxItem } from './types';
+
+export type ConversationPatch = Partial<Pick<Conversation, 'state' | 'botState' | 'assigneeId' | 'channelRef' | 'email' | 'resolvedAt'>>;
+
+export interface ConversationStore {
+  get(id: string): Promise<Conversation | undefined>;
+  /** The customer's newest conversation, whatever its thread. */
+  latest(customerId: string): Promise<Conversation | undefined>;
+  listOfCustomer(customerId: string, limit?: number): Promise<Conversation[]>;
+  /** The newest conversation of a customer's thread (an indexed lookup, no scan). */
+  inThread(customerId: string, threadKey: string): Promise<Conversation | undefined>;
+  /**
+   * Opens the thread's next conversation (generation `after + 1`). Race-free: when two callers
+   * open the same generation at once, one row is inserted and both get it.
+   */
+  openInThread(input: { customerId: string; channel: Channel; threadKey: string; channelRef?: unknown }, after?: Conversation): Promise<{ conversation: Conversation; created: boolean }>;
+  update(id: string, patch: ConversationPatch): Promise<Conversation>;
+
+  /** Appends a message (gapless seq, idempotent by clientId) and, in the same transaction, its outbox rows. */
+  append(input: NewMessage, outbox?: NewOutboxItem[]): Promise<AppendResult>;
+  listMessages(conversationId: string, afterSeq?: number, limit?: number): Promise<ChatMessage[]>;
+  message(id: string): Promise<ChatMessage | undefined>;
+
+  /** A platform object that points at a conversation (e.g. a Slack notice): written once, found by key. */
+  link(key: string, conversationId: string, ticketId?: string | null): Promise<void>;
+  byLink(key: string): Promise<{ conversationId: string; ticketId: string | null } | undefined>;
+}
+
+export class KyselyConversations implements ConversationStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: 'sqlite' | 'postgres',
+  ) {}
+
+  async get(id: string): Promise<Conversation | undefined> {
+    const row = await this.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toConversation(row);
+  }
+
+  async latest(customerId: string): Promise<Conversation | undefined> {
+    const row = await this.db.selectFrom('conversations').selectAll().where('customer_id', '=', customerId).orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    return row && toConversation(row);
+  }
+
+  async listOfCustomer(customerId: string, limit = 20): Promise<Conversation[]> {
+    const rows = await this.db.selectFrom('conversations').selectAll().where('customer_id', '=', customerId).orderBy('created_at', 'desc').limit(limit).execute();
+    return rows.map(toConversation);
+  }
+
+  async inThread(customerId: string, threadKey: string): Promise<Conversation | undefined> {
+    const row = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('thread_key', '=', threadKey)
+      .orderBy('generation', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row && toConversation(row);
+  }
+
+  async openInThread(
+    input: { customerId: string; channel: Channel; threadKey: string; channelRef?: unknown },
+    after?: Conversation,
+  ): Promise<{ conversation: Conversation; created: boolean }> {
+    const t = now();
+    const generation = (after?.generation ?? 0) + 1;
+    const row = await this.db
+      .insertInto('conversations')
+      .values({
+        id: randomUUID(),
+        customer_id: input.customerId,
+        channel: input.channel,
+        thread_key: input.threadKey,
+        generation,
+        state: 'bot',
+        bot_state: JSON.stringify({ misses: 0, tried: [] }),
+        last_seq: 0,
+        assignee_id: null,
+        channel_ref: input.channelRef === undefined ? null : JSON.stringify(input.channelRef),
+        email: null,
+        created_at: t,
+        updated_at: t,
+        resolved_at: null,
+      })
+      .onConflict((oc) => oc.columns(['customer_id', 'thread_key', 'generation']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (row) return { conversation: toConversation(row), created: true };
+    const winner = await this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('customer_id', '=', input.customerId)
+      .where('thread_key', '=', input.threadKey)
+      .where('generation', '=', generation)
+      .executeTakeFirstOrThrow();
+    return { conversation: toConversation(winner), created: false };
+  }
+
+  async update(id: string, patch: ConversationPatch): Promise<Conversation> {
+    const row = await this.db
+      .updateTable('conversations')
+      .set({
+        updated_at: now(),
+        ...(patch.state !== undefined ? { state: patch.state } : {}),
+        ...(patch.botState !== undefined ? { bot_state: JSON.stringify(patch.botState) } : {}),
+        ...(patch.assigneeId !== undefined ? { assignee_id: patch.assigneeId } : {}),
+        ...(patch.channelRef !== undefined ? { channel_ref: JSON.stringify(patch.channelRef) } : {}),
+        ...(patch.email !== undefined ? { email: patch.email } : {}),
+        ...(patch.resolvedAt !== undefined ? { resolved_at: patch.resolvedAt } : {}),
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound('conversation', id);
+    return toConversation(row);
+  }
+
+  private async findByClientId(conversationId: string, clientId: string): Promise<ChatMessage | undefined> {
+    const row = await this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('client_id', '=', clientId).executeTakeFirst();
+    return row && toMessage(row);
+  }
+
+  async append(input: NewMessage, outbox: NewOutboxItem[] = []): Promise<AppendResult> {
+    const clientId = input.clientId ?? null;
+    try {
+      if (this.dialect === 'postgres') return await this.appendOneTrip(input, clientId, outbox);
+      return await this.db.transaction().execute((trx) => this.appendInTransaction(trx, input, clientId, outbox));
+    } catch (err) {
+      // Two concurrent sends of the same client id: the loser returns the winner's row.
+      if (clientId && isUniqueViolation(err)) {
+        const existing = await this.findByClientId(input.conversationId, clientId);
+        if (existing) return { message: existing, duplicate: true };
+      }
+      throw err;
+    }
+  }
+
+  private async appendInTransaction(trx: Transaction<Database>, input: NewMessage, clientId: string | null, outbox: NewOutboxItem[]): Promise<AppendResult> {
+    if (clientId) {
+      const row = await trx.selectFrom('messages').selectAll().where('conversation_id', '=', input.conversationId).where('client_id', '=', clientId).executeTakeFirst();
+      if (row) return { message: toMessage(row), duplicate: true };
+    }
+    // Incrementing the counter row locks the conversation (SQLite's write lock), so concurrent
+    // appends get consecutive numbers without gaps.
+    const at = now();
+    const counter = await trx
+      .updateTable('conversations')
+      .set({ last_seq: sql`last_seq + 1`, updated_at: at })
+      .where('id', '=', input.conversationId)
+      .returning('last_seq')
+      .executeTakeFirst();
+    if (!counter) throw notFound('conversation', input.conversationId);
+    const row = await trx
+      .insertInto('messages')
+      .values({
+        id: randomUUID(),
+        conversation_id: input.conversationId,
+        seq: Number(counter.last_seq),
+        author: input.author,
+        author_id: input.authorId ?? null,
+        author_name: input.authorName ?? null,
+        content: JSON.stringify(input.content),
+        client_id: clientId,
+        created_at: at,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    for (const item of outbox) {
+      await trx
+        .insertInto('outbox')
+        .values({
+          channel: item.channel,
+          conversation_id: input.conversationId,
+          message_id: row.id,
+          payload: JSON.stringify(item.payload),
+          state: 'pending',
+          attempts: 0,
+          next_attempt_at: at,
+          lease_owner: null,
+          lease_until: null,
+          last_error: null,
+          created_at: at,
+          done_at: null,
+        })
+        .execute();
+    }
+    return { message: toMessage(row), duplicate: false };
+  }
+
+  /**
+   * PostgreSQL: the same append as one statement (one round trip instead of five: the server
+   * is often waiting on the network, not the disk). The counter UPDATE takes the row lock and
+   * skips a client id already stored; a concurrent duplicate trips the unique index, which
+   * rolls the whole statement back, counter and outbox rows included, so numbering stays gapless.
+   */
+  private async appendOneTrip(input: NewMessage, clientId: string | null, outbox: NewOutboxItem[]): Promise<AppendResult> {
+    const at = now();
+    const channels = outbox.map((o) => o.channel);
+    const payloads = outbox.map((o) => JSON.stringify(o.payload));
+    const { rows } = await sql<Selectable<MessagesTable>>`
+      with counter as (
+        update conversations set last_seq = last_seq + 1, updated_at = ${at}
+        where id = ${input.conversationId}
+          and (${clientId}::text is null or not exists (
+            select 1 from messages where conversation_id = ${input.conversationId} and client_id = ${clientId}::text))
+        returning last_seq
+      ), inserted as (
+        insert into messages (id, conversation_id, seq, author, author_id, author_name, content, client_id, created_at)
+        select ${randomUUID()}, ${input.conversationId}, last_seq, ${input.author}, ${input.authorId ?? null}::text, ${input.authorName ?? null}::text,
+               ${JSON.stringify(input.content)}, ${clientId}::text, ${at}
+        from counter
+        returning *
+      ), queued as (
+        insert into outbox (channel, conversation_id, message_id, payload, state, attempts, next_attempt_at, created_at)
+        select o.channel, inserted.conversation_id, inserted.id, o.payload, 'pending', 0, ${at}, ${at}
+        from inserted, unnest(${channels}::text[], ${payloads}::text[]) as o(channel, payload)
+      )
+      select * from inserted`.execute(this.db);
+    const [row] = rows;
+    if (row) return { message: toMessage(row), duplicate: false };
+    const existing = clientId ? await this.findByClientId(input.conversationId, clientId) : undefined;
+    if (existing) return { message: existing, duplicate: true };
+    throw notFound('conversation', input.conversationId);
+  }
+
+  async listMessages(conversationId: string, afterSeq = 0, limit = 500): Promise<ChatMessage[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '>', afterSeq)
+      .orderBy('seq', 'asc')
+      .limit(limit)
+      .execute();
+    return rows.map(toMessage);
+  }
+
+  async message(id: string): Promise<ChatMessage | undefined> {
+    const row = await this.db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toMessage(row);
+  }
+
+  async link(key: string, conversationId: string, ticketId: string | null = null): Promise<void> {
+    await this.db
+      .insertInto('conversation_links')
+      .values({ key, conversation_id: conversationId, ticket_id: ticketId, created_at: now() })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+  }
+
+  async byLink(key: string): Promise<{ conversationId: string; ticketId: string | null } | undefined> {
+    const row = await this.db.selectFrom('conversation_links').select(['conversation_id', 'ticket_id']).where('key', '=', key).executeTakeFirst();
+    return row && { conversationId: row.conversation_id, ticketId: row.ticket_id };
+  }
+}

@@ -1,0 +1,46 @@
+import { type Kysely, sql } from 'kysely';
+import { now } from './rows';
+import type { Database } from './schema';
+
+/** Idempotency keys and rate-limit counters, kept in the database so every instance agrees. */
+export interface LimitStore {
+  /** Returns true the first time a key is seen. */
+  markProcessed(key: string): Promise<boolean>;
+  /** Fixed-window counter; returns the count after this hit. */
+  hit(key: string, windowMs: number): Promise<number>;
+  /** Current count of a fixed window without adding a hit. */
+  count(key: string, windowMs: number): Promise<number>;
+}
+
+export class KyselyLimits implements LimitStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async markProcessed(key: string): Promise<boolean> {
+    const row = await this.db
+      .insertInto('processed_events')
+      .values({ key, created_at: now() })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async hit(key: string, windowMs: number): Promise<number> {
+    const windowStart = Math.floor(Date.now() / windowMs) * windowMs;
+    const row = await this.db
+      .insertInto('rate_limits')
+      .values({ key, window_start: windowStart, count: 1 })
+      .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ count: sql`rate_limits.count + 1` }))
+      .returning('count')
+      .executeTakeFirstOrThrow();
+    // Old windows are garbage; trimming now and then keeps the table tiny.
+    if (Math.random() < 0.01) await this.db.deleteFrom('rate_limits').where('window_start', '<', windowStart - windowMs).execute();
+    return Number(row.count);
+  }
+
+  async count(key: string, windowMs: number): Promise<number> {
+    const windowStart = Math.floor(Date.now() / windowMs) * windowMs;
+    const row = await this.db.selectFrom('rate_limits').select('count').where('key', '=', key).where('window_start', '=', windowStart).executeTakeFirst();
+    return row ? Number(row.count) : 0;
+  }
+}

@@ -44,6 +44,16 @@ export interface TicketDetail {
   customer: CustomerInfo | null;
   messages: ChatMessage[];
   previousConversations: { id: string; channel: Channel; state: ConversationState; createdAt: string }[];
+  /** Replies the customer's platform has not taken: `failed` for good, `pending` while retried. */
+  deliveryProblems?: DeliveryProblem[];
+}
+
+export interface DeliveryProblem {
+  messageId: string | null;
+  state: 'pending' | 'failed' | 'sent';
+  reason: string | null;
+  attempts: number;
+  nextAttemptAt: string | null;
 }
 
 export interface TicketQuery {

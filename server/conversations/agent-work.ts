@@ -1,5 +1,6 @@
 import type { ConversationEngine } from '../../bot/engine';
-import { conflict, forbidden, notFound } from '../domain/errors';
+import { conflict, forbidden, invalid, notFound, tooLarge } from '../domain/errors';
+import { byteLength, cleanText } from '../domain/text';
 import type { ChatMessage } from '../domain/transcript';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Agent, Conversation, Store, Ticket } from '../store/types';
@@ -10,6 +11,8 @@ export interface AgentWorkDeps {
   writer: TranscriptWriter;
   bus: RealtimeBus;
   engine: ConversationEngine;
+  /** The one message limit (UTF-8 bytes), the same for customers and agents in every channel. */
+  messageMaxBytes: number;
 }
 
 /** The agents' side: claim, reply, note, resolve, reopen — the same from the console, the API and Slack. */
@@ -45,8 +48,11 @@ export class AgentWork {
     return result.ticket;
   }
 
-  async reply(ticketId: string, agent: Agent, text: string, clientId?: string): Promise<ChatMessage> {
-    const { store, writer, bus } = this.deps;
+  async reply(ticketId: string, agent: Agent, raw: string, clientId?: string): Promise<ChatMessage> {
+    const { store, writer, bus, messageMaxBytes } = this.deps;
+    const text = cleanText(raw);
+    if (text === '') throw invalid('empty_message', 'text is empty');
+    if (byteLength(text) > messageMaxBytes) throw tooLarge(`Messages are limited to ${messageMaxBytes} bytes. Please shorten it or split it up.`);
     let { ticket, conversation } = await this.ticketAndConversation(ticketId);
     if (ticket.status === 'resolved') throw conflict('ticket_resolved', 'this ticket is resolved; reopen it to reply');
     if (ticket.assigneeId && ticket.assigneeId !== agent.id && agent.role !== 'admin') {

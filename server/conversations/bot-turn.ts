@@ -59,42 +59,44 @@ export class BotTurns {
     return { answered: true };
   }
 
+  /**
+   * One turn of the bot: its state, its replies and the events that only record what it did
+   * are written together (one round trip on PostgreSQL); events that act (hand-over, surveys,
+   * resolving) follow.
+   */
   private async run(conversation: Conversation, input: TurnInput): Promise<void> {
     this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' });
     const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input }, conversation.botState ?? INITIAL_STATE);
-    await this.deps.store.conversations.update(conversation.id, { botState: turn.state });
-    for (const reply of turn.replies) await this.say(conversation, reply);
-    for (const event of turn.events) await this.onEvent(conversation, event, input.text);
+    const records = turn.events.flatMap((event) => recordOf(event, input.text));
+    await this.deps.writer.appendTurn(conversation, turn.state, turn.replies, records);
+    for (const event of turn.events) await this.onEvent(conversation, event);
   }
 
   async say(conversation: Conversation, reply: Reply): Promise<void> {
     await this.deps.writer.append(conversation, { author: 'bot', content: reply });
   }
 
-  private async onEvent(conversation: Conversation, event: BotEvent, text: string | undefined): Promise<void> {
+  /** What an event does beyond being recorded (recording happened with the turn). */
+  private async onEvent(conversation: Conversation, event: BotEvent): Promise<void> {
     const { store } = this.deps;
     const base = { conversationId: conversation.id, channel: conversation.channel };
     switch (event.type) {
       case 'answered':
-        return store.events.log({ ...base, type: 'bot_answered', data: { ref: event.ref, confidence: event.confidence, text } });
       case 'clarified':
-        return store.events.log({ ...base, type: 'bot_clarified', data: { refs: event.refs, text } });
       case 'fallback':
-        // The raw question is what "top unanswered questions" is made of.
-        return store.events.log({ ...base, type: 'bot_fallback', data: { text: event.text.slice(0, 500), confidence: event.confidence } });
+      case 'escalation_offered':
+        return;
       case 'feedback':
         if (event.ref?.kind === 'article') {
           await store.surveys.recordArticleFeedback({ articleId: event.ref.id, helpful: event.helpful, source: conversation.channel, conversationId: conversation.id });
         }
-        return store.events.log({ ...base, type: 'bot_feedback', data: { helpful: event.helpful, ref: event.ref } });
+        return;
       case 'resolved_by_bot': {
         await store.events.log({ ...base, type: 'resolved', data: { by: 'bot', ref: event.ref } });
         const updated = await store.conversations.update(conversation.id, { state: 'resolved', resolvedAt: new Date().toISOString() });
-        this.deps.bus.publish({ type: 'conversation', conversationId: updated.id });
+        this.deps.bus.publish({ type: 'conversation', conversationId: updated.id, customerId: updated.customerId });
         return;
       }
-      case 'escalation_offered':
-        return store.events.log({ ...base, type: 'escalation_offered', data: { reason: event.reason } });
       case 'escalate':
         await this.deps.escalate(conversation, event.reason);
         return;
@@ -142,5 +144,24 @@ export class BotTurns {
     if (!(await store.surveys.recordCsat(conversation.id, score))) return;
     const ticket = await store.tickets.byConversation(conversation.id);
     await store.events.log({ type: 'csat_answered', conversationId: conversation.id, channel: conversation.channel, data: { score, humanInvolved: ticket !== undefined } });
+  }
+}
+
+/** The log row of an event that only records what the bot did; none for events that act. */
+function recordOf(event: BotEvent, text: string | undefined): { type: string; data: Record<string, unknown> }[] {
+  switch (event.type) {
+    case 'answered':
+      return [{ type: 'bot_answered', data: { ref: event.ref, confidence: event.confidence, text } }];
+    case 'clarified':
+      return [{ type: 'bot_clarified', data: { refs: event.refs, text } }];
+    case 'fallback':
+      // The raw question is what "top unanswered questions" is made of.
+      return [{ type: 'bot_fallback', data: { text: event.text.slice(0, 500), confidence: event.confidence } }];
+    case 'feedback':
+      return [{ type: 'bot_feedback', data: { helpful: event.helpful, ref: event.ref } }];
+    case 'escalation_offered':
+      return [{ type: 'escalation_offered', data: { reason: event.reason } }];
+    default:
+      return [];
   }
 }

@@ -44,7 +44,7 @@ export class ConversationService {
     this.writer = new TranscriptWriter({ store, bus, nudge: () => deps.nudgeDelivery?.() });
     this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, escalate: (c, reason) => this.escalate(c, reason) });
     this.entry = new InboundEntry({ store, writer: this.writer, turns: this.turns, bus, config, log });
-    this.work = new AgentWork({ store, writer: this.writer, bus, engine });
+    this.work = new AgentWork({ store, writer: this.writer, bus, engine, messageMaxBytes: config.messageMaxBytes });
   }
 
   /** A platform channel declares which stored messages leave through it (see ChannelOutbound). */

@@ -73,11 +73,14 @@ export class InboundEntry {
     return { kind: 'stored', message, conversationId: conversation.id, duplicate };
   }
 
-  /** The sender as a customer. Only a message may create one; a button press never does. */
-  private async customerOf(inbound: Inbound, body: InboundBody): Promise<Customer | undefined> {
+  /**
+   * The sender as a customer. Only a message may create one; a button press never does. A
+   * customer id (the widget's signed token) is taken as it is: no read needed.
+   */
+  private async customerOf(inbound: Inbound, body: InboundBody): Promise<Pick<Customer, 'id'> | undefined> {
     const { store } = this.deps;
     const sender = inbound.sender;
-    if ('customerId' in sender) return store.customers.get(sender.customerId);
+    if ('customerId' in sender) return { id: sender.customerId };
     const known = await store.customers.findByExternalId(inbound.channel, sender.externalId);
     if (known || body.type === 'action' || !inbound.mayStart) return known;
     const profile = sender.profile ? await sender.profile().catch(() => ({})) : {};

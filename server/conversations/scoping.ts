@@ -18,7 +18,7 @@ export type Scoped =
  *    many messages arrive at once).
  * 4. Without a conversation in the thread, only a message that may start one opens it.
  */
-export async function scope(store: Store, customer: Customer, inbound: Inbound, body: InboundBody): Promise<Scoped> {
+export async function scope(store: Store, customer: Pick<Customer, 'id'>, inbound: Inbound, body: InboundBody): Promise<Scoped> {
   if (body.type === 'action' && body.conversationId) {
     const target = await store.conversations.get(body.conversationId);
     if (!target || target.channel !== inbound.channel) return { kind: 'ignored', reason: 'unknown_thread' };

@@ -41,9 +41,22 @@ export class TranscriptWriter {
     return this.outbound.has(channel);
   }
 
-  async append(conversation: Conversation, draft: MessageDraft): Promise<AppendResult> {
+  private outboxFor(conversation: Conversation, draft: MessageDraft): NewOutboxItem[] {
     const outbound = this.outbound.get(conversation.channel);
-    const outbox: NewOutboxItem[] = outbound?.carries(conversation, draft) ? [{ channel: conversation.channel, payload: { type: 'message' } }] : [];
+    return outbound?.carries(conversation, draft) ? [{ channel: conversation.channel, payload: { type: 'message' } }] : [];
+  }
+
+  /** The bot's turn: state, replies and record-only events in one write. */
+  async appendTurn(conversation: Conversation, botState: unknown, replies: MessageContent[], events: { type: string; data: Record<string, unknown> }[]): Promise<ChatMessage[]> {
+    const messages = replies.map((content) => ({ author: 'bot' as const, content, outbox: this.outboxFor(conversation, { author: 'bot', content }) }));
+    const stored = await this.deps.store.conversations.appendTurn({ conversationId: conversation.id, channel: conversation.channel, botState, messages, events });
+    for (const message of stored) this.deps.bus.publish({ type: 'message', conversationId: conversation.id, seq: message.seq });
+    if (messages.some((m) => m.outbox.length > 0)) this.deps.nudge();
+    return stored;
+  }
+
+  async append(conversation: Conversation, draft: MessageDraft): Promise<AppendResult> {
+    const outbox = this.outboxFor(conversation, draft);
     const result = await this.deps.store.conversations.append(
       {
         conversationId: conversation.id,

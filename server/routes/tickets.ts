@@ -76,10 +76,11 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
   router.get('/:id', requireAgent(), async (req, res) => {
     const ticket = await store.tickets.get(req.params.id as string);
     if (!ticket) throw notFound('ticket', req.params.id as string);
-    const [conversation, customer, messages] = await Promise.all([
+    const [conversation, customer, messages, problems] = await Promise.all([
       store.conversations.get(ticket.conversationId),
       store.customers.get(ticket.customerId),
       store.conversations.listMessages(ticket.conversationId, 0, 2000),
+      store.outbox.problems(ticket.conversationId),
     ]);
     const previous = (await store.conversations.listOfCustomer(ticket.customerId, 10)).filter((c) => c.id !== ticket.conversationId);
     const [named] = await withNames([ticket]);
@@ -89,6 +90,8 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
       customer,
       messages,
       previousConversations: previous.map((c) => ({ id: c.id, channel: c.channel, state: c.state, createdAt: c.createdAt })),
+      // Messages the customer's platform has not taken (yet): failed for good, or being retried.
+      deliveryProblems: problems.map((p) => ({ messageId: p.messageId, state: p.state, reason: p.lastError, attempts: p.attempts, nextAttemptAt: p.state === 'pending' ? p.nextAttemptAt : null })),
     });
   });
 
@@ -104,7 +107,8 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
   });
 
   router.post('/:id/reply', requireAgent(), async (req, res) => {
-    const body = textBody(deps.messageMaxBytes).parse(req.body);
+    // A coarse bound here; the service applies the one message limit (UTF-8 bytes).
+    const body = textBody(deps.messageMaxBytes * 4).parse(req.body);
     res.status(201).json({ message: await service.agentReply(req.params.id as string, agentOf(res), body.text, body.clientId) });
   });
 

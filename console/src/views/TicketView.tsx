@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, newClientId } from '../api';
+import type { DeliveryProblem } from '../types';
 import type { ConsoleEvents } from '../events';
 import { capitalize, formatTime } from '../format';
 import { useConsoleEvents, useNow } from '../hooks';
@@ -188,6 +189,7 @@ export function TicketView({ ticketId, me, agents, canned, events, onChanged }: 
             </p>
           )}
         </header>
+        <DeliveryProblems problems={detail.deliveryProblems ?? []} channel={ticket.channel} />
         <BotAttempts attempts={ticket.attempts} reason={ticket.reason} />
         <Transcript messages={messages} />
         {typing && (
@@ -238,5 +240,30 @@ function AssignControl({ agents, current, disabled, onAssign }: { agents: AgentI
         Assign
       </button>
     </form>
+  );
+}
+
+const PLATFORM: Record<string, string> = { slack: 'Slack', msteams: 'Teams', web: 'the widget' };
+
+/** Replies that did not reach the customer's platform, with the platform's own reason. */
+function DeliveryProblems({ problems, channel }: { problems: DeliveryProblem[]; channel: string }) {
+  if (problems.length === 0) return null;
+  const failed = problems.filter((p) => p.state === 'failed');
+  const retrying = problems.filter((p) => p.state === 'pending');
+  const platform = PLATFORM[channel] ?? channel;
+  return (
+    <div class="notice delivery" role="alert" data-testid="delivery-problems">
+      {failed.length > 0 && (
+        <p>
+          {failed.length === 1 ? '1 message' : `${failed.length} messages`} could not be delivered to {platform}: <code>{failed[0]!.reason ?? 'unknown error'}</code>. The customer has not
+          seen {failed.length === 1 ? 'it' : 'them'}.
+        </p>
+      )}
+      {retrying.length > 0 && (
+        <p>
+          Delivery to {platform} is being retried ({retrying[0]!.attempts} {retrying[0]!.attempts === 1 ? 'attempt' : 'attempts'} so far: <code>{retrying[0]!.reason ?? 'error'}</code>).
+        </p>
+      )}
+    </div>
   );
 }

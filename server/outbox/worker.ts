@@ -5,6 +5,9 @@ import type { OutboxItem, Store } from '../store/types';
 import { type BackoffPolicy, DEFAULT_BACKOFF, nextAttemptDelay } from './backoff';
 import { DeliveryError } from './delivery-error';
 
+const PRUNE_EVERY_MS = 60 * 60_000;
+const KEEP_SENT_MS = 7 * 24 * 60 * 60_000;
+
 /** Sends one outbox row through its platform; throws DeliveryError (or anything: retried) on failure. */
 export interface Deliverer {
   deliver(item: OutboxItem): Promise<void>;
@@ -35,6 +38,7 @@ export class DeliveryWorker {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private lastPrune = 0;
   /** Deliveries under way: a slow platform holds its own rows, never the others'. */
   private readonly inflight = new Set<Promise<void>>();
 
@@ -87,6 +91,11 @@ export class DeliveryWorker {
    */
   private async drain(): Promise<void> {
     const { store, leaseMs, batch = 50 } = this.options;
+    if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
+      // Delivered rows are kept a week for troubleshooting, then dropped (any instance may do it).
+      this.lastPrune = Date.now();
+      await store.outbox.prune(new Date(Date.now() - KEEP_SENT_MS));
+    }
     while (!this.stopped) {
       const room = batch - this.inflight.size;
       if (room <= 0) return;

@@ -21,6 +21,8 @@ export interface OutboxStore {
   markSent(id: number, owner: string): Promise<boolean>;
   retry(id: number, owner: string, nextAttemptAt: Date, error: string): Promise<boolean>;
   fail(id: number, owner: string, error: string): Promise<boolean>;
+  /** Deletes delivered rows finished before `before` (failed ones stay: the console shows them). */
+  prune(before: Date): Promise<number>;
   /** Rows not delivered yet (pending), for tests and /readyz-style checks. */
   pending(): Promise<number>;
   /** Undelivered rows of a conversation, failed ones first: what the console shows on a ticket. */
@@ -98,6 +100,11 @@ export class KyselyOutbox implements OutboxStore {
 
   fail(id: number, owner: string, error: string): Promise<boolean> {
     return this.finish(id, owner, { state: 'failed', done_at: now(), last_error: error.slice(0, 500) });
+  }
+
+  async prune(before: Date): Promise<number> {
+    const result = await this.db.deleteFrom('outbox').where('state', '=', 'sent').where('done_at', '<', before.toISOString()).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async pending(): Promise<number> {

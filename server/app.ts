@@ -109,7 +109,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
     }
   });
 
-  const demoPage = () => readFileSync(join(process.cwd(), 'widget', 'demo.html'), 'utf8');
+  const demoPage = () => { try { return readFileSync(join(process.cwd(), 'widget', 'demo.html'), 'utf8'); } catch { return readFileSync(join(process.cwd(), 'dist', 'demo.html'), 'utf8'); } }; // a production install has only dist/
   app.get('/', (_req, res) => {
     res.type('html').send(demoPage().replaceAll('__CSP_NONCE__', res.locals.nonce ?? ''));
   });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -109,7 +109,9 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
     }
   });
 
-  const demoPage = () => { try { return readFileSync(join(process.cwd(), 'widget', 'demo.html'), 'utf8'); } catch { return readFileSync(join(process.cwd(), 'dist', 'demo.html'), 'utf8'); } }; // a production install has only dist/
+  // The source tree has widget/demo.html; a production install has only dist/ (the build copies it).
+  const demoFile = [join(process.cwd(), 'widget', 'demo.html'), join(process.cwd(), 'dist', 'demo.html')].find((f) => existsSync(f));
+  const demoPage = () => (demoFile ? readFileSync(demoFile, 'utf8') : '<!doctype html><title>answerdesk</title><p>The demo page is not built.</p>');
   app.get('/', (_req, res) => {
     res.type('html').send(demoPage().replaceAll('__CSP_NONCE__', res.locals.nonce ?? ''));
   });

@@ -26,6 +26,22 @@ export interface SlackUser {
 
 type Failure = { kind: 'ratelimited' } | { kind: 'error'; error: string } | { kind: 'http'; status: number };
 
+/**
+ * A Slack outage, until switched off: every Web API call answers 500 (`http500`), 429 with
+ * Retry-After (`ratelimited`), or never answers (`hang`: the request is held, recorded as
+ * `<method>!hung`, and its connection is cut when the hang ends; it never counts as done).
+ */
+export type OutageMode = 'http500' | 'ratelimited' | 'hang';
+export interface OutageOptions {
+  /** Retry-After seconds for `ratelimited` (default 1). */
+  retryAfter?: number;
+  /** Methods that keep working (e.g. `auth.test`). */
+  except?: string[];
+}
+
+/** Thrown inside the fake to cut a held request's connection without an answer. */
+class HangUp extends Error {}
+
 export interface Button {
   action_id: string;
   text: { text: string };
@@ -68,6 +84,9 @@ export class FakeSlack {
   private readonly users = new Map<string, SlackUser>();
   private readonly failures = new Map<string, Failure[]>();
   private readonly holds = new Map<string, Promise<void>>();
+  private outageState: { mode: OutageMode; retryAfter: number; except: Set<string> } | undefined;
+  /** Requests held by a `hang` outage: call to cut them. */
+  private readonly hung = new Set<() => void>();
   private eventSeq = 0;
   /** Socket Mode: the server's open sockets, and acks awaited by envelope id. */
   private readonly sockets = new WebSocketServer({ noServer: true });
@@ -89,6 +108,10 @@ export class FakeSlack {
           res.end(JSON.stringify(body));
         },
         (err: unknown) => {
+          if (err instanceof HangUp) {
+            req.socket.destroy();
+            return;
+          }
           res.writeHead(500);
           res.end(String(err));
         },
@@ -102,6 +125,7 @@ export class FakeSlack {
   }
 
   async close(): Promise<void> {
+    this.outage(undefined);
     for (const client of this.sockets.clients) client.terminate();
     this.sockets.close();
     await new Promise<void>((resolve) => {
@@ -115,19 +139,33 @@ export class FakeSlack {
    * HTTP: support channel C_SUPPORT, agents' channel C_AGENTS. Signed requests go to it.
    */
   async startServer(env: Record<string, string> = {}): Promise<TestServer> {
-    const server = await startTestServer(
-      {
-        SLACK_BOT_TOKEN: 'xoxb-test',
-        SLACK_SIGNING_SECRET: this.signingSecret,
-        SLACK_API_URL: `${this.url}/api/`,
-        SLACK_SUPPORT_CHANNELS: 'C_SUPPORT',
-        SLACK_AGENTS_CHANNEL: 'C_AGENTS',
-        ...env,
-      },
-      { kbDir: SAMPLE_KB_DIR },
-    );
+    const server = await startTestServer({ ...this.serverEnv(), ...env }, { kbDir: SAMPLE_KB_DIR });
     this.target = `${server.url}/slack/events`;
     return server;
+  }
+
+  /** The environment that points an answerdesk server (in-process or spawned) at this fake. */
+  serverEnv(): Record<string, string> {
+    return {
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: this.signingSecret,
+      SLACK_API_URL: `${this.url}/api/`,
+      SLACK_SUPPORT_CHANNELS: 'C_SUPPORT',
+      SLACK_AGENTS_CHANNEL: 'C_AGENTS',
+    };
+  }
+
+  /**
+   * Switches a platform outage on (see OutageMode) or off (`undefined`): unlike failNext it
+   * lasts until switched, for every Web API method but `options.except`. Ending a `hang`
+   * cuts every held request (the caller sees a reset connection; nothing was posted).
+   */
+  outage(mode: OutageMode | undefined, options: OutageOptions = {}): void {
+    this.outageState = mode ? { mode, retryAfter: options.retryAfter ?? 1, except: new Set(options.except ?? []) } : undefined;
+    if (mode !== 'hang') {
+      for (const cut of [...this.hung]) cut();
+      this.hung.clear();
+    }
   }
 
   addUser(user: SlackUser): void {
@@ -178,6 +216,24 @@ export class FakeSlack {
     if (held) {
       this.waiting.push(method);
       await held;
+    }
+    const outage = this.outageState;
+    if (outage && !outage.except.has(method)) {
+      if (outage.mode === 'hang') {
+        this.calls.push({ ...call, method: `${method}!hung` });
+        return new Promise((_resolve, reject) => {
+          const cut = () => {
+            this.hung.delete(cut);
+            reject(new HangUp());
+          };
+          this.hung.add(cut);
+        });
+      }
+      this.calls.push({ ...call, method: `${method}!failed` });
+      if (outage.mode === 'ratelimited') {
+        return { status: 429, body: { ok: false, error: 'ratelimited' }, headers: { 'retry-after': String(outage.retryAfter) } };
+      }
+      return { status: 500, body: { ok: false, error: 'fatal_error' } };
     }
     const failure = this.failures.get(method)?.shift();
     if (failure) {
@@ -285,6 +341,17 @@ export class FakeSlack {
     return this.calls.filter(
       (c) =>
         c.method === 'chat.postMessage' &&
+        (filter.channel === undefined || c.args.channel === filter.channel) &&
+        (filter.threadTs === undefined || c.args.thread_ts === filter.threadTs),
+    );
+  }
+
+  /** chat.postEphemeral calls (what only one member saw), optionally for one user. */
+  ephemerals(filter: { user?: string; channel?: string; threadTs?: string } = {}): ApiCall[] {
+    return this.calls.filter(
+      (c) =>
+        c.method === 'chat.postEphemeral' &&
+        (filter.user === undefined || c.args.user === filter.user) &&
         (filter.channel === undefined || c.args.channel === filter.channel) &&
         (filter.threadTs === undefined || c.args.thread_ts === filter.threadTs),
     );

@@ -6,6 +6,7 @@ import { createAnswerdesk, type Answerdesk } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { openStore } from '../../server/store/open';
 import { bundleFor, FIXTURE_KB_DIR } from './fixtures';
+import { dropSchema, freshSchema } from './stores';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
@@ -18,9 +19,20 @@ export interface TestServer {
   admin(path: string, init?: RequestInit): Promise<Response>;
 }
 
+export interface TestServerOptions {
+  kbDir?: string;
+  /**
+   * With DATABASE_URL in env: `'fresh'` gives this server a new PostgreSQL schema of its own
+   * (DATABASE_SCHEMA), dropped again on close, so test servers never see each other's rows.
+   * Without it the server uses DATABASE_SCHEMA from env, or `public`.
+   */
+  pgSchema?: 'fresh';
+}
+
 /** A real server on 127.0.0.1 with a throwaway SQLite database (or DATABASE_URL in env). */
-export async function startTestServer(env: Record<string, string> = {}, options: { kbDir?: string } = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'answerdesk-test-'));
+  const ownSchema = env.DATABASE_URL && options.pgSchema === 'fresh' ? freshSchema() : undefined;
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
@@ -29,10 +41,23 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     // Business hours all week so tests do not depend on the clock.
     BUSINESS_HOURS: 'Mon-Sun 00:00-24:00',
     ...env,
+    ...(ownSchema ? { DATABASE_SCHEMA: ownSchema } : {}),
   });
-  const store = await openStore(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { sqlitePath: join(dataDir, 'test.sqlite') });
-  const desk = await createAnswerdesk({ config, log: pino({ level: 'silent' }), store, bundle: bundleFor(options.kbDir ?? FIXTURE_KB_DIR) });
-  const port = await desk.listen(0, '127.0.0.1');
+  const store = await openStore(
+    config.databaseUrl
+      ? { databaseUrl: config.databaseUrl, ...(config.databaseSchema ? { pgSchema: config.databaseSchema } : {}) }
+      : { sqlitePath: join(dataDir, 'test.sqlite') },
+  );
+  let desk: Answerdesk;
+  let port: number;
+  try {
+    desk = await createAnswerdesk({ config, log: pino({ level: 'silent' }), store, bundle: bundleFor(options.kbDir ?? FIXTURE_KB_DIR) });
+    port = await desk.listen(0, '127.0.0.1');
+  } catch (err) {
+    await store.close().catch(() => undefined);
+    if (ownSchema) await dropSchema(ownSchema, config.databaseUrl).catch(() => undefined);
+    throw err;
+  }
   const url = `http://127.0.0.1:${port}`;
   return {
     desk,
@@ -41,6 +66,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     async close() {
       await desk.close();
       await store.close();
+      if (ownSchema) await dropSchema(ownSchema, config.databaseUrl);
     },
     admin: (path, init = {}) =>
       fetch(url + path, {

@@ -26,8 +26,8 @@ export function postgresReachable(): Promise<boolean> {
 /** A fresh schema per store, so test runs and parallel test files never collide. */
 export const freshSchema = () => `t_${randomBytes(6).toString('hex')}`;
 
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
+export async function dropSchema(schema: string, databaseUrl = TEST_DATABASE_URL): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   await client.query(`drop schema if exists ${schema} cascade`);
   await client.end();
@@ -61,4 +61,17 @@ export async function backendAvailable(backend: StoreBackend): Promise<boolean> 
   const ok = await postgresReachable();
   if (!ok) console.warn(`[skip] PostgreSQL not reachable at ${TEST_DATABASE_URL}: postgres store tests skipped`);
   return ok;
+}
+
+/**
+ * For suites that must also run on PostgreSQL: true when it is reachable. In CI (CI=true) an
+ * unreachable PostgreSQL fails the run instead of quietly skipping half the suite; locally it
+ * skips with a message.
+ */
+export async function postgresRequiredInCi(suite: string): Promise<boolean> {
+  if (await postgresReachable()) return true;
+  const ci = process.env.CI;
+  if (ci === 'true' || ci === '1') throw new Error(`PostgreSQL not reachable at ${TEST_DATABASE_URL}: ${suite} must run on PostgreSQL in CI`);
+  console.warn(`[skip] PostgreSQL not reachable at ${TEST_DATABASE_URL}: ${suite} (PostgreSQL half) skipped`);
+  return false;
 }

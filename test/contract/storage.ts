@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../../server/realtime/protocol';
+import type { ChatMessage } from '../../server/channels/web/protocol';
 import type { Conversation, Customer, Store, Ticket } from '../../server/store/types';
 
 /**
@@ -6,16 +6,16 @@ import type { Conversation, Customer, Store, Ticket } from '../../server/store/t
  * when the channel-contract refactor lands, swap each call for its area equivalent:
  *
  *   today                                          after the refactor
- *   store.getCustomer(id)                          store.customers.get(id)
- *   store.findCustomerByExternalId(channel, ext)   store.customers.findByExternalId(channel, ext)
- *   store.getConversation(id)                      store.conversations.get(id)
- *   store.latestConversation(customerId)           store.conversations.latest(customerId)
- *   store.listConversationsOfCustomer(id, limit)   store.conversations.listOfCustomer(id, limit)
- *   store.listMessages(conversationId, after, n)   store.conversations.listMessages(conversationId, after, n)
- *   store.getTicket(id)                            store.tickets.get(id)
- *   store.getTicketByConversation(conversationId)  store.tickets.byConversation(conversationId)
- *   store.listTickets(filter)                      store.tickets.list(filter)
- *   store.createAgent(input)                       store.agents.create(input)
+ *   store.customers.get(id)                          store.customers.get(id)
+ *   store.customers.findByExternalId(channel, ext)   store.customers.findByExternalId(channel, ext)
+ *   store.conversations.get(id)                      store.conversations.get(id)
+ *   store.conversations.latest(customerId)           store.conversations.latest(customerId)
+ *   store.conversations.listOfCustomer(id, limit)   store.conversations.listOfCustomer(id, limit)
+ *   store.conversations.listMessages(conversationId, after, n)   store.conversations.listMessages(conversationId, after, n)
+ *   store.tickets.get(id)                            store.tickets.get(id)
+ *   store.tickets.byConversation(conversationId)  store.tickets.byConversation(conversationId)
+ *   store.tickets.list(filter)                      store.tickets.list(filter)
+ *   store.agents.create(input)                       store.agents.create(input)
  *   (does not exist)                               store.outbox.pending()
  *
  * Everything here takes a Store, so the in-process suite (desk.store) and the multi-process
@@ -37,24 +37,24 @@ export interface StoredInput {
 const LIMIT = 1000;
 
 export async function customerOf(store: Store, key: CustomerKey): Promise<Customer | undefined> {
-  return key.channel === 'web' ? store.getCustomer(key.customerId) : store.findCustomerByExternalId(key.channel, key.externalId);
+  return key.channel === 'web' ? store.customers.get(key.customerId) : store.customers.findByExternalId(key.channel, key.externalId);
 }
 
 /** The customer's conversations, oldest first (none when the customer was never stored). */
 export async function conversationsOf(store: Store, key: CustomerKey): Promise<Conversation[]> {
   const customer = await customerOf(store, key);
   if (!customer) return [];
-  const list = await store.listConversationsOfCustomer(customer.id, LIMIT);
+  const list = await store.conversations.listOfCustomer(customer.id, LIMIT);
   return [...list].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }
 
 export async function getConversation(store: Store, conversationId: string): Promise<Conversation | undefined> {
-  return store.getConversation(conversationId);
+  return store.conversations.get(conversationId);
 }
 
 /** Every stored message of a conversation, in seq order. */
 export async function transcript(store: Store, conversationId: string): Promise<ChatMessage[]> {
-  return store.listMessages(conversationId, 0, 10_000);
+  return store.conversations.listMessages(conversationId, 0, 10_000);
 }
 
 /** Every message the customer sent that was stored, across all their conversations. */
@@ -82,7 +82,7 @@ export async function conversationIdsOfText(store: Store, key: CustomerKey, text
 }
 
 export async function ticketOf(store: Store, conversationId: string): Promise<Ticket | undefined> {
-  return store.getTicketByConversation(conversationId);
+  return store.tickets.byConversation(conversationId);
 }
 
 /**
@@ -107,6 +107,5 @@ export async function unansweredTexts(store: Store, key: CustomerKey): Promise<S
  * outbox (today's code).
  */
 export async function pendingOutbox(store: Store): Promise<number | undefined> {
-  const outbox = (store as unknown as { outbox?: { pending?: () => Promise<number> } }).outbox;
-  return outbox?.pending ? outbox.pending() : undefined;
+  return store.outbox.pending();
 }

@@ -54,7 +54,12 @@ export class TeamsOutbound implements ChannelOutbound, Deliverer {
 
   async deliver(item: OutboxItem): Promise<void> {
     const { payload } = item;
-    if (isRefusal(payload)) return this.send(payload.to as TeamsRef, { kind: 'text', text: refusalText(payload.code, { limitBytes: payload.limitBytes }) });
+    if (isRefusal(payload)) {
+      // Teams has no message only one member sees: a "not your buttons" line in a shared chat
+      // would be noise for everyone, so that press is only ignored.
+      if (payload.code === 'not_allowed') return;
+      return this.send(payload.to as TeamsRef, { kind: 'text', text: refusalText(payload.code, { limitBytes: payload.limitBytes }) });
+    }
     if (payload.type === 'welcome') return this.send(payload.to as TeamsRef, { kind: 'text', text: WELCOME });
     if (payload.type === 'message' && item.messageId && item.conversationId) {
       const { store } = this.deps;

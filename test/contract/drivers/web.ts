@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Action } from '../../../bot/types';
 import { answerButtons, cesOptions, csatOptions, eventText } from '../../../bot/wording';
-import type { ChatMessage, ServerFrame } from '../../../server/realtime/protocol';
+import type { ChatMessage, ServerFrame } from '../../../server/channels/web/protocol';
 import type { Store } from '../../../server/store/types';
 import { WidgetClient } from '../../support/widget-client';
 import type { Harness } from './harness';

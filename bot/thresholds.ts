@@ -17,7 +17,7 @@ export interface MatchThresholds {
 }
 
 export const DEFAULT_THRESHOLDS: MatchThresholds = {
-  answer: 0.3,
-  clarify: 0.15,
+  answer: 0.18,
+  clarify: 0.1,
   clarifyMargin: 0.15,
 };

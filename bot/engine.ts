@@ -150,10 +150,12 @@ export class ConversationEngine {
   }
 
   private onText(text: string, turn: Turn): void {
-    const language = foreignLanguage(text);
+    const decision = this.options.matcher.match(text);
+    // Detectors misread short English now and then ("I forgot my password" scores as Dutch), so a
+    // question the help centre answers confidently in English stays English.
+    const language = decision.action === 'answer' ? undefined : foreignLanguage(text);
     if (language) return this.onForeign(text, language, turn);
     if (text.trim().split(/\s+/).length >= LANGUAGE_RESET_WORDS) delete turn.state.language;
-    const decision = this.options.matcher.match(text);
     const top = decision.action === 'answer' ? decision.candidate : undefined;
     const intent = top?.ref.kind === 'intent' ? top.ref.id : undefined;
 

@@ -12,11 +12,15 @@ import {
   type MatchDecision,
   type Reply,
 } from './types';
+import { foreignLanguage } from './language';
+import { botText, type BotText } from './wording';
 
 /** What the engine needs from the matcher: ranked candidates for text, and a lookup by reference. */
 export interface Matcher {
   match(text: string): MatchDecision;
   candidate(ref: CandidateRef): Candidate | undefined;
+  /** Articles written in `locale` that answer the text (for questions in another language). */
+  matchInLocale?(text: string, locale: string): Candidate[];
 }
 
 /** Per-conversation memory, stored by the server between turns (JSON-safe). */
@@ -31,6 +35,10 @@ export interface BotState {
   awaitingCes?: boolean;
   /** The CSAT question (asked after the CES answer) was asked and not yet answered. */
   awaitingCsat?: boolean;
+  /** The second answer of a two-question message, waiting on its own "Did this help?". */
+  pendingAlso?: CandidateRef;
+  /** The customer's language when it is not English (BCP 47): replies use it, tickets are tagged with it. */
+  language?: string;
 }
 
 export interface EngineOptions {
@@ -58,8 +66,9 @@ const DENY_INTENT = 'deny';
 
 export const CES_QUESTION = 'How easy was it to get your issue resolved?';
 export const CSAT_QUESTION = 'How satisfied are you with the help you received?';
-const SURVEY_THANKS = 'Thank you for your feedback!';
-const TALK_TO_PERSON: Choice = { label: 'Talk to a person', action: { kind: 'handoff' } };
+const talkToPerson = (t: BotText): Choice => ({ label: t.talkToPerson, action: { kind: 'handoff' } });
+/** Words from which an undetected (English) message resets the conversation's language. */
+const LANGUAGE_RESET_WORDS = 3;
 
 const key = (ref: CandidateRef) => `${ref.kind}:${ref.id}`;
 
@@ -94,7 +103,7 @@ export class ConversationEngine {
       case 'handoff':
         return this.escalate('customer_asked', turn);
       case 'feedback':
-        return this.onFeedback(action.helpful, turn);
+        return this.onFeedback(action.helpful, turn, action.articleId);
       case 'choose': {
         const candidate = this.options.matcher.candidate(action.candidate);
         if (!candidate) return this.onMiss('', 0, turn);
@@ -106,7 +115,7 @@ export class ConversationEngine {
         return this.onCsat(action.score, turn);
       case 'email':
         turn.events.push({ type: 'email_captured', email: action.email });
-        turn.replies.push({ type: 'text', text: `Thanks — we'll reply to ${action.email}.` });
+        turn.replies.push({ type: 'text', text: this.text(turn).emailThanks(action.email) });
         return;
     }
   }
@@ -122,7 +131,7 @@ export class ConversationEngine {
       turn.replies.push({ type: 'csat', question: CSAT_QUESTION, scale: CSAT_SCALE });
       return;
     }
-    turn.replies.push({ type: 'text', text: SURVEY_THANKS });
+    turn.replies.push({ type: 'text', text: this.text(turn).surveyThanks });
   }
 
   private onCsat(score: number, turn: Turn): void {
@@ -132,11 +141,21 @@ export class ConversationEngine {
     if (!this.options.csat || !state.awaitingCsat || !isCsatScore(score)) return;
     state.awaitingCsat = false;
     turn.events.push({ type: 'csat', score });
-    turn.replies.push({ type: 'text', text: SURVEY_THANKS });
+    turn.replies.push({ type: 'text', text: this.text(turn).surveyThanks });
+  }
+
+  /** Reply texts in the conversation's language. */
+  private text(turn: Turn): BotText {
+    return botText(turn.state.language);
   }
 
   private onText(text: string, turn: Turn): void {
     const decision = this.options.matcher.match(text);
+    // Detectors misread short English now and then ("I forgot my password" scores as Dutch), so a
+    // question the help centre answers confidently in English stays English.
+    const language = decision.action === 'answer' ? undefined : foreignLanguage(text);
+    if (language) return this.onForeign(text, language, turn);
+    if (text.trim().split(/\s+/).length >= LANGUAGE_RESET_WORDS) delete turn.state.language;
     const top = decision.action === 'answer' ? decision.candidate : undefined;
     const intent = top?.ref.kind === 'intent' ? top.ref.id : undefined;
 
@@ -148,7 +167,9 @@ export class ConversationEngine {
 
     switch (decision.action) {
       case 'answer':
-        return this.answer(decision.candidate, decision.candidates, turn);
+        this.answer(decision.candidate, decision.candidates, turn);
+        if (decision.also?.article) this.answerAlso(decision.also, turn);
+        return;
       case 'clarify':
         return this.clarify(decision.candidates, turn);
       case 'fallback':
@@ -156,9 +177,56 @@ export class ConversationEngine {
     }
   }
 
+  /**
+   * A question in a language the bot was not trained in: offer the articles written in it, if
+   * any (search alone found them, so they are offered, not asserted); otherwise say so in that
+   * language and offer the team, the language going on the events for the ticket.
+   */
+  private onForeign(text: string, language: string, turn: Turn): void {
+    const { state } = turn;
+    state.language = language;
+    delete state.pending;
+    delete state.pendingAlso;
+    const t = this.text(turn);
+    const articles = this.options.matcher.matchInLocale?.(text, language) ?? [];
+    if (articles.length > 0) {
+      state.misses = 0;
+      turn.events.push({ type: 'clarified', refs: articles.map((c) => c.ref) });
+      turn.replies.push({
+        type: 'choices',
+        text: articles.length > 1 ? t.clarifyMany : t.inYourLanguage,
+        choices: [...articles.map((c) => ({ label: c.title, action: { kind: 'choose', candidate: c.ref } }) as Choice), talkToPerson(t)],
+      });
+      return;
+    }
+    state.misses += 1;
+    turn.events.push({ type: 'fallback', text, confidence: 0, language });
+    turn.events.push({ type: 'escalation_offered', reason: 'unsupported_language', language });
+    turn.replies.push({ type: 'choices', text: t.otherLanguage, choices: [talkToPerson(t)] });
+  }
+
+  /** The second topic of a two-question message: its own card and its own "Did this help?". */
+  private answerAlso(candidate: Candidate, turn: Turn): void {
+    const article = candidate.article!;
+    if (turn.state.pending && key(turn.state.pending.ref) === key(candidate.ref)) return;
+    turn.events.push({ type: 'answered', ref: candidate.ref, confidence: candidate.confidence });
+    turn.state.tried.push(key(candidate.ref));
+    turn.state.pendingAlso = candidate.ref;
+    turn.replies.push({
+      type: 'article',
+      articleId: article.id,
+      title: article.title,
+      summary: article.summary,
+      url: this.options.articleUrl(article.id),
+      askFeedback: true,
+      ...(candidate.intent ? { intent: candidate.intent } : {}),
+    });
+  }
+
   private answer(candidate: Candidate, ranked: Candidate[], turn: Turn): void {
     const { state } = turn;
     state.misses = 0;
+    delete state.pendingAlso;
     turn.events.push({ type: 'answered', ref: candidate.ref, confidence: candidate.confidence });
     if (candidate.article) {
       state.tried.push(key(candidate.ref));
@@ -187,22 +255,34 @@ export class ConversationEngine {
 
   private clarify(candidates: Candidate[], turn: Turn): void {
     const options = candidates.slice(0, 3);
+    const t = this.text(turn);
     turn.events.push({ type: 'clarified', refs: options.map((c) => c.ref) });
     turn.replies.push({
       type: 'choices',
-      text: options.length > 1 ? 'I found a few things that might help. Which one fits best?' : 'Is this what you are looking for?',
-      choices: [...options.map((c) => ({ label: c.title, action: { kind: 'choose', candidate: c.ref } }) as Choice), TALK_TO_PERSON],
+      text: options.length > 1 ? t.clarifyMany : t.clarifyOne,
+      choices: [...options.map((c) => ({ label: c.title, action: { kind: 'choose', candidate: c.ref } }) as Choice), talkToPerson(t)],
     });
   }
 
-  private onFeedback(helpful: boolean, turn: Turn): void {
+  private onFeedback(helpful: boolean, turn: Turn, articleId?: string): void {
     const { state } = turn;
+    // The buttons under the second card of a two-question answer speak for that card only.
+    if (articleId !== undefined && state.pendingAlso?.kind === 'article' && state.pendingAlso.id === articleId) {
+      const ref = state.pendingAlso;
+      delete state.pendingAlso;
+      turn.events.push({ type: 'feedback', helpful, ref });
+      if (helpful) {
+        turn.replies.push({ type: 'text', text: this.text(turn).glad });
+        return;
+      }
+      return this.offerPerson('not_helpful', this.text(turn).notHelpfulOffer, turn);
+    }
     const pending = state.pending;
     delete state.pending;
     turn.events.push(pending ? { type: 'feedback', helpful, ref: pending.ref } : { type: 'feedback', helpful });
     if (helpful) {
       turn.events.push(pending ? { type: 'resolved_by_bot', ref: pending.ref } : { type: 'resolved_by_bot' });
-      turn.replies.push({ type: 'text', text: 'Great, glad that helped!' });
+      turn.replies.push({ type: 'text', text: this.text(turn).glad });
       turn.replies.push(this.cesPrompt());
       state.awaitingCes = true;
       return;
@@ -210,35 +290,34 @@ export class ConversationEngine {
     const next = pending?.alternatives.find((ref) => !state.tried.includes(key(ref)));
     const candidate = next && this.options.matcher.candidate(next);
     if (candidate) {
-      turn.replies.push({ type: 'text', text: 'Sorry about that. Maybe this one helps:' });
+      turn.replies.push({ type: 'text', text: this.text(turn).maybeThisOne });
       return this.answer(candidate, (pending?.alternatives ?? []).map((r) => this.options.matcher.candidate(r)).filter((c): c is Candidate => !!c), turn);
     }
-    this.offerPerson('not_helpful', "Sorry that didn't help. Would you like to talk to a person?", turn);
+    this.offerPerson('not_helpful', this.text(turn).notHelpfulOffer, turn);
   }
 
   private onMiss(text: string, confidence: number, turn: Turn): void {
     const { state } = turn;
     state.misses += 1;
     delete state.pending;
-    turn.events.push({ type: 'fallback', text, confidence });
+    turn.events.push(state.language ? { type: 'fallback', text, confidence, language: state.language } : { type: 'fallback', text, confidence });
     if (state.misses >= this.missesBeforeOffer) {
-      return this.offerPerson('repeated_misses', "I'm still not finding an answer. Would you like to talk to a person?", turn);
+      return this.offerPerson('repeated_misses', this.text(turn).stillNotFinding, turn);
     }
-    turn.replies.push({
-      type: 'choices',
-      text: "Sorry, I didn't quite get that. Could you rephrase it?",
-      choices: [TALK_TO_PERSON],
-    });
+    turn.replies.push({ type: 'choices', text: this.text(turn).rephrase, choices: [talkToPerson(this.text(turn))] });
   }
 
   private offerPerson(reason: EscalationReason, text: string, turn: Turn): void {
-    turn.events.push({ type: 'escalation_offered', reason });
-    turn.replies.push({ type: 'choices', text, choices: [TALK_TO_PERSON] });
+    const language = turn.state.language;
+    turn.events.push(language ? { type: 'escalation_offered', reason, language } : { type: 'escalation_offered', reason });
+    turn.replies.push({ type: 'choices', text, choices: [talkToPerson(this.text(turn))] });
   }
 
   private escalate(reason: EscalationReason, turn: Turn): void {
     delete turn.state.pending;
-    turn.events.push({ type: 'escalate', reason });
-    turn.replies.push({ type: 'text', text: "I'm connecting you with our support team. Someone will be with you shortly." });
+    delete turn.state.pendingAlso;
+    const language = turn.state.language;
+    turn.events.push(language ? { type: 'escalate', reason, language } : { type: 'escalate', reason });
+    turn.replies.push({ type: 'text', text: this.text(turn).connecting });
   }
 }

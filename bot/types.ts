@@ -73,7 +73,8 @@ export interface Candidate {
 }
 
 export type MatchDecision =
-  | { action: 'answer'; candidate: Candidate; candidates: Candidate[] }
+  /** `also`: a second, distinct topic confidently found in the same message, answered after the first. */
+  | { action: 'answer'; candidate: Candidate; candidates: Candidate[]; also?: Candidate }
   | { action: 'clarify'; candidates: Candidate[] }
   | { action: 'fallback'; candidates: Candidate[] };
 
@@ -81,13 +82,14 @@ export type MatchDecision =
 export type BotEvent =
   | { type: 'answered'; ref: CandidateRef; confidence: number }
   | { type: 'clarified'; refs: CandidateRef[] }
-  | { type: 'fallback'; text: string; confidence: number }
+  /** `language`: the message's language (BCP 47) when it is not the bot's own (English), for the ticket's tags. */
+  | { type: 'fallback'; text: string; confidence: number; language?: string }
   | { type: 'feedback'; helpful: boolean; ref?: CandidateRef }
   | { type: 'resolved_by_bot'; ref?: CandidateRef }
-  | { type: 'escalation_offered'; reason: EscalationReason }
-  | { type: 'escalate'; reason: EscalationReason }
+  | { type: 'escalation_offered'; reason: EscalationReason; language?: string }
+  | { type: 'escalate'; reason: EscalationReason; language?: string }
   | { type: 'ces'; score: number; comment?: string }
   | { type: 'csat'; score: number }
   | { type: 'email_captured'; email: string };
 
-export type EscalationReason = 'customer_asked' | 'not_helpful' | 'repeated_misses' | 'low_confidence';
+export type EscalationReason = 'customer_asked' | 'not_helpful' | 'repeated_misses' | 'low_confidence' | 'unsupported_language';

@@ -80,3 +80,94 @@ export function answerButtons(reply: Extract<Reply, { type: 'article' }>): Answe
     { text: 'Talk to a person', label: 'Talk to a person', action: { kind: 'handoff' } },
   ];
 }
+
+/** Languages the bot's own replies are written in; any other language gets the English text. */
+export const BOT_LANGUAGES = ['en', 'fr', 'de', 'es'] as const;
+export type BotLanguage = (typeof BOT_LANGUAGES)[number];
+
+export interface BotText {
+  clarifyMany: string;
+  clarifyOne: string;
+  rephrase: string;
+  stillNotFinding: string;
+  talkToPerson: string;
+  connecting: string;
+  notHelpfulOffer: string;
+  maybeThisOne: string;
+  glad: string;
+  surveyThanks: string;
+  emailThanks: (email: string) => string;
+  /** No answer in the customer's language: say so, in it, and offer the team. */
+  otherLanguage: string;
+  /** Articles exist in the customer's language: offer them. */
+  inYourLanguage: string;
+}
+
+const TEXT: Record<BotLanguage, BotText> = {
+  en: {
+    clarifyMany: 'I found a few things that might help. Which one fits best?',
+    clarifyOne: 'Is this what you are looking for?',
+    rephrase: "Sorry, I didn't quite get that. Could you rephrase it?",
+    stillNotFinding: "I'm still not finding an answer. Would you like to talk to a person?",
+    talkToPerson: 'Talk to a person',
+    connecting: "I'm connecting you with our support team. Someone will be with you shortly.",
+    notHelpfulOffer: "Sorry that didn't help. Would you like to talk to a person?",
+    maybeThisOne: 'Sorry about that. Maybe this one helps:',
+    glad: 'Great, glad that helped!',
+    surveyThanks: 'Thank you for your feedback!',
+    emailThanks: (email) => `Thanks — we'll reply to ${email}.`,
+    otherLanguage: "I can't answer this in your language yet, but our team can help. Would you like to talk to a person?",
+    inYourLanguage: 'This article may help:',
+  },
+  fr: {
+    clarifyMany: "J'ai trouvé plusieurs réponses possibles. Laquelle correspond le mieux ?",
+    clarifyOne: 'Est-ce bien ce que vous cherchez ?',
+    rephrase: "Désolé, je n'ai pas bien compris. Pouvez-vous reformuler ?",
+    stillNotFinding: 'Je ne trouve toujours pas de réponse. Voulez-vous parler à une personne ?',
+    talkToPerson: 'Parler à une personne',
+    connecting: 'Je vous mets en relation avec notre équipe. Quelqu’un va vous répondre sous peu.',
+    notHelpfulOffer: "Désolé que cela n'ait pas aidé. Voulez-vous parler à une personne ?",
+    maybeThisOne: 'Désolé. Cet article vous aidera peut-être :',
+    glad: 'Parfait, ravi que cela vous ait aidé !',
+    surveyThanks: 'Merci pour votre avis !',
+    emailThanks: (email) => `Merci — nous vous répondrons à ${email}.`,
+    otherLanguage: 'Je ne peux pas encore répondre à cette question en français, mais notre équipe peut vous aider. Voulez-vous parler à une personne ?',
+    inYourLanguage: 'Cet article peut vous aider :',
+  },
+  de: {
+    clarifyMany: 'Ich habe einige passende Antworten gefunden. Welche trifft am besten zu?',
+    clarifyOne: 'Suchen Sie danach?',
+    rephrase: 'Entschuldigung, das habe ich nicht ganz verstanden. Können Sie es anders formulieren?',
+    stillNotFinding: 'Ich finde immer noch keine Antwort. Möchten Sie mit einer Person sprechen?',
+    talkToPerson: 'Mit einer Person sprechen',
+    connecting: 'Ich verbinde Sie mit unserem Support-Team. Gleich meldet sich jemand bei Ihnen.',
+    notHelpfulOffer: 'Schade, dass das nicht geholfen hat. Möchten Sie mit einer Person sprechen?',
+    maybeThisOne: 'Entschuldigung. Vielleicht hilft dieser Artikel:',
+    glad: 'Super, freut mich, dass es geholfen hat!',
+    surveyThanks: 'Vielen Dank für Ihr Feedback!',
+    emailThanks: (email) => `Danke — wir antworten an ${email}.`,
+    otherLanguage: 'Auf Deutsch kann ich diese Frage leider noch nicht beantworten, aber unser Team hilft Ihnen gern. Möchten Sie mit einer Person sprechen?',
+    inYourLanguage: 'Dieser Artikel könnte helfen:',
+  },
+  es: {
+    clarifyMany: 'He encontrado varias respuestas posibles. ¿Cuál encaja mejor?',
+    clarifyOne: '¿Es esto lo que busca?',
+    rephrase: 'Lo siento, no lo he entendido bien. ¿Puede reformularlo?',
+    stillNotFinding: 'Sigo sin encontrar una respuesta. ¿Quiere hablar con una persona?',
+    talkToPerson: 'Hablar con una persona',
+    connecting: 'Le pongo en contacto con nuestro equipo de soporte. Alguien le atenderá en breve.',
+    notHelpfulOffer: 'Siento que no haya servido. ¿Quiere hablar con una persona?',
+    maybeThisOne: 'Lo siento. Quizá este artículo le ayude:',
+    glad: '¡Perfecto, me alegro de que haya servido!',
+    surveyThanks: '¡Gracias por su opinión!',
+    emailThanks: (email) => `Gracias — le responderemos a ${email}.`,
+    otherLanguage: 'Todavía no puedo responder a esto en español, pero nuestro equipo puede ayudarle. ¿Quiere hablar con una persona?',
+    inYourLanguage: 'Este artículo puede ayudarle:',
+  },
+};
+
+/** The bot's own reply texts in `language` (a BCP 47 tag such as "fr" or "de-CH"); English when not translated. */
+export function botText(language: string | undefined): BotText {
+  const base = (language ?? 'en').toLowerCase().split('-')[0] as BotLanguage;
+  return TEXT[base] ?? TEXT.en;
+}

@@ -39,6 +39,8 @@ const FUSE_THRESHOLD = 0.3;
  * question that matches nothing stays cheap (see the "miss p99" column of `npm run bench`).
  */
 const FUSE_MAX_TITLES = 300;
+/** A title found only by fuzzy matching is a guess: enough to list it, never enough to offer it in chat. */
+const FUSE_RELEVANCE = 0.35;
 /** Longer needles cost fuse one more bit-parallel pass per 32 characters and rarely help. */
 const FUSE_MAX_NEEDLE = 32;
 
@@ -57,7 +59,34 @@ export interface SearchOptions {
   limit?: number;
   /** Treat the last word as a prefix (search-as-you-type). */
   prefix?: boolean;
+  /**
+   * Hits below this relevance (see ArticleHit.relevance) are dropped, so a short list is never
+   * padded with articles that merely share a word with the question. 0 keeps every hit.
+   */
+  minRelevance?: number;
+  /** Keep only hits that rest on at least one word that is not generic (see ArticleHit.specific). */
+  specificOnly?: boolean;
 }
+
+/** A word found in more than this share of articles is generic ("account", "work", "change"). */
+const GENERIC_SHARE = 0.25;
+/**
+ * A word no article uses weighs this share of the rarest known word: a question about "Trello"
+ * is largely about Trello, but a stray word ("title:", a URL's "https") must not sink a good hit.
+ */
+const UNKNOWN_WORD_WEIGHT = 0.5;
+
+/**
+ * Default relevance floor: at least half of what the question says (weighted by how telling each
+ * word is) must be found in the article, counting words found only in the body at a discount.
+ */
+export const MIN_RELEVANCE = 0.35;
+/** Hits scoring under this share of the best hit's score are dropped too (a long tail is noise). */
+const MIN_SHARE_OF_TOP = 0.2;
+/** How much a word found only in this field counts towards relevance (title, tags… count fully). */
+const FIELD_WEIGHT: Record<Field, number> = { title: 1, tags: 1, phrases: 1, headings: 0.9, summary: 0.7, body: 0.4 };
+/** A misspelt word matched through a correction counts a little less than the word itself. */
+const CORRECTED_WEIGHT = 0.8;
 
 export interface SerializedSearchIndex {
   format: typeof SEARCH_FORMAT;
@@ -241,6 +270,14 @@ export class ArticleSearch {
   }
 
   /**
+   * Search-as-you-type: at most five articles above the relevance floor (zero to five, never
+   * padded), the last word read as a prefix. What the widget shows under the message box.
+   */
+  suggest(text: string, options: { limit?: number; minRelevance?: number } = {}): ArticleHit[] {
+    return this.search(text, { limit: options.limit ?? 5, prefix: true, minRelevance: options.minRelevance ?? MIN_RELEVANCE, specificOnly: true });
+  }
+
+  /**
    * Ranked articles for free text. Words are analysed here and handed to lunr as plain
    * OPTIONAL terms, so `-password`, `title:x`, `a~2` or `*` are just words, never operators.
    */
@@ -272,15 +309,68 @@ export class ArticleSearch {
             }
           });
     if (results.length > 0) {
-      return results.slice(0, limit).map((r) => ({
-        articleId: r.ref,
-        title: this.titleById.get(r.ref) ?? r.ref,
-        score: r.score,
-        via: fuzzy ? 'lunr-fuzzy' : 'lunr',
-        coverage: Math.min(1, Object.keys(r.matchData.metadata).length / terms.length),
-      }));
+      const minRelevance = options.minRelevance ?? MIN_RELEVANCE;
+      const floor = results[0]!.score * MIN_SHARE_OF_TOP;
+      const weights = terms.map(({ term }) => this.informativeness(term));
+      const total = weights.reduce((a, b) => a + b, 0);
+      return results
+        .map((r) => ({
+          articleId: r.ref,
+          title: this.titleById.get(r.ref) ?? r.ref,
+          score: r.score,
+          via: fuzzy ? ('lunr-fuzzy' as const) : ('lunr' as const),
+          coverage: Math.min(1, Object.keys(r.matchData.metadata).length / terms.length),
+          ...this.relevance(terms, weights, total, r.matchData.metadata as Record<string, Record<string, unknown>>, searchable, options.prefix === true),
+        }))
+        .filter((h) => h.score >= floor && h.relevance >= minRelevance && (!options.specificOnly || h.specific))
+        .slice(0, limit);
     }
+    if ((options.minRelevance ?? MIN_RELEVANCE) > FUSE_RELEVANCE || options.specificOnly) return [];
     return this.fuzzyTitles(text, limit);
+  }
+
+  /**
+   * How telling a query term is: its inverse document frequency over articles, a word the help
+   * centre never uses counting as the rarest of all (a question about "Trello" is mostly about
+   * Trello, whatever else it shares with an article).
+   */
+  private informativeness(term: string): number {
+    const n = this.titles.length;
+    if (this.vocabulary[term] !== undefined) return Math.log(1 + n / (1 + this.df(term)));
+    const corrected = this.corrections(term);
+    if (corrected.length === 0) return UNKNOWN_WORD_WEIGHT * Math.log(1 + n);
+    return Math.log(1 + n / (1 + corrected.reduce((m, w) => Math.max(m, this.df(w)), 0)));
+  }
+
+  /** Weighted share of the query's terms found in one article (0–1), by field (FIELD_WEIGHT). */
+  private relevance(
+    terms: AnalysedTerm[],
+    weights: number[],
+    total: number,
+    metadata: Record<string, Record<string, unknown>>,
+    clauses: { term: string; corrected?: boolean; wildcard?: boolean }[],
+    prefix: boolean,
+  ): { relevance: number; specific: boolean } {
+    if (total <= 0) return { relevance: 0, specific: false };
+    const fieldWeight = (fields: Record<string, unknown> | undefined) => (fields ? Math.max(0, ...Object.keys(fields).map((f) => FIELD_WEIGHT[f as Field] ?? 0)) : 0);
+    let found = 0;
+    let most = 0;
+    terms.forEach(({ term, surface }, i) => {
+      let best = fieldWeight(metadata[term]);
+      if (best < 1) {
+        for (const c of clauses) {
+          if (c.corrected && metadata[c.term] && this.corrections(term).includes(c.term)) best = Math.max(best, CORRECTED_WEIGHT * fieldWeight(metadata[c.term]));
+        }
+      }
+      if (best < 1 && prefix && i === terms.length - 1) {
+        for (const [key, fields] of Object.entries(metadata)) if (key.startsWith(surface)) best = Math.max(best, fieldWeight(fields));
+      }
+      found += weights[i]! * best;
+      most = Math.max(most, weights[i]! * best);
+    });
+    // One non-generic word found in a title carries this much; a hit must rest on at least that.
+    const n = this.titles.length;
+    return { relevance: found / total, specific: most >= Math.log(1 + n / (1 + GENERIC_SHARE * n)) - 1e-9 };
   }
 
   /**
@@ -306,6 +396,8 @@ export class ArticleSearch {
       score: 1 - (r.score ?? 1),
       via: 'fuse' as const,
       coverage: 1 - (r.score ?? 1),
+      relevance: FUSE_RELEVANCE,
+      specific: false,
     }));
   }
 }

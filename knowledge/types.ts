@@ -39,4 +39,13 @@ export interface ArticleHit {
   via: 'lunr' | 'lunr-fuzzy' | 'fuse';
   /** Share of the query's words this article matched (0–1): a rough, query-independent strength. */
   coverage: number;
+  /**
+   * How much of the question this article answers (0–1): the share of the question's words found
+   * in it, each weighted by how telling it is (rare words weigh more; a word no article uses
+   * weighs half the rarest) and by where it was found (title, tags and phrasings fully, the body
+   * at a discount). Fuse guesses get a fixed 0.35.
+   */
+  relevance: number;
+  /** At least one matched word is not generic (found in at most a quarter of the articles); false for fuse guesses. */
+  specific: boolean;
 }

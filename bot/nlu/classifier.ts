@@ -1,5 +1,8 @@
 import { DEFAULT_FEATURE_OPTIONS, extractFeatures, type FeatureCounts, type FeatureOptions } from './tokenize';
+import lunr from 'lunr';
 import { rng } from './random';
+import { baseForms, wordnetSenses } from './wordnet';
+import { NeighbourIndex } from './neighbours';
 import type { IntentClassifier, IntentScore, SerializedClassifier, TrainingExample } from './types';
 
 /**
@@ -16,18 +19,20 @@ import type { IntentClassifier, IntentScore, SerializedClassifier, TrainingExamp
  * on CLINC150 val is worth ~+0.5 pt accuracy and makes wrong answers markedly less confident.
  * Deterministic for a given seed.
  *
- * Confidence of intent c: its softmax probability, chance-corrected ((p − 1/C) / (1 − 1/C)) so
- * that one threshold means the same for 6 intents as for 150; optionally damped by the share of
- * the utterance's words seen in training (coveragePower, off by default: on CLINC150 it trades
- * in-scope accuracy for out-of-scope recall at about the same rate as raising the threshold).
+ * Confidence of intent c: its softmax probability, chance-corrected ((p − 1/C) / (1 − 1/C)),
+ * times the square root of the cosine similarity between the question and c's closest training
+ * phrasing (bot/nlu/neighbours.ts). The softmax ranks the topics; the similarity says whether the
+ * question is like anything the help centre was taught at all, which the softmax cannot say when
+ * there are few topics. Measured on CLINC150 val + oos_val at one threshold, the product keeps
+ * out-of-scope recall within a much narrower band from 6 to 150 intents and 5 to 100 phrasings per
+ * intent than the softmax alone (README, "Honest answers with a small help centre").
  *
- * A nearest-neighbour (max cosine to a training example) score was tried as an extra confidence
- * signal and dropped: on CLINC150 val it did not improve the in-scope/out-of-scope trade-off over
- * the dropout-trained softmax, and cost most of the prediction time.
+ * Optional third view: WordNet senses of the words (senseShare, off by default: on CLINC150 it
+ * did not move accuracy; see bot/nlu/wordnet.ts).
  */
 
 export const CLASSIFIER_FORMAT = 'answerdesk-intent-classifier';
-export const CLASSIFIER_VERSION = 1;
+export const CLASSIFIER_VERSION = 2;
 
 export class ClassifierFormatError extends Error {
   constructor(
@@ -44,6 +49,10 @@ export interface ClassifierOptions {
   features: FeatureOptions;
   /** Share of the (squared) vector norm given to the character view; the word view gets the rest. */
   charShare: number;
+  /** Share given to the WordNet sense view (0 turns it off and WordNet is never read). */
+  senseShare: number;
+  /** Senses per part of speech a word contributes (WordNet lists the most frequent first). */
+  sensesPerPos: number;
   /** A feature must occur in at least this many training examples (applied only to large training sets). */
   minDf: number;
   /** Training examples from which `minDf` applies; below it every feature is kept. */
@@ -63,6 +72,8 @@ export interface ClassifierOptions {
   temperature: number;
   /** Confidence = probability × coverage^coveragePower (coverage: share of words seen in training). */
   coveragePower: number;
+  /** Confidence = chance-corrected probability × (similarity to the intent's closest phrasing)^similarityPower. */
+  similarityPower: number;
   /** Skip SGD updates of classes whose gradient is below this (a big speed-up, negligible effect). */
   gradSkip: number;
   /** Share of an example's features dropped at random at each SGD step (then re-normalised). */
@@ -73,6 +84,8 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   seed: 42,
   features: DEFAULT_FEATURE_OPTIONS,
   charShare: 0.5,
+  senseShare: 0,
+  sensesPerPos: 2,
   minDf: 2,
   minDfFromExamples: 2000,
   minEpochs: 15,
@@ -82,6 +95,7 @@ export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierOptions = {
   l2: 0.015,
   temperature: 1,
   coveragePower: 0,
+  similarityPower: 0.5,
   gradSkip: 1e-3,
   dropout: 0.5,
 };
@@ -153,40 +167,93 @@ function dot(W: Float32Array, C: number, x: SparseVector, z: Float64Array): void
 // ---------------------------------------------------------------------------------------------
 // Vectoriser
 
+/** Word → its sense features ("s:v02211988"), only senses that occur in the training data. */
+export type SenseLookup = Map<string, string[]>;
+
+function isStopWord(word: string): boolean {
+  return !lunr.stopWordFilter(new lunr.Token(word, {}));
+}
+
+/** Sense feature keys of one word or two-word collocation, by the first base form the lookup knows. */
+function sensesOf(word: string, lookup: (lemma: string) => readonly string[] | undefined): readonly string[] {
+  for (const form of baseForms(word)) {
+    const senses = lookup(form);
+    if (senses) return senses;
+  }
+  return [];
+}
+
+/** Sense counts of an utterance from its word features: unigrams (not stop words) and bigrams as collocations. */
+function senseCounts(word: Map<string, number>, lookup: (lemma: string) => readonly string[] | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const key of word.keys()) {
+    let lemma: string;
+    if (key.startsWith('w:')) {
+      lemma = key.slice(2);
+      if (isStopWord(lemma)) continue;
+    } else if (key.startsWith('b:') && !key.startsWith('b:^ ') && !key.endsWith(' $')) {
+      lemma = key.slice(2).replace(' ', '_');
+    } else continue;
+    for (const s of sensesOf(lemma, lookup)) out.set(s, 1);
+  }
+  return out;
+}
+
 class Vectorizer {
   constructor(
     readonly options: FeatureOptions,
     readonly charShare: number,
+    readonly senseShare: number,
     readonly vocab: Map<string, number>,
     readonly idf: Float32Array,
+    readonly senses: SenseLookup,
   ) {}
 
   get size(): number {
     return this.idf.length;
   }
 
-  static fit(counts: readonly FeatureCounts[], options: FeatureOptions, charShare: number, minDf: number): Vectorizer {
+  static fit(counts: readonly FeatureCounts[], o: ClassifierOptions, minDf: number): { vectorizer: Vectorizer; senseCounts: Map<string, number>[] } {
+    // Senses of the training words from the full WordNet table; queries later use only the
+    // part of it that reaches these senses (kept in the snapshot, so prediction needs no WordNet).
+    const table = o.senseShare > 0 ? wordnetSenses() : undefined;
+    const pick = (lemma: string): string[] | undefined => {
+      const all = table?.get(lemma);
+      return all && selectSenses(all, o.sensesPerPos);
+    };
+    const trainingSenses = counts.map((f) => (table ? senseCounts(f.word, pick) : new Map<string, number>()));
     const df = new Map<string, number>();
-    for (const f of counts) {
-      for (const k of f.word.keys()) df.set(k, (df.get(k) ?? 0) + 1);
-      for (const k of f.char.keys()) df.set(k, (df.get(k) ?? 0) + 1);
+    const add = (m: Map<string, number>) => {
+      for (const k of m.keys()) df.set(k, (df.get(k) ?? 0) + 1);
+    };
+    for (let i = 0; i < counts.length; i++) {
+      add(counts[i]!.word);
+      add(counts[i]!.char);
+      add(trainingSenses[i]!);
     }
     const vocab = new Map<string, number>();
     const idfs: number[] = [];
     const n = counts.length;
     for (const [k, d] of df) {
-      if (d < minDf) continue;
+      if (d < minDf && !k.startsWith('s:')) continue;
       vocab.set(k, idfs.length);
       idfs.push(Math.log((1 + n) / (1 + d)) + 1);
     }
-    return new Vectorizer(options, charShare, vocab, Float32Array.from(idfs));
+    const lookup: SenseLookup = new Map();
+    if (table) {
+      for (const [lemma, all] of table) {
+        const known = selectSenses(all, o.sensesPerPos).filter((s) => vocab.has(s));
+        if (known.length > 0) lookup.set(lemma, known);
+      }
+    }
+    return { vectorizer: new Vectorizer(o.features, o.charShare, o.senseShare, vocab, Float32Array.from(idfs), lookup), senseCounts: trainingSenses };
   }
 
   transform(text: string): SparseVector {
     return this.transformCounts(extractFeatures(text, this.options));
   }
 
-  transformCounts(f: FeatureCounts): SparseVector {
+  transformCounts(f: FeatureCounts, senses?: Map<string, number>): SparseVector {
     const idx: number[] = [];
     const val: number[] = [];
     const view = (counts: Map<string, number>, share: number): void => {
@@ -206,8 +273,9 @@ class Vectorizer {
         for (let j = start; j < val.length; j++) val[j]! *= scale;
       }
     };
-    view(f.word, 1 - this.charShare);
+    view(f.word, 1 - this.charShare - this.senseShare);
     view(f.char, this.charShare);
+    if (this.senseShare > 0) view(senses ?? senseCounts(f.word, (lemma) => this.senses.get(lemma)), this.senseShare);
     let tokens = 0;
     let known = 0;
     for (const [k, c] of f.word) {
@@ -217,6 +285,20 @@ class Vectorizer {
     }
     return { idx: Int32Array.from(idx), val: Float32Array.from(val), n: idx.length, coverage: tokens === 0 ? 1 : known / tokens };
   }
+}
+
+/** The first `perPos` senses of each part of speech (WordNet lists the most frequent first). */
+function selectSenses(all: readonly string[], perPos: number): string[] {
+  const seen = new Map<string, number>();
+  const out: string[] = [];
+  for (const id of all) {
+    const pos = id[0]!;
+    const n = seen.get(pos) ?? 0;
+    if (n >= perPos) continue;
+    seen.set(pos, n + 1);
+    out.push('s:' + id);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -229,6 +311,11 @@ interface ModelParts {
   /** Feature-major weights: W[f * C + c]. */
   weights: Float32Array;
   bias: Float32Array;
+  /** The training phrasings and their intent indexes, for the nearest-neighbour signal. */
+  texts: string[];
+  labels: Int32Array;
+  /** Their vectors when the caller has them already (training); otherwise rebuilt from `texts`. */
+  vectors?: SparseVector[];
 }
 
 /** Raw scores for one utterance, exposed for evaluation and tuning. */
@@ -237,21 +324,29 @@ export interface RawScores {
   prob: Float64Array;
   /** Share of the utterance's words that occur in the training data (1 for an empty utterance). */
   coverage: number;
+  /** Per intent: cosine similarity to its closest training phrasing. */
+  sim: Float64Array;
 }
 
 class LinearIntentClassifier implements IntentClassifier {
   readonly intents: readonly string[];
   private readonly z: Float64Array;
   private readonly probBuffer: Float64Array;
+  private readonly simBuffer: Float64Array;
+  private readonly neighbours: NeighbourIndex;
 
   constructor(private readonly m: ModelParts) {
     this.intents = Object.freeze([...m.intents]);
     this.z = new Float64Array(m.intents.length);
     this.probBuffer = new Float64Array(m.intents.length);
+    this.simBuffer = new Float64Array(m.intents.length);
+    const vectors = m.vectors ?? m.texts.map((t) => m.vectorizer.transform(t));
+    this.neighbours = new NeighbourIndex(vectors, m.labels, m.vectorizer.size, m.intents.length);
+    delete m.vectors;
   }
 
   /** Softmax probabilities and vocabulary coverage; never throws. `prob` is written into `out`. */
-  raw(text: string, out: Float64Array = new Float64Array(this.intents.length)): RawScores {
+  raw(text: string, out: Float64Array = new Float64Array(this.intents.length), simOut: Float64Array = new Float64Array(this.intents.length)): RawScores {
     const { weights, bias } = this.m;
     const C = this.intents.length;
     const x = this.m.vectorizer.transform(typeof text === 'string' ? text : '');
@@ -271,7 +366,7 @@ class LinearIntentClassifier implements IntentClassifier {
       sum += e;
     }
     for (let c = 0; c < C; c++) prob[c]! /= sum;
-    return { prob, coverage: x.coverage };
+    return { prob, coverage: x.coverage, sim: this.neighbours.nearest(x, simOut) };
   }
 
   predict(text: string, k = 3): IntentScore[] {
@@ -280,13 +375,13 @@ class LinearIntentClassifier implements IntentClassifier {
     const want = Math.max(1, Math.min(C, Number.isFinite(k) ? Math.floor(k) : 3));
     let r: RawScores;
     try {
-      r = this.raw(text, this.probBuffer);
+      r = this.raw(text, this.probBuffer, this.simBuffer);
     } catch {
       return [];
     }
-    const prob = r.prob;
+    const { prob, sim } = r;
     const damp = Math.pow(r.coverage, this.m.options.coveragePower);
-    // Partial insertion selection of the `want` best, ties to the lower index (no full sort).
+    // Partial insertion selection of the `want` best by probability, ties to the lower index (no full sort).
     const best: number[] = [];
     for (let c = 0; c < C; c++) {
       const p = prob[c]!;
@@ -299,8 +394,14 @@ class LinearIntentClassifier implements IntentClassifier {
       best[i] = c;
     }
     // Chance-corrected: 0 at the uniform probability 1/C, so 6 intents and 150 intents share one scale.
+    // Softmax alone says which topic fits best, not whether any fits: with 6 topics an unrelated
+    // question still gets most of the mass. The similarity to the intent's closest phrasing says
+    // that, whatever the number of topics; the product keeps one threshold valid from 6 to 150.
     const chance = C > 1 ? 1 / C : 0;
-    return best.map((c) => ({ intent: this.intents[c]!, confidence: clamp01((prob[c]! * damp - chance) / (1 - chance)) }));
+    const support = this.m.options.similarityPower;
+    return best
+      .map((c) => ({ intent: this.intents[c]!, confidence: clamp01(((prob[c]! * damp - chance) / (1 - chance)) * Math.pow(sim[c]!, support)) }))
+      .sort((a, b) => b.confidence - a.confidence);
   }
 
   toJSON(): SerializedClassifier {
@@ -316,6 +417,9 @@ class LinearIntentClassifier implements IntentClassifier {
       idf: toBase64(m.vectorizer.idf),
       weights: toBase64(m.weights),
       bias: toBase64(m.bias),
+      texts: m.texts,
+      labels: Array.from(m.labels),
+      senses: Object.fromEntries(m.vectorizer.senses),
     };
   }
 }
@@ -338,7 +442,7 @@ export function trainClassifier(examples: readonly TrainingExample[], options: P
   const N = clean.length;
   const minDf = N >= o.minDfFromExamples ? o.minDf : 1;
   const counts = clean.map((e) => extractFeatures(e.text, o.features));
-  const vectorizer = Vectorizer.fit(counts, o.features, o.charShare, minDf);
+  const { vectorizer } = Vectorizer.fit(counts, o, minDf);
   const F = vectorizer.size;
   const xs = counts.map((f) => vectorizer.transformCounts(f));
   const ys = Int32Array.from(clean, (e) => intentIndex.get(e.intent)!);
@@ -436,6 +540,9 @@ export function trainClassifier(examples: readonly TrainingExample[], options: P
     vectorizer,
     weights: V,
     bias,
+    texts: clean.map((e) => e.text),
+    labels: ys,
+    vectors: xs,
   });
 }
 
@@ -465,12 +572,22 @@ export function loadClassifier(json: SerializedClassifier): IntentClassifier {
   const vocab = new Map<string, number>();
   vocabKeys.forEach((k: string, i: number) => vocab.set(k, i));
   const idf = f32(json.idf, F, 'idf');
+  const texts = json.texts;
+  const labels = json.labels;
+  if (!Array.isArray(texts) || !texts.every((t) => typeof t === 'string')) throw new ClassifierFormatError('corrupt', 'classifier snapshot: "texts" must be a list of phrasings');
+  if (!Array.isArray(labels) || labels.length !== texts.length || !labels.every((l) => Number.isInteger(l) && l >= 0 && l < C)) {
+    throw new ClassifierFormatError('corrupt', 'classifier snapshot: "labels" must give an intent index for every phrasing');
+  }
+  const senses = json.senses;
+  if (typeof senses !== 'object' || senses === null || Array.isArray(senses)) throw new ClassifierFormatError('corrupt', 'classifier snapshot: "senses" must be a mapping');
   return new LinearIntentClassifier({
     options,
     intents: intents as string[],
-    vectorizer: new Vectorizer(options.features, options.charShare, vocab, idf),
+    vectorizer: new Vectorizer(options.features, options.charShare, options.senseShare, vocab, idf, new Map(Object.entries(senses as Record<string, string[]>))),
     weights: f32(json.weights, F * C, 'weights'),
     bias: f32(json.bias, C, 'bias'),
+    texts: texts as string[],
+    labels: Int32Array.from(labels as number[]),
   });
 }
 

@@ -22,8 +22,8 @@ function finiteConfidence(x: { confidence: number }): number {
  * The one operating rule, for any ranked candidates (intents, articles…):
  * - top confidence ≥ `answer` → answer with the top candidate;
  * - top confidence ≥ `clarify` → offer the top candidate plus the next ones whose confidence is
- *   within `clarifyMargin` of it, at most MAX_CLARIFY_OPTIONS (only the top one if none is close:
- *   "did you mean X?");
+ *   within `clarifyMargin` of it and itself at least `clarify`, at most MAX_CLARIFY_OPTIONS (only
+ *   the top one if none is close: "did you mean X?");
  * - otherwise → fallback (hand over / say we don't know).
  * Candidates are re-sorted by confidence, so callers need not pre-sort; NaN counts as 0.
  */
@@ -37,7 +37,7 @@ export function decideOn<T extends { confidence: number }>(ranked: readonly T[],
     const options: T[] = [top];
     for (let i = 1; i < sorted.length && options.length < MAX_CLARIFY_OPTIONS; i++) {
       const c = sorted[i]!;
-      if (best - finiteConfidence(c) <= thresholds.clarifyMargin) options.push(c);
+      if (best - finiteConfidence(c) <= thresholds.clarifyMargin && finiteConfidence(c) >= thresholds.clarify) options.push(c);
       else break;
     }
     return { action: 'clarify', options };

@@ -26,6 +26,24 @@ export interface EvalMetrics {
   p99Ms: number;
 }
 
+/** One row of the calibration table: top-1 confidence in [from, to) → share of top-1 intents right. */
+export interface CalibrationBucket {
+  from: number;
+  to: number;
+  cases: number;
+  /** Top-1 intent right (out-of-scope cases are never right): the confidence's promise, checked. */
+  correct: number;
+}
+
+export interface EvalOptions {
+  /**
+   * Stricter scoring of clarifications: for an out-of-scope case a clarification is honest only if
+   * none of its options claims the question with confidence (reaches the clarify threshold), and
+   * for an in-scope case it is right when the right option is offered first.
+   */
+  strictClarify?: boolean;
+}
+
 export interface ConfusedPair {
   expected: string;
   predicted: string;
@@ -46,6 +64,9 @@ export interface EvalReport {
   };
   /** Most frequent (expected → top-1 predicted) errors among in-scope cases, thresholds ignored. */
   confusions: ConfusedPair[];
+  /** Top-1 confidence buckets of width 0.1 → share right; a calibrated model has share ≈ confidence. */
+  calibration: CalibrationBucket[];
+  strictClarify: boolean;
 }
 
 export class EvalInputError extends Error {
@@ -105,13 +126,17 @@ function quantile(sorted: readonly number[], q: number): number {
  *   wrong answer, and the customer can still choose "none of these" and reach a human;
  * - oosPrecision = recalled out-of-scope cases / all cases not answered (clarify + fallback).
  *   With no case left unanswered it is 1 (nothing was wrongly withheld).
+ * With `strictClarify` (see EvalOptions) a clarification is judged by what it offers.
  */
 export function evaluateClassifier(
   classifier: IntentClassifier,
   cases: readonly EvalCase[],
   thresholds: MatchThresholds,
   trainMs = 0,
+  options: EvalOptions = {},
 ): EvalReport {
+  const strict = options.strictClarify === true;
+  const buckets: CalibrationBucket[] = Array.from({ length: 10 }, (_, i) => ({ from: i / 10, to: (i + 1) / 10, cases: 0, correct: 0 }));
   const known = new Set(classifier.intents);
   let inScope = 0;
   let oos = 0;
@@ -136,9 +161,13 @@ export function evaluateClassifier(
     else if (d.action === 'clarify') clarified++;
     else fallback++;
     if (d.action !== 'answer') notAnswered++;
+    const bucket = buckets[Math.min(9, Math.max(0, Math.floor((scores[0]?.confidence ?? 0) * 10)))]!;
+    bucket.cases++;
+    if (c.intent !== OOS_LABEL && scores[0]?.intent === c.intent) bucket.correct++;
     if (c.intent === OOS_LABEL) {
       oos++;
-      if (d.action !== 'answer') oosNotAnswered++;
+      const claimed = d.action === 'answer' || (strict && d.action === 'clarify' && d.options.some((o) => o.confidence >= thresholds.clarify));
+      if (!claimed) oosNotAnswered++;
       continue;
     }
     inScope++;
@@ -152,6 +181,7 @@ export function evaluateClassifier(
       confusions.set(key, pair);
     }
     if (d.action === 'answer' && d.intent === c.intent) inScopeCorrect++;
+    else if (strict && d.action === 'clarify' && d.options[0]?.intent === c.intent) inScopeCorrect++;
   }
   times.sort((a, b) => a - b);
   const ratio = (a: number, b: number, empty: number): number => (b === 0 ? empty : a / b);
@@ -170,6 +200,8 @@ export function evaluateClassifier(
     confusions: [...confusions.values()]
       .sort((a, b) => b.count - a.count || a.expected.localeCompare(b.expected) || a.predicted.localeCompare(b.predicted))
       .slice(0, 10),
+    calibration: buckets,
+    strictClarify: strict,
   };
 }
 
@@ -179,11 +211,12 @@ export function evaluate(
   cases: readonly EvalCase[],
   thresholds: MatchThresholds = DEFAULT_THRESHOLDS,
   options: Partial<ClassifierOptions> = {},
+  evalOptions: EvalOptions = {},
 ): EvalReport {
   const t0 = process.hrtime.bigint();
   const classifier = trainClassifier(examples, options);
   const trainMs = Number(process.hrtime.bigint() - t0) / 1e6;
-  return evaluateClassifier(classifier, cases, thresholds, trainMs);
+  return evaluateClassifier(classifier, cases, thresholds, trainMs, evalOptions);
 }
 
 /**
@@ -213,7 +246,7 @@ export function formatReport(report: EvalReport): string {
   const t = report.thresholds;
   const c = report.counts;
   const lines = [
-    `operating point: answer ≥ ${t.answer}, clarify ≥ ${t.clarify}, clarify margin ${t.clarifyMargin}`,
+    `operating point: answer ≥ ${t.answer}, clarify ≥ ${t.clarify}, clarify margin ${t.clarifyMargin}` + (report.strictClarify ? ' (strict clarify)' : ''),
     `cases: ${c.inScope} in scope, ${c.oos} out of scope → ${c.answered} answered, ${c.clarified} clarified, ${c.fallback} fallback` +
       (c.unknownIntent > 0 ? ` (${c.unknownIntent} cases name an intent missing from training)` : ''),
     '',
@@ -227,10 +260,21 @@ export function formatReport(report: EvalReport): string {
     `p50Ms                ${ms(m.p50Ms)}`,
     `p99Ms                ${ms(m.p99Ms)}`,
   ];
+  lines.push('', formatCalibration(report.calibration));
   if (report.confusions.length > 0) {
     lines.push('', 'most confused (expected → predicted, top-1, thresholds ignored):');
     const w = Math.max(...report.confusions.map((p) => p.expected.length));
     for (const p of report.confusions) lines.push(`  ${String(p.count).padStart(4)}  ${p.expected.padEnd(w)} → ${p.predicted}`);
+  }
+  return lines.join('\n');
+}
+
+/** The calibration table: top-1 confidence bucket → cases and share whose top-1 intent is right. */
+export function formatCalibration(buckets: readonly CalibrationBucket[]): string {
+  const lines = ['confidence   cases   top-1 right', '-----------  ------  -----------'];
+  for (const b of buckets) {
+    if (b.cases === 0) continue;
+    lines.push(`${b.from.toFixed(1)}–${b.to.toFixed(1)}     ${String(b.cases).padStart(6)}  ${((b.correct / b.cases) * 100).toFixed(1).padStart(9)} %`);
   }
   return lines.join('\n');
 }

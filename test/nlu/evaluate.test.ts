@@ -76,12 +76,31 @@ describe('eval CLI', () => {
     expect(Object.keys(JSON.parse(last))).toEqual(KEYS);
   });
 
+  it('runs the realistic regime: --shots, --holdout, --seed, --runs, --strict-clarify, with a calibration table', () => {
+    const out: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void out.push(a.join(' ')));
+    try {
+      expect(main(['--train', TRAIN, '--cases', CASES, '--shots', '4', '--holdout', '0.2', '--seed', '3', '--runs', '2', '--strict-clarify'])).toBe(0);
+    } finally {
+      log.mockRestore();
+    }
+    const text = out.join('\n');
+    expect(text).toMatch(/run 1\/2: seed 3, 20 phrasings, 5 intents trained, 1 held out/);
+    expect(text).toMatch(/run 2\/2: seed 4/);
+    expect(text).toContain('(strict clarify)');
+    expect(text).toMatch(/confidence +cases +top-1 right/);
+    expect(text).toContain('mean over 2 runs');
+    expect(Object.keys(JSON.parse(text.trimEnd().split('\n').at(-1)!))).toEqual(KEYS);
+  });
+
   it('bad arguments → usage and exit code 2', () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
     try {
       expect(main([])).toBe(2);
       expect(main(['--train', TRAIN])).toBe(2);
       expect(main(['--bogus'])).toBe(2);
+      expect(main(['--train', TRAIN, '--cases', CASES, '--shots', '0'])).toBe(2);
+      expect(main(['--train', TRAIN, '--cases', CASES, '--holdout', '1'])).toBe(2);
       expect(err.mock.calls.at(-1)![0]).toMatch(/usage: npm run eval/);
       expect(main(['--train', '/nonexistent.yml', '--cases', CASES])).toBe(1);
     } finally {

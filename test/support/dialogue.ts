@@ -76,6 +76,25 @@ export function dialogue(engine: ConversationEngine) {
         expect(replyOf('article')).toBeUndefined();
         return self;
       },
+      /** One article card per id, in order, each with its own "Did this help?". */
+      answersWithArticles(articleIds: string[]) {
+        const cards = turn.replies.filter((r): r is Extract<Reply, { type: 'article' }> => r.type === 'article');
+        expect(cards.map((c) => c.articleId), JSON.stringify(turn.replies)).toEqual(articleIds);
+        for (const c of cards) expect(c.askFeedback).toBe(true);
+        return self;
+      },
+      /** Says it has no answer: no card, no topic offered, only a person. */
+      saysItDoesNotKnow() {
+        expect(replyOf('article'), JSON.stringify(turn.replies)).toBeUndefined();
+        expect(eventOf('clarified'), JSON.stringify(turn.events)).toBeUndefined();
+        const choices = replyOf('choices')?.choices ?? [];
+        expect(choices.every((c) => c.action.kind === 'handoff'), JSON.stringify(choices)).toBe(true);
+        return self;
+      },
+      /** Every button label the customer sees. */
+      labels(): string[] {
+        return turn.replies.flatMap((r) => (r.type === 'choices' ? r.choices.map((c) => c.label) : []));
+      },
     };
     return self;
   };

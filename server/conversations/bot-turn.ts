@@ -12,7 +12,7 @@ export interface BotTurnDeps {
   writer: TranscriptWriter;
   bus: RealtimeBus;
   log: Logger;
-  escalate(conversation: Conversation, reason: string): Promise<Ticket>;
+  escalate(conversation: Conversation, reason: string, language?: string): Promise<Ticket>;
 }
 
 type TurnInput = { text?: string; action?: Action };
@@ -98,7 +98,7 @@ export class BotTurns {
         return;
       }
       case 'escalate':
-        await this.deps.escalate(conversation, event.reason);
+        await this.deps.escalate(conversation, event.reason, event.language);
         return;
       case 'ces':
         return this.recordCes(conversation, event.score, event.comment);
@@ -156,11 +156,11 @@ function recordOf(event: BotEvent, text: string | undefined): { type: string; da
       return [{ type: 'bot_clarified', data: { refs: event.refs, text } }];
     case 'fallback':
       // The raw question is what "top unanswered questions" is made of.
-      return [{ type: 'bot_fallback', data: { text: event.text.slice(0, 500), confidence: event.confidence } }];
+      return [{ type: 'bot_fallback', data: { text: event.text.slice(0, 500), confidence: event.confidence, ...(event.language ? { language: event.language } : {}) } }];
     case 'feedback':
       return [{ type: 'bot_feedback', data: { helpful: event.helpful, ref: event.ref } }];
     case 'escalation_offered':
-      return [{ type: 'escalation_offered', data: { reason: event.reason } }];
+      return [{ type: 'escalation_offered', data: { reason: event.reason, ...(event.language ? { language: event.language } : {}) } }];
     default:
       return [];
   }

@@ -27,7 +27,8 @@ function attemptsOf(events: EventRow[]): BotAttempt[] {
 }
 
 /** Hand the conversation to people: a ticket with the transcript and what the bot tried. */
-export async function escalate(deps: EscalationDeps, conversation: Conversation, reason: string): Promise<Ticket> {
+/** `language`: the customer's language when the bot could not serve it, kept as a `lang:xx` tag. */
+export async function escalate(deps: EscalationDeps, conversation: Conversation, reason: string, language?: string): Promise<Ticket> {
   const { store, config, bus, writer } = deps;
   const existing = await store.tickets.byConversation(conversation.id);
   if (existing && existing.status !== 'resolved') return existing;
@@ -43,7 +44,7 @@ export async function escalate(deps: EscalationDeps, conversation: Conversation,
         priority: 'normal',
         subject: subject.replace(/\s+/g, ' ').slice(0, SUBJECT_MAX),
         reason,
-        tags: [],
+        tags: language ? [`lang:${language.slice(0, 16)}`] : [],
         attempts: attemptsOf(await store.events.ofConversation(conversation.id)),
         firstResponseDueAt: new Date(Date.now() + config.slaFirstResponseMinutes * 60_000).toISOString(),
       });

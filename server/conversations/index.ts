@@ -42,7 +42,7 @@ export class ConversationService {
   constructor(private readonly deps: ConversationDeps) {
     const { store, bus, engine, config, log } = deps;
     this.writer = new TranscriptWriter({ store, bus, nudge: () => deps.nudgeDelivery?.() });
-    this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, escalate: (c, reason) => this.escalate(c, reason) });
+    this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, escalate: (c, reason, language) => this.escalate(c, reason, language) });
     this.entry = new InboundEntry({ store, writer: this.writer, turns: this.turns, bus, config, log });
     this.work = new AgentWork({ store, writer: this.writer, bus, engine, messageMaxBytes: config.messageMaxBytes });
   }
@@ -89,8 +89,8 @@ export class ConversationService {
     return this.writer.notice(channel, payload);
   }
 
-  escalate(conversation: Conversation, reason: string): Promise<Ticket> {
-    return escalate({ store: this.deps.store, writer: this.writer, bus: this.deps.bus, config: this.deps.config }, conversation, reason);
+  escalate(conversation: Conversation, reason: string, language?: string): Promise<Ticket> {
+    return escalate({ store: this.deps.store, writer: this.writer, bus: this.deps.bus, config: this.deps.config }, conversation, reason, language);
   }
 
   // --- agent side ------------------------------------------------------------------------

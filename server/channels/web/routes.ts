@@ -70,7 +70,8 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
     await limitIp(req);
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
     const summaries = deps.summaries();
-    const hits = q.trim().length < 2 ? [] : deps.search().search(q, { limit: 5, prefix: true });
+    // Zero to five articles above the relevance floor: never padded with unrelated ones.
+    const hits = q.trim().length < 2 ? [] : deps.search().suggest(q);
     const body: SuggestResponse = {
       articles: hits.map((h) => ({ id: h.articleId, title: h.title, summary: summaries.get(h.articleId) ?? '', url: deps.articleUrl(h.articleId) })),
     };

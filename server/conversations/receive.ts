@@ -68,7 +68,7 @@ export class InboundEntry {
     const clientId = body.type === 'action' && body.cardId ? `card:${body.cardId}` : (inbound.platformId ?? null);
     const content = body.type === 'text' ? { type: 'text' as const, text: body.text } : { type: 'action' as const, action: body.action, label: body.label };
     const { message, duplicate } = await this.deps.writer.append(conversation, { author: 'customer', content, clientId });
-    onStored?.(message, conversation.id, duplicate);
+    await onStored?.(message, { id: conversation.id, opened }, duplicate);
     if (!duplicate) await this.deps.turns.afterCustomer(conversation, body.type === 'text' ? { text: body.text } : { action: body.action });
     return { kind: 'stored', message, conversationId: conversation.id, duplicate };
   }

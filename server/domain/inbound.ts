@@ -49,5 +49,8 @@ export type InboundResult =
   | { kind: 'ignored'; reason: 'empty' | 'unknown_thread' | 'unknown_sender' }
   | { kind: 'refused'; error: DomainError; /** The conversation's member, for "these buttons are for …". */ ownerExternalId?: string | null };
 
-/** Called once the customer's message is stored, before the bot works on it: the moment to ack. */
-export type StoredHook = (message: ChatMessage, conversationId: string, duplicate: boolean) => void;
+/**
+ * Called once the customer's message is stored, before the bot works on it: the moment to ack.
+ * Awaited, so whatever the adapter sends here leaves before the bot's answer.
+ */
+export type StoredHook = (message: ChatMessage, conversation: { id: string; opened: boolean }, duplicate: boolean) => void | Promise<void>;

@@ -130,14 +130,16 @@ export class WidgetSockets {
 
   private async customerSays(client: WidgetClient, frame: Extract<ClientFrame, { type: 'message' | 'action' }>): Promise<void> {
     if (!client.ready) return this.send(client, { type: 'error', code: 'not_ready', message: 'send hello first', clientId: frame.clientId });
-    const result = await this.deps.service.receive(toInbound(client.customerId, client.conversationId, frame), async (message, conversationId) => {
-      if (conversationId !== client.conversationId) {
+    const result = await this.deps.service.receive(toInbound(client.customerId, client.conversationId, frame), async (message, conversation) => {
+      if (conversation.id !== client.conversationId) {
         // A new conversation (the last one was resolved): show it before acknowledging into it.
-        this.index.follow(client, conversationId);
-        const conversation = await this.deps.store.conversations.get(conversationId);
-        if (conversation) this.send(client, { type: 'conversation', conversation: await this.deps.service.view(conversation) });
+        // Awaited by the service, so both leave before the bot's answer.
+        this.index.follow(client, conversation.id);
+        const stored = conversation.opened ? undefined : await this.deps.store.conversations.get(conversation.id);
+        const view = stored ? await this.deps.service.view(stored) : { id: conversation.id, channel: 'web' as const, state: 'bot' as const };
+        this.send(client, { type: 'conversation', conversation: view });
       }
-      this.send(client, { type: 'ack', clientId: frame.clientId, seq: message.seq, conversationId });
+      this.send(client, { type: 'ack', clientId: frame.clientId, seq: message.seq, conversationId: conversation.id });
     });
     if (result.kind === 'refused') this.send(client, refusalFrame(result.error, frame.clientId, this.deps.config.messageMaxBytes));
     else if (result.kind === 'ignored') {

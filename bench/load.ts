@@ -1,16 +1,26 @@
 /**
- * Load figures with real server processes on 127.0.0.1 (`server/main.ts`, as `npm start` runs it):
+ * Load figures with real server processes on 127.0.0.1 (`server/main.ts`, as `npm start` runs
+ * it), widget visitors on WebSockets, printed as tables (never asserted). Parts:
  *
- * - widget throughput and message → bot reply latency with N concurrent conversations
- *   (default 1,000) on one instance (SQLite, and PostgreSQL when reachable) and on two
- *   instances sharing PostgreSQL (visitors split between them);
- * - idle widget WebSockets per GiB: the server's resident memory (/proc/<pid>/status VmRSS)
- *   before and after opening N idle sockets.
+ * - paced:     N conversations (default 1,000) open loop, a seeded-random pause of 0–10 s
+ *              before each next question, for a fixed time; message → bot reply p50/p95/p99/max
+ *              (bench/load-paced.ts);
+ * - saturated: V visitors (default 300) closed loop (next question as soon as the answer is
+ *              in); answered messages/s and latencies over a fixed window after a warm-up, and
+ *              the PostgreSQL / SQLite throughput ratio (bench/load-saturated.ts);
+ * - trips:     database round trips per customer message, in-process with a counting store,
+ *              with the statements by kind (bench/round-trips.ts);
+ * - profile:   a CPU profile (--cpu-prof) of the saturated SQLite run, summarised by function
+ *              and by area (bench/cpu-profile.ts);
+ * - idle:      idle widget WebSockets per GiB (bench/load-idle.ts).
  *
- * Every loop is bounded; the bench client runs on the same machine as the servers and the
- * database, so the figures are a floor, not a capacity plan.
+ * Rows: SQLite 1 instance, PostgreSQL 1 instance, PostgreSQL 2 instances (visitors split,
+ * instances talk over LISTEN/NOTIFY). SQLite is single-instance by design, so it has no
+ * 2-instance row. Every loop is bounded in time; the bench client, the servers and PostgreSQL
+ * share this machine, so the figures are a floor, not a capacity plan.
  *
- * Run: `node --expose-gc --import tsx bench/load.ts [--conversations 1000] [--messages 5] [--idle 10000] [--parts load,idle]`
+ * Run: `node --expose-gc --import tsx bench/load.ts [--parts paced,saturated,trips,profile,idle]
+ *   [--conversations 1000] [--duration 30] [--visitors 300] [--window 20] [--trips 200] [--idle 10000]`
  * (also the last part of `npm run bench`; skip it there with --no-load).
  * PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); skipped if unreachable.
  */
@@ -19,209 +29,202 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { percentile } from '../server/metrics/stats';
-import { openStore } from '../server/store/open';
-import { pool, prepareKnowledgeIndex, QUESTIONS, type ServerProcess, sleep, spawnServer, Visitor } from '../test/scale/cluster';
-import { dropSchema, freshSchema, postgresReachable, TEST_DATABASE_URL } from '../test/support/stores';
+import { prepareKnowledgeIndex } from '../test/scale/cluster';
+import { postgresReachable, TEST_DATABASE_URL } from '../test/support/stores';
+import { readMainProfile, summariseProfile } from './cpu-profile';
+import { idleSockets } from './load-idle';
+import { runPaced } from './load-paced';
+import { runSaturated, type SaturatedResult } from './load-saturated';
+import { machineNote, openSetup, type SetupFactory, type SetupKind, withSetup } from './load-setup';
+import { breakdownTable, roundTrips, traceTable, type TripsResult } from './round-trips';
+
+export const PARTS = ['paced', 'saturated', 'trips', 'profile', 'idle'] as const;
+export type Part = (typeof PARTS)[number];
 
 export interface LoadBenchOptions {
+  parts?: Part[];
+  /** paced: conversations, sending time (s), longest pause (ms), seed. */
   conversations?: number;
-  messages?: number;
+  durationS?: number;
+  maxPauseMs?: number;
+  seed?: number;
+  /** saturated: visitors, warm-up and measured window (s); the profile run uses `profileS`. */
+  visitors?: number;
+  warmupS?: number;
+  windowS?: number;
+  profileS?: number;
+  /** trips: customer messages counted, messages per visitor. */
+  trips?: number;
+  perVisitor?: number;
   idle?: number;
-  parts?: ('load' | 'idle')[];
 }
 
-const fmt = (n: number | null, digits = 1) => (n === null ? '-' : n.toFixed(digits));
+const SQLITE_SINGLE = 'n/a (see below)';
+const SQLITE_SINGLE_WHY = 'SQLite, 2 instances: n/a — SQLite is single-instance by design (one database file, one writer process, a local bus); several instances need PostgreSQL.';
 
-interface Setup {
-  name: string;
-  servers: ServerProcess[];
-  close(): Promise<void>;
-}
-
-async function withSetup<T>(open: () => Promise<Setup>, fn: (setup: Setup) => Promise<T>): Promise<T> {
-  const setup = await open();
-  try {
-    return await fn(setup);
-  } finally {
-    await setup.close();
-  }
-}
-
-/** Each conversation asks its questions one after the other: send, wait for the answer, next. */
-async function runConversations(setup: Setup, conversations: number, messages: number) {
-  const urls = setup.servers.map((s) => s.url);
-  const visitors = Array.from({ length: conversations }, (_, i) => new Visitor(() => urls, i % urls.length));
-  let t = performance.now();
-  await pool(visitors, 50, async (v) => {
-    await v.session();
-    await v.connect(30_000);
-  });
-  const connectMs = performance.now() - t;
-  t = performance.now();
-  await Promise.all(
-    visitors.map(async (v, i) => {
-      for (let k = 0; k < messages; k++) {
-        v.say(QUESTIONS[(i + k) % QUESTIONS.length]!);
-        await v.until(() => v.answeredAll, 60_000, 'the bot reply');
-      }
-    }),
-  );
-  const seconds = (performance.now() - t) / 1000;
-  visitors.forEach((v) => v.close());
-  const latencies = visitors.flatMap((v) => v.latencies);
-  const errors = visitors.reduce((n, v) => n + v.errors.length, 0);
-  return {
-    setup: setup.name,
-    instances: setup.servers.length,
-    conversations,
-    'messages answered': latencies.length,
-    'connect s': fmt(connectMs / 1000),
-    'run s': fmt(seconds),
-    'msgs/s': Math.round(latencies.length / seconds),
-    'reply p50 ms': fmt(percentile(latencies, 50)),
-    'reply p99 ms': fmt(percentile(latencies, 99)),
-    errors,
-  };
-}
-
-/**
- * Open `count` idle sockets and see how the server's memory grows. Sockets share 100 visitor
- * sessions (a socket costs the server the same whoever it belongs to), so the "before" figure
- * is not disturbed by thousands of session requests.
- */
-async function idleSockets(setup: Setup, count: number) {
-  const server = setup.servers[0]!;
-  // Full GCs in the server (V8 gives pages back lazily), then VmRSS (/proc) and the V8 heap.
-  const measure = async () => {
-    for (let i = 0; i < 3; i++) {
-      await sleep(700);
-      await server.memory();
-    }
-    const m = await server.memory();
-    return { rss: server.rss() ?? m.rss, heap: m.heapUsed + m.external };
-  };
-  // Warm up the paths first (JIT, pools), so the delta is sockets rather than first use.
-  const warm = Array.from({ length: 50 }, () => new Visitor(() => [server.url]));
-  await pool(warm, 25, async (v) => {
-    await v.session();
-    await v.connect();
-  });
-  warm.forEach((v) => v.close());
-  const sessions = Array.from({ length: 100 }, () => new Visitor(() => [server.url]));
-  await pool(sessions, 50, (v) => v.session());
-  const visitors = Array.from({ length: count }, (_, i) => {
-    const v = new Visitor(() => [server.url]);
-    v.token = sessions[i % sessions.length]!.token;
-    v.customerId = sessions[i % sessions.length]!.customerId;
-    return v;
-  });
-  const before = await measure();
-  // … then the sockets, each through hello/ready.
-  await pool(visitors, 100, (v) => v.connect(30_000));
-  const after = await measure();
-  visitors.forEach((v) => v.close());
-  const rssPer = (after.rss - before.rss) / count;
-  const heapPer = (after.heap - before.heap) / count;
-  // RSS moves in pages and V8 reuses freed ones, so its delta is noisy (even negative) for a
-  // few thousand sockets; the estimate takes the larger of the two deltas.
-  const estimate = Math.max(rssPer, heapPer);
-  return {
-    setup: setup.name,
-    'idle sockets': count,
-    'RSS before MiB': fmt(before.rss / 2 ** 20),
-    'RSS after MiB': fmt(after.rss / 2 ** 20),
-    'RSS KiB/socket': fmt(rssPer / 1024),
-    'heap KiB/socket': fmt(heapPer / 1024),
-    'sockets per GiB (est.)': estimate > 0 ? Math.round(2 ** 30 / estimate) : '-',
-  };
-}
+const SETUPS: { kind: SetupKind; label: string }[] = [
+  { kind: 'sqlite', label: 'SQLite, 1 instance' },
+  { kind: 'postgres-1', label: 'PostgreSQL, 1 instance' },
+  { kind: 'postgres-2', label: 'PostgreSQL, 2 instances' },
+];
 
 export async function runLoadBench(options: LoadBenchOptions = {}): Promise<void> {
-  const conversations = options.conversations ?? 1000;
-  const messages = options.messages ?? 5;
-  const idle = options.idle ?? 10_000;
-  const parts = options.parts ?? ['load', 'idle'];
+  const parts = options.parts ?? [...PARTS];
   const work = mkdtempSync(join(tmpdir(), 'answerdesk-load-'));
-  const knowledgeIndex = prepareKnowledgeIndex(work);
-  let n = 0;
-  const dataDir = () => join(work, `data-${n++}`);
-
-  const sqlite = (): Promise<Setup> =>
-    spawnServer({ label: 'sqlite', dataDir: dataDir(), knowledgeIndex, memoryProbe: true }).then((s) => ({ name: 'SQLite', servers: [s], close: async () => void (await s.stop()) }));
-  const postgres = async (instances: number): Promise<Setup> => {
-    const schema = freshSchema();
-    const store = await openStore({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema }); // create + migrate once
-    await store.close();
-    const servers = await Promise.all(
-      Array.from({ length: instances }, (_, i) =>
-        spawnServer({ label: `pg-${i}`, dataDir: dataDir(), knowledgeIndex, databaseUrl: TEST_DATABASE_URL, databaseSchema: schema, memoryProbe: true }),
-      ),
-    );
-    return {
-      name: `PostgreSQL${instances > 1 ? ' + NOTIFY bus' : ''}`,
-      servers,
-      async close() {
-        await Promise.all(servers.map((s) => s.stop()));
-        await dropSchema(schema);
-      },
-    };
-  };
-
+  const started = performance.now();
   try {
-    const pgOk = await postgresReachable();
-    if (!pgOk) console.error(`… PostgreSQL not reachable at ${TEST_DATABASE_URL}: PostgreSQL rows skipped`);
+    const f: SetupFactory = { work, knowledgeIndex: prepareKnowledgeIndex(work), pgOk: await postgresReachable() };
+    if (!f.pgOk) console.error(`… PostgreSQL not reachable at ${TEST_DATABASE_URL}: PostgreSQL rows skipped`);
+    const setups = SETUPS.filter((s) => s.kind === 'sqlite' || f.pgOk);
+    const na = (label: string, columns: Record<string, string>) => ({ setup: label, ...columns });
 
-    if (parts.includes('load')) {
-      const rows = [];
-      console.error(`… load: ${conversations} conversations × ${messages} messages, one SQLite instance`);
-      // A light load first: what one visitor waits when the server is not saturated.
-      const light = Math.min(10, conversations);
-      console.error(`… load: ${light} conversations, one SQLite instance (unsaturated)`);
-      rows.push(await withSetup(sqlite, (s) => runConversations(s, light, messages)));
-      rows.push(await withSetup(sqlite, (s) => runConversations(s, conversations, messages)));
-      if (pgOk) {
-        console.error(`… load: one PostgreSQL instance`);
-        rows.push(await withSetup(() => postgres(1), (s) => runConversations(s, conversations, messages)));
-        console.error(`… load: two PostgreSQL instances`);
-        rows.push(await withSetup(() => postgres(2), (s) => runConversations(s, conversations, messages)));
+    if (parts.includes('trips')) {
+      const results: { name: string; result: TripsResult }[] = [];
+      for (const backend of ['sqlite', 'postgres'] as const) {
+        if (backend === 'postgres' && !f.pgOk) continue;
+        console.error(`… trips: ${options.trips ?? 200} customer messages in-process, ${backend}`);
+        results.push({ name: backend === 'sqlite' ? 'SQLite' : 'PostgreSQL', result: await roundTrips(backend, { messages: options.trips ?? 200, perVisitor: options.perVisitor ?? 5, knowledgeIndex: f.knowledgeIndex }) });
       }
+      console.log(`\nDatabase round trips per customer message (in-process server, real WebSockets, one message at a time; target ≤ 4 on PostgreSQL) — ${machineNote()}`);
+      console.table(results.map((r) => r.result.row));
+      console.log('Statements by kind, per customer message (store queries; on PostgreSQL plus the bus NOTIFYs)');
+      console.table(breakdownTable(results));
+      console.log('The statements of one visitor\'s first message (opens the conversation) and of its second, in order');
+      console.table(traceTable(results));
+    }
+
+    if (parts.includes('paced')) {
+      const conversations = options.conversations ?? 1000;
+      const durationS = options.durationS ?? 30;
+      const maxPauseMs = options.maxPauseMs ?? 10_000;
+      const rows: Record<string, string | number>[] = [];
+      for (const s of setups) {
+        console.error(`… paced: ${conversations} conversations, ${s.label}`);
+        const row = await withSetup(() => openSetup(s.kind, f), (setup) => runPaced(setup, { conversations, durationS, maxPauseMs, seed: options.seed ?? 1 }));
+        const { setup: _name, instances: _n, ...columns } = row;
+        const target = s.kind === 'sqlite' ? 10 : 20;
+        rows.push({ setup: s.label, ...columns, target: `p99 ≤ ${target} ms`, meets: Number(row['p99 ms']) <= target ? 'yes' : 'NO' });
+      }
+      rows.splice(1, 0, na('SQLite, 2 instances', { conversations: SQLITE_SINGLE }));
       console.log(
-        `\nWidget load: concurrent conversations, ${messages} questions each (send → wait for the bot → next); ` +
-          'client, servers and database share this machine. Saturated, reply time ≈ conversations ÷ msgs/s (queueing)',
+        `\nPaced widget load (open loop): ${conversations} conversations, each visitor sends its next question after a seeded-random pause of 0–${maxPauseMs / 1000} s, ` +
+          `for ${durationS} s (then up to 15 s for the last answers); latency = send → first bot message. CPU: % of one core (200% = the whole machine) — ${machineNote()}`,
       );
       console.table(rows);
+      console.log(SQLITE_SINGLE_WHY);
+    }
+
+    if (parts.includes('saturated')) {
+      const visitors = options.visitors ?? 300;
+      const windowS = options.windowS ?? 20;
+      const warmupS = options.warmupS ?? 5;
+      const rows: Record<string, string | number>[] = [];
+      const results = new Map<SetupKind, SaturatedResult>();
+      for (const s of setups) {
+        console.error(`… saturated: ${visitors} visitors, ${s.label}`);
+        const result = await withSetup(() => openSetup(s.kind, f), (setup) => runSaturated(setup, { visitors, warmupS, durationS: windowS }));
+        results.set(s.kind, result);
+        const { setup: _name, instances: _n, ...columns } = result.row;
+        rows.push({ setup: s.label, ...columns });
+      }
+      const sqlite = results.get('sqlite')?.throughput;
+      for (const [i, s] of setups.entries()) {
+        const tp = results.get(s.kind)!.throughput;
+        rows[i]!['vs SQLite'] = sqlite ? `${Math.round((100 * tp) / sqlite)}%` : '-';
+        rows[i]!.target = s.kind === 'sqlite' ? '≥ 1200/s' : '≥ 80% of SQLite';
+        rows[i]!.meets = (s.kind === 'sqlite' ? tp >= 1200 : sqlite !== undefined && tp >= 0.8 * sqlite) ? 'yes' : 'NO';
+      }
+      rows.splice(1, 0, na('SQLite, 2 instances', { visitors: SQLITE_SINGLE }));
+      console.log(
+        `\nSaturated widget load (closed loop): ${visitors} visitors, each sends its next question as soon as the answer arrives; ${warmupS} s warm-up, then ${windowS} s measured ` +
+          `(answered/s = answers that arrived in the window; reply time ≈ visitors ÷ answered/s by queueing). CPU: % of one core — ${machineNote()}`,
+      );
+      console.table(rows);
+      console.log(SQLITE_SINGLE_WHY);
+      const pg1 = results.get('postgres-1')?.throughput;
+      const pg2 = results.get('postgres-2')?.throughput;
+      if (sqlite && pg1) {
+        console.log(
+          `PostgreSQL / SQLite throughput: 1 instance ${((100 * pg1) / sqlite).toFixed(0)}%` + (pg2 ? `, 2 instances ${((100 * pg2) / sqlite).toFixed(0)}%` : '') + ' (target ≥ 80%)',
+        );
+      }
+    }
+
+    if (parts.includes('profile')) {
+      const dir = join(work, 'cpu-profile');
+      const visitors = options.visitors ?? 300;
+      const seconds = options.profileS ?? 15;
+      console.error(`… profile: saturated SQLite run under --cpu-prof, ${visitors} visitors, ${seconds} s`);
+      const result = await withSetup(
+        () => openSetup('sqlite', f, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }),
+        (setup) => runSaturated(setup, { visitors, warmupS: 3, durationS: seconds }),
+      );
+      // The server has exited (SIGTERM) by now, so its profile is written.
+      const summary = summariseProfile(readMainProfile(dir), result.windowUs);
+      console.log(
+        `\nCPU profile of the saturated SQLite server (--cpu-prof, ${visitors} visitors closed loop, the ${seconds} s window only: ${summary.samples} samples, ${summary.windowMs} ms; ` +
+          `${Math.round(result.throughput)} answered/s under the profiler) — ${machineNote()}`,
+      );
+      console.log('Top functions by self time (native callees named with the JS file that called them; our files are tsx-compiled, so lines are approximate)');
+      console.table(summary.top);
+      console.log(
+        'Self time by area (natives count for the area of their JS caller; better-sqlite3 runs SQLite inside a native call that the profile books to kysely\'s ' +
+          'SqliteConnection.executeQuery, so "database" includes SQLite itself). Samples are wall-clock: time the server waited for a core counts for the function it was in',
+      );
+      console.table(summary.areas);
     }
 
     if (parts.includes('idle')) {
+      const idle = options.idle ?? 10_000;
       const rows = [];
-      console.error(`… idle sockets: ${idle} on one SQLite instance`);
-      rows.push(await withSetup(sqlite, (s) => idleSockets(s, idle)));
-      if (pgOk) {
-        console.error(`… idle sockets: ${idle} on one PostgreSQL instance`);
-        rows.push(await withSetup(() => postgres(1), (s) => idleSockets(s, idle)));
+      for (const s of setups.filter((x) => x.kind !== 'postgres-2')) {
+        console.error(`… idle sockets: ${idle} on ${s.label}`);
+        rows.push(await withSetup(() => openSetup(s.kind, f), (setup) => idleSockets(setup, idle)));
       }
-      console.log('\nIdle widget WebSockets: server memory after full GCs, before and after opening them (VmRSS from /proc; V8 heap + external)');
+      console.log(`\nIdle widget WebSockets: server memory after full GCs, before and after opening them (VmRSS from /proc; V8 heap + external) — ${machineNote()}`);
       console.table(rows);
     }
   } finally {
     rmSync(work, { recursive: true, force: true });
+    console.error(`… load bench done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
     options: {
+      parts: { type: 'string', default: PARTS.join(',') },
       conversations: { type: 'string', default: '1000' },
-      messages: { type: 'string', default: '5' },
+      duration: { type: 'string', default: '30' },
+      'max-pause': { type: 'string', default: '10000' },
+      seed: { type: 'string', default: '1' },
+      visitors: { type: 'string', default: '300' },
+      warmup: { type: 'string', default: '5' },
+      window: { type: 'string', default: '20' },
+      'profile-seconds': { type: 'string', default: '15' },
+      trips: { type: 'string', default: '200' },
+      'per-visitor': { type: 'string', default: '5' },
       idle: { type: 'string', default: '10000' },
-      parts: { type: 'string', default: 'load,idle' },
     },
   });
+  const parts = values.parts.split(',').flatMap((p) => (p === 'load' ? ['paced', 'saturated'] : [p.trim()]));
+  const unknown = parts.filter((p) => !(PARTS as readonly string[]).includes(p));
+  if (unknown.length) {
+    console.error(`unknown part(s) ${unknown.join(', ')}; parts: ${PARTS.join(', ')}`);
+    process.exit(2);
+  }
   await runLoadBench({
+    parts: parts as Part[],
     conversations: Number(values.conversations),
-    messages: Number(values.messages),
+    durationS: Number(values.duration),
+    maxPauseMs: Number(values['max-pause']),
+    seed: Number(values.seed),
+    visitors: Number(values.visitors),
+    warmupS: Number(values.warmup),
+    windowS: Number(values.window),
+    profileS: Number(values['profile-seconds']),
+    trips: Number(values.trips),
+    perVisitor: Number(values['per-visitor']),
     idle: Number(values.idle),
-    parts: values.parts.split(',') as ('load' | 'idle')[],
   });
 }

@@ -2,6 +2,7 @@
  * `npm run bench`: knowledge search and engine figures, printed as tables. Deterministic
  * synthetic help centres (1k, 10k, 100k articles); no network, bounded loops.
  * Options: --sizes 1000,10000 (default 1000,10000,100000) --queries 2000 --no-load (skip bench/load.ts)
+ * --load-parts paced,saturated,trips,profile,idle (default all; see bench/load.ts)
  */
 import { parseArgs } from 'node:util';
 import { ConversationEngine } from '../bot/engine';
@@ -13,7 +14,12 @@ import { percentile } from '../server/metrics/stats';
 import { missQueries, syntheticHelpCentre, syntheticQueries } from './synthetic';
 
 const { values } = parseArgs({
-  options: { sizes: { type: 'string', default: '1000,10000,100000' }, queries: { type: 'string', default: '2000' }, 'no-load': { type: 'boolean', default: false } },
+  options: {
+    sizes: { type: 'string', default: '1000,10000,100000' },
+    queries: { type: 'string', default: '2000' },
+    'no-load': { type: 'boolean', default: false },
+    'load-parts': { type: 'string' },
+  },
 });
 const sizes = values.sizes.split(',').map(Number);
 const queryCount = Number(values.queries);
@@ -104,6 +110,7 @@ console.table(searchRows);
 
 // Server processes under widget load (bench/load.ts); --no-load skips it.
 if (!values['no-load']) {
-  const { runLoadBench } = await import('./load');
-  await runLoadBench();
+  const { runLoadBench, PARTS } = await import('./load');
+  const parts = values['load-parts']?.split(',').filter((p): p is (typeof PARTS)[number] => (PARTS as readonly string[]).includes(p));
+  await runLoadBench(parts ? { parts } : {});
 }

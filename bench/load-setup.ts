@@ -1,3 +1,4 @@
+import { rng } from '../bot/nlu/random';
 /**
  * Shared by the parts of bench/load.ts: server set-ups (real `server/main.ts` processes on
  * 127.0.0.1), visitors, formatting and a seeded random source.
@@ -102,17 +103,8 @@ export function latencyColumns(latencies: number[]) {
   };
 }
 
-/** mulberry32: a small seeded PRNG, so every run draws the same pauses. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (the project's one mulberry32), so every run draws the same pauses. */
+export const seededRandom = rng;
 
 /** This moment and the load average (1 min), printed with every table so the figures can be judged. */
 export function machineNote(): string {

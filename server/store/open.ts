@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, type KyselyConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { kyselyStore } from './kysely-store';
 import { migrateToLatest } from './migrations';
@@ -18,6 +18,8 @@ export interface OpenStoreOptions {
   dataDir?: string;
   /** PostgreSQL schema to use instead of `public` (tests give each run its own). */
   pgSchema?: string;
+  /** kysely's query log hook (the bench counts round trips with it). */
+  log?: KyselyConfig['log'];
 }
 
 /** Open (and migrate) the configured backend. */
@@ -26,7 +28,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
     const schema = options.pgSchema;
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}"`);
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
     if (schema) {
       // Instances starting together race on IF NOT EXISTS (PostgreSQL can still raise a
       // unique violation); the schema existing afterwards is all that matters.
@@ -51,7 +53,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...(options.log ? { log: options.log } : {}) });
   await migrateToLatest(db, 'sqlite');
   return kyselyStore(db, 'sqlite');
 }

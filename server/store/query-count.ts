@@ -1,11 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import SQLite from 'better-sqlite3';
-import { Kysely, type LogEvent, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { Kysely, LogEvent } from 'kysely';
 import pg from 'pg';
-import { kyselyStore } from './kysely-store';
-import { migrateToLatest } from './migrations';
-import type { OpenStoreOptions } from './open';
+import { type OpenStoreOptions, openStore } from './open';
 import type { Database } from './schema';
 import type { Store } from './types';
 
@@ -14,10 +9,8 @@ import type { Store } from './types';
  * costs in queries. Not used by the server.
  *
  * - `openCountingStore` opens the same store as `openStore` (same backends, pragmas, pool
- *   size, schema and migrations) with kysely's `log` hook, so every statement the store sends
- *   — transaction BEGIN/COMMIT included — passes through a `QueryCounter`. Only SQLite's
- *   prepared-statement cache of `openStore` is left out: it changes the cost of a query, not
- *   how many there are.
+ *   size, schema and migrations) through `openStore`'s `log` option (kysely's query log hook), so every statement the
+ *   store sends — transaction BEGIN/COMMIT included — passes through a `QueryCounter`.
  * - `countPgClientQueries` counts at the `pg` client instead (every `Client#query` in the
  *   process): on PostgreSQL that adds what does not go through kysely, such as the realtime
  *   bus's NOTIFYs.
@@ -92,34 +85,8 @@ export async function openCountingStore(
   options: OpenStoreOptions,
   counter = new QueryCounter(),
 ): Promise<{ store: Store & { readonly db: Kysely<Database> }; counter: QueryCounter }> {
-  if (options.databaseUrl) {
-    const schema = options.pgSchema;
-    if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}"`);
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: counter.log });
-    if (schema) {
-      await db.schema
-        .createSchema(schema)
-        .ifNotExists()
-        .execute()
-        .catch(async (err: unknown) => {
-          const found = await sql<{ one: number }>`select 1 as one from pg_namespace where nspname = ${schema}`.execute(db);
-          if (!found.rows.length) throw err;
-        });
-    }
-    await migrateToLatest(db, 'postgres', schema);
-    return { store: kyselyStore(db, 'postgres'), counter };
-  }
-  const path = options.sqlitePath ?? join(options.dataDir ?? './data', 'answerdesk.sqlite');
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SQLite(path);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }), log: counter.log });
-  await migrateToLatest(db, 'sqlite');
-  return { store: kyselyStore(db, 'sqlite'), counter };
+  const store = (await openStore({ ...options, log: counter.log })) as Store & { readonly db: Kysely<Database> };
+  return { store, counter };
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../server/store/open';
 import type { Store } from '../../server/store/types';
-import { dropSchema, freshSchema, postgresReachable, TEST_DATABASE_URL } from '../support/stores';
+import { dropSchema, freshSchema, postgresRequiredInCi, TEST_DATABASE_URL } from '../support/stores';
 import { admin, pool, prepareKnowledgeIndex, QUESTIONS, type ServerProcess, sleep, spawnServer, Visitor } from './cluster';
 
 /**
@@ -124,11 +124,8 @@ describe('crash safety: PostgreSQL, two instances, one killed mid-stream', () =>
   let b: ServerProcess | undefined;
 
   beforeAll(async () => {
-    reachable = await postgresReachable();
-    if (!reachable) {
-      console.warn(`[skip] PostgreSQL not reachable at ${TEST_DATABASE_URL}: multi-instance crash tests skipped`);
-      return;
-    }
+    reachable = await postgresRequiredInCi('the multi-instance crash tests');
+    if (!reachable) return;
     schema = freshSchema();
     // Create and migrate the schema once, so the two instances start side by side.
     store = await openStore({ databaseUrl: TEST_DATABASE_URL, pgSchema: schema });

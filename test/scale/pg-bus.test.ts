@@ -2,14 +2,13 @@ import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BusEvent } from '../../server/realtime/bus';
 import { PgBus } from '../../server/realtime/pg-bus';
-import { freshSchema, postgresReachable, TEST_DATABASE_URL } from '../support/stores';
+import { freshSchema, postgresRequiredInCi, TEST_DATABASE_URL } from '../support/stores';
 import { sleep } from './cluster';
 
 let reachable = false;
 const buses: PgBus[] = [];
 beforeAll(async () => {
-  reachable = await postgresReachable();
-  if (!reachable) console.warn(`[skip] PostgreSQL not reachable at ${TEST_DATABASE_URL}: PgBus tests skipped`);
+  reachable = await postgresRequiredInCi('the PgBus tests');
 });
 afterEach(async () => {
   await Promise.all(buses.splice(0).map((b) => b.close()));

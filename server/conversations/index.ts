@@ -52,10 +52,6 @@ export class ConversationService {
     this.writer.register(channel, outbound);
   }
 
-  set nudgeDelivery(nudge: () => void) {
-    this.deps.nudgeDelivery = nudge;
-  }
-
   // --- reading ---------------------------------------------------------------------------
 
   async view(conversation: Conversation): Promise<ConversationView> {

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { type DomainError, forbidden, rateLimited, tooLarge } from '../domain/errors';
+import { type DomainError, rateLimited, tooLarge } from '../domain/errors';
 import type { Inbound, InboundBody, InboundResult, StoredHook } from '../domain/inbound';
 import { byteLength, cleanText } from '../domain/text';
 import type { RealtimeBus } from '../realtime/bus';
-import type { Conversation, Customer, Store } from '../store/types';
+import type { Customer, Store } from '../store/types';
 import type { BotTurns } from './bot-turn';
 import { scope } from './scoping';
 import type { TranscriptWriter } from './writer';
@@ -44,14 +44,13 @@ export class InboundEntry {
     }
 
     const customer = await this.customerOf(inbound, body);
-    if (!customer) {
-      // A button pressed by someone who never wrote to us: it can only be someone else's.
-      if (body.type === 'action' && body.conversationId) return this.refuseForeignButton(inbound, body.conversationId);
-      return { kind: 'ignored', reason: 'unknown_sender' };
-    }
-    const hits = await store.limits.hit(`rate:${inbound.channel}:${customer.id}`, RATE_WINDOW_MS);
-    if (hits > config.rateLimits.visitorPerMinute) {
-      return this.refuse(inbound, rateLimited('You are sending messages too quickly. Please wait a moment.'));
+    // A button may come from someone who never wrote to us (scope refuses it); anything else needs a sender.
+    if (!customer && body.type === 'text') return { kind: 'ignored', reason: 'unknown_sender' };
+    if (customer) {
+      const hits = await store.limits.hit(`rate:${inbound.channel}:${customer.id}`, RATE_WINDOW_MS);
+      if (hits > config.rateLimits.visitorPerMinute) {
+        return this.refuse(inbound, rateLimited('You are sending messages too quickly. Please wait a moment.'));
+      }
     }
 
     const scoped = await scope(store, customer, inbound, body);
@@ -85,14 +84,6 @@ export class InboundEntry {
     if (known || body.type === 'action' || !inbound.mayStart) return known;
     const profile = sender.profile ? await sender.profile().catch(() => ({})) : {};
     return store.customers.ensure(inbound.channel, sender.externalId, profile);
-  }
-
-  private async refuseForeignButton(inbound: Inbound, conversationId: string): Promise<InboundResult> {
-    const { store } = this.deps;
-    const target: Conversation | undefined = await store.conversations.get(conversationId);
-    if (!target || target.channel !== inbound.channel) return { kind: 'ignored', reason: 'unknown_thread' };
-    const owner = await store.customers.get(target.customerId);
-    return this.refuse(inbound, forbidden('these buttons belong to another conversation', 'not_allowed'), owner?.externalId ?? null);
   }
 
   /** A refusal is told in the sender's channel: platforms through the outbox, the widget by its adapter. */

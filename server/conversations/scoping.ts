@@ -5,7 +5,7 @@ import type { Conversation, Customer, Store } from '../store/types';
 
 export type Scoped =
   | { kind: 'conversation'; conversation: Conversation; opened: boolean }
-  | { kind: 'ignored'; reason: 'unknown_thread' }
+  | { kind: 'ignored'; reason: 'unknown_thread' | 'unknown_sender' }
   | { kind: 'refused'; error: ReturnType<typeof forbidden>; ownerId: string };
 
 /**
@@ -18,15 +18,17 @@ export type Scoped =
  *    many messages arrive at once).
  * 4. Without a conversation in the thread, only a message that may start one opens it.
  */
-export async function scope(store: Store, customer: Pick<Customer, 'id'>, inbound: Inbound, body: InboundBody): Promise<Scoped> {
+export async function scope(store: Store, customer: Pick<Customer, 'id'> | undefined, inbound: Inbound, body: InboundBody): Promise<Scoped> {
   if (body.type === 'action' && body.conversationId) {
     const target = await store.conversations.get(body.conversationId);
     if (!target || target.channel !== inbound.channel) return { kind: 'ignored', reason: 'unknown_thread' };
-    if (target.customerId !== customer.id) {
+    // A presser we have never seen (no customer) can only be pressing someone else's buttons.
+    if (target.customerId !== customer?.id) {
       return { kind: 'refused', error: forbidden('these buttons belong to another conversation', 'not_allowed'), ownerId: target.customerId };
     }
     if (acceptedInAnyState(body.action) || target.state !== 'resolved') return { kind: 'conversation', conversation: target, opened: false };
   }
+  if (!customer) return { kind: 'ignored', reason: 'unknown_sender' };
   const current = await store.conversations.inThread(customer.id, inbound.threadKey);
   const answersCurrent = body.type === 'action' && acceptedInAnyState(body.action);
   if (current && (current.state !== 'resolved' || answersCurrent)) return { kind: 'conversation', conversation: await withRef(store, current, inbound), opened: false };

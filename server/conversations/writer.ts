@@ -37,10 +37,6 @@ export class TranscriptWriter {
     this.outbound.set(channel, outbound);
   }
 
-  has(channel: string): boolean {
-    return this.outbound.has(channel);
-  }
-
   private outboxFor(conversation: Conversation, draft: MessageDraft): NewOutboxItem[] {
     const outbound = this.outbound.get(conversation.channel);
     return outbound?.carries(conversation, draft) ? [{ channel: conversation.channel, payload: { type: 'message' } }] : [];
@@ -83,4 +79,3 @@ export class TranscriptWriter {
   }
 }
 
-export type { ChatMessage };

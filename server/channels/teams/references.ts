@@ -17,12 +17,3 @@ export function teamsRef(conversation: Pick<Conversation, 'channelRef'>): TeamsR
   if (!ref || typeof ref !== 'object' || typeof ref.serviceUrl !== 'string' || typeof ref.conversation?.id !== 'string') return undefined;
   return ref as TeamsRef;
 }
-
-/**
- * True when delivery would go somewhere else with `next` than with `current`, so it must be
- * stored (Teams may move a chat to another service URL). The activity id does not count:
- * proactive sends never reply to it.
- */
-export function refChanged(current: TeamsRef | undefined, next: TeamsRef): boolean {
-  return !current || current.serviceUrl !== next.serviceUrl || current.conversation.id !== next.conversation.id || current.bot?.id !== next.bot?.id;
-}

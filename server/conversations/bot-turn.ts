@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { type ConversationEngine, INITIAL_STATE } from '../../bot/engine';
 import type { Action, BotEvent, Reply } from '../../bot/types';
-import { acceptedInAnyState } from '../domain/transcript';
+import { acceptedInAnyState, type ChatMessage } from '../domain/transcript';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Conversation, Store, Ticket } from '../store/types';
 import type { TranscriptWriter } from './writer';
@@ -21,17 +21,22 @@ type TurnInput = { text?: string; action?: Action };
 export class BotTurns {
   constructor(private readonly deps: BotTurnDeps) {}
 
-  /** A customer message was stored: the bot answers while it owns the conversation; otherwise agents hear of it. */
-  async afterCustomer(conversation: Conversation, input: TurnInput): Promise<void> {
+  /** Whether the bot takes the turn after this input: surveys and contact details in any state, the rest only while the bot leads. */
+  answers(conversation: Conversation, input: TurnInput): boolean {
+    return conversation.state === 'bot' || (input.action !== undefined && acceptedInAnyState(input.action));
+  }
+
+  /**
+   * A customer message was stored: the bot answers while it owns the conversation; otherwise
+   * agents hear of it. Returns the messages the bot stored.
+   */
+  async afterCustomer(conversation: Conversation, input: TurnInput): Promise<ChatMessage[]> {
     const { store, bus } = this.deps;
-    // Surveys and contact details are accepted in any state; the rest only while the bot leads.
-    if (conversation.state === 'bot' || (input.action && acceptedInAnyState(input.action))) {
-      await this.run(conversation, input);
-      return;
-    }
+    if (this.answers(conversation, input)) return this.run(conversation, input);
     await store.events.log({ type: 'customer_message', conversationId: conversation.id, channel: conversation.channel });
     const ticket = await store.tickets.byConversation(conversation.id);
     if (ticket) bus.publish({ type: 'ticket', ticketId: ticket.id, conversationId: conversation.id });
+    return [];
   }
 
   /**
@@ -64,12 +69,14 @@ export class BotTurns {
    * are written together (one round trip on PostgreSQL); events that act (hand-over, surveys,
    * resolving) follow.
    */
-  private async run(conversation: Conversation, input: TurnInput): Promise<void> {
-    this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' });
+  private async run(conversation: Conversation, input: TurnInput): Promise<ChatMessage[]> {
+    // Local only: the answer follows within milliseconds, so other instances gain nothing from it.
+    this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' }, 'local');
     const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input }, conversation.botState ?? INITIAL_STATE);
     const records = turn.events.flatMap((event) => recordOf(event, input.text));
-    await this.deps.writer.appendTurn(conversation, turn.state, turn.replies, records);
+    const stored = await this.deps.writer.appendTurn(conversation, turn.state, turn.replies, records);
     for (const event of turn.events) await this.onEvent(conversation, event);
+    return stored;
   }
 
   async say(conversation: Conversation, reply: Reply): Promise<void> {

@@ -46,29 +46,42 @@ export class InboundEntry {
     const customer = await this.customerOf(inbound, body);
     // A button may come from someone who never wrote to us (scope refuses it); anything else needs a sender.
     if (!customer && body.type === 'text') return { kind: 'ignored', reason: 'unknown_sender' };
-    if (customer) {
-      const hits = await store.limits.hit(`rate:${inbound.channel}:${customer.id}`, RATE_WINDOW_MS);
-      if (hits > config.rateLimits.visitorPerMinute) {
-        return this.refuse(inbound, rateLimited('You are sending messages too quickly. Please wait a moment.'));
-      }
+    // The rate-limit hit and the thread's newest conversation come back together (one round trip on PostgreSQL).
+    const thread = customer ? await store.conversations.inThreadCounting(customer.id, inbound.threadKey, { key: `rate:${inbound.channel}:${customer.id}`, windowMs: RATE_WINDOW_MS }) : undefined;
+    if (thread && thread.hits > config.rateLimits.visitorPerMinute) {
+      return this.refuse(inbound, rateLimited('You are sending messages too quickly. Please wait a moment.'));
     }
 
-    const scoped = await scope(store, customer, inbound, body);
+    const scoped = await scope(store, customer, inbound, body, thread);
     if (scoped.kind === 'ignored') return scoped;
     if (scoped.kind === 'refused') return this.refuse(inbound, scoped.error, (await store.customers.get(scoped.ownerId))?.externalId ?? null);
     const { conversation, opened } = scoped;
-    if (opened) {
-      await store.events.log({ type: 'conversation_started', conversationId: conversation.id, channel: conversation.channel });
-      this.deps.bus.publish({ type: 'conversation', conversationId: conversation.id });
-    }
+    // (Its `conversation_started` event was written with it.) Other instances hear of it with the turn.
+    const openedEvent = { type: 'conversation' as const, conversationId: conversation.id, customerId: conversation.customerId, opened: true };
+    if (opened) this.deps.bus.publish(openedEvent, 'local');
 
     // One answer per card: the card is the idempotency key of the click, so a second press
     // (or a redelivery) of the same card is a duplicate and changes nothing.
     const clientId = body.type === 'action' && body.cardId ? `card:${body.cardId}` : (inbound.platformId ?? null);
     const content = body.type === 'text' ? { type: 'text' as const, text: body.text } : { type: 'action' as const, action: body.action, label: body.label };
-    const { message, duplicate } = await this.deps.writer.append(conversation, { author: 'customer', content, clientId });
-    await onStored?.(message, { id: conversation.id, opened }, duplicate);
-    if (!duplicate) await this.deps.turns.afterCustomer(conversation, body.type === 'text' ? { text: body.text } : { action: body.action });
+    const input = body.type === 'text' ? { text: body.text } : { action: body.action };
+    // When the bot answers, its turn tells the other instances about both messages at once.
+    const reach = this.deps.turns.answers(conversation, input) ? 'local' : 'everywhere';
+    const { message, duplicate } = await this.deps.writer.append(conversation, { author: 'customer', content, clientId }, reach);
+    if (duplicate) {
+      if (opened) this.deps.bus.publish(openedEvent, 'remote');
+      await onStored?.(message, { id: conversation.id, opened }, duplicate);
+      return { kind: 'stored', message, conversationId: conversation.id, duplicate };
+    }
+    let covered = reach === 'everywhere';
+    try {
+      await onStored?.(message, { id: conversation.id, opened }, duplicate);
+      covered ||= (await this.deps.turns.afterCustomer(conversation, input)).length > 0;
+    } finally {
+      // No bot message followed (an action that answers silently, or a failure): announce it now.
+      if (!covered) this.deps.writer.announce(conversation.id, [message]);
+      if (opened) this.deps.bus.publish(openedEvent, 'remote');
+    }
     return { kind: 'stored', message, conversationId: conversation.id, duplicate };
   }
 

@@ -18,7 +18,14 @@ export type Scoped =
  *    many messages arrive at once).
  * 4. Without a conversation in the thread, only a message that may start one opens it.
  */
-export async function scope(store: Store, customer: Pick<Customer, 'id'> | undefined, inbound: Inbound, body: InboundBody): Promise<Scoped> {
+export async function scope(
+  store: Store,
+  customer: Pick<Customer, 'id'> | undefined,
+  inbound: Inbound,
+  body: InboundBody,
+  /** The thread's newest conversation when the caller has read it already. */
+  thread?: { conversation: Conversation | undefined },
+): Promise<Scoped> {
   if (body.type === 'action' && body.conversationId) {
     const target = await store.conversations.get(body.conversationId);
     if (!target || target.channel !== inbound.channel) return { kind: 'ignored', reason: 'unknown_thread' };
@@ -29,7 +36,7 @@ export async function scope(store: Store, customer: Pick<Customer, 'id'> | undef
     if (acceptedInAnyState(body.action) || target.state !== 'resolved') return { kind: 'conversation', conversation: target, opened: false };
   }
   if (!customer) return { kind: 'ignored', reason: 'unknown_sender' };
-  const current = await store.conversations.inThread(customer.id, inbound.threadKey);
+  const current = thread ? thread.conversation : await store.conversations.inThread(customer.id, inbound.threadKey);
   const answersCurrent = body.type === 'action' && acceptedInAnyState(body.action);
   if (current && (current.state !== 'resolved' || answersCurrent)) return { kind: 'conversation', conversation: await withRef(store, current, inbound), opened: false };
   if (!current && !inbound.mayStart) return { kind: 'ignored', reason: 'unknown_thread' };

@@ -1,4 +1,4 @@
-import type { RealtimeBus } from '../realtime/bus';
+import type { Reach, RealtimeBus } from '../realtime/bus';
 import type { Author, ChatMessage, MessageContent } from '../domain/transcript';
 import type { AppendResult, Conversation, NewOutboxItem, Store } from '../store/types';
 
@@ -46,12 +46,22 @@ export class TranscriptWriter {
   async appendTurn(conversation: Conversation, botState: unknown, replies: MessageContent[], events: { type: string; data: Record<string, unknown> }[]): Promise<ChatMessage[]> {
     const messages = replies.map((content) => ({ author: 'bot' as const, content, outbox: this.outboxFor(conversation, { author: 'bot', content }) }));
     const stored = await this.deps.store.conversations.appendTurn({ conversationId: conversation.id, channel: conversation.channel, botState, messages, events });
-    for (const message of stored) this.deps.bus.publish({ type: 'message', conversationId: conversation.id, seq: message.seq });
+    this.announce(conversation.id, stored);
     if (messages.some((m) => m.outbox.length > 0)) this.deps.nudge();
     return stored;
   }
 
-  async append(conversation: Conversation, draft: MessageDraft): Promise<AppendResult> {
+  /**
+   * Tell subscribers about newly stored messages: one event for the lot, carrying the rows so
+   * this instance's sockets need not read them back. `local` when a later announcement (the
+   * bot's turn) will cover these messages for other instances too: one NOTIFY per turn.
+   */
+  announce(conversationId: string, messages: ChatMessage[], reach: Reach = 'everywhere'): void {
+    const last = messages.at(-1);
+    if (last) this.deps.bus.publish({ type: 'message', conversationId, seq: last.seq, messages }, reach);
+  }
+
+  async append(conversation: Conversation, draft: MessageDraft, reach: Reach = 'everywhere'): Promise<AppendResult> {
     const outbox = this.outboxFor(conversation, draft);
     const result = await this.deps.store.conversations.append(
       {
@@ -65,7 +75,7 @@ export class TranscriptWriter {
       outbox,
     );
     if (!result.duplicate) {
-      this.deps.bus.publish({ type: 'message', conversationId: conversation.id, seq: result.message.seq });
+      this.announce(conversation.id, [result.message], reach);
       if (outbox.length > 0) this.deps.nudge();
     }
     return result;

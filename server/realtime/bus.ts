@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { ChatMessage } from '../domain/transcript';
 
 /**
  * Realtime notifications between the parts of the server (and, with PostgreSQL, between
@@ -6,9 +7,13 @@ import { EventEmitter } from 'node:events';
  * lost in a crash costs nothing but a little latency — clients catch up from the store.
  */
 export type BusEvent =
-  | { type: 'message'; conversationId: string; seq: number }
+  /**
+   * `messages`: the stored rows, for this instance's subscribers only (never sent between
+   * instances): a socket that has everything before them shows them without reading storage.
+   */
+  | { type: 'message'; conversationId: string; seq: number; messages?: ChatMessage[] }
   /** `customerId` when the publisher knows it: receivers then need not look the owner up. */
-  | { type: 'conversation'; conversationId: string; customerId?: string }
+  | { type: 'conversation'; conversationId: string; customerId?: string; opened?: boolean }
   | { type: 'typing'; conversationId: string; author: 'bot' | 'agent' | 'customer'; name?: string }
   | { type: 'ticket'; ticketId: string; conversationId: string }
   | { type: 'presence' }
@@ -18,8 +23,16 @@ export type BusEvent =
    */
   | { type: 'resync' };
 
+/**
+ * `local`: this instance's subscribers only — for an event another event published soon
+ * after will cover for the other instances (a customer's message and the bot turn answering
+ * it). `remote`: the other instances only (this one was told already), so a turn's events
+ * leave in one NOTIFY.
+ */
+export type Reach = 'everywhere' | 'local' | 'remote';
+
 export interface RealtimeBus {
-  publish(event: BusEvent): void;
+  publish(event: BusEvent, reach?: Reach): void;
   subscribe(listener: (event: BusEvent) => void): () => void;
   close(): Promise<void>;
 }
@@ -32,8 +45,8 @@ export class LocalBus implements RealtimeBus {
     this.emitter.setMaxListeners(0);
   }
 
-  publish(event: BusEvent): void {
-    this.emitter.emit('event', event);
+  publish(event: BusEvent, reach: Reach = 'everywhere'): void {
+    if (reach !== 'remote') this.emitter.emit('event', event);
   }
 
   subscribe(listener: (event: BusEvent) => void): () => void {

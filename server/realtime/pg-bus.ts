@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import pg from 'pg';
 import type { Logger } from 'pino';
-import type { BusEvent, RealtimeBus } from './bus';
+import type { BusEvent, Reach, RealtimeBus } from './bus';
 
 /**
  * The realtime bus between instances: PostgreSQL LISTEN/NOTIFY on one channel.
@@ -87,11 +87,12 @@ export class PgBus implements RealtimeBus {
     return bus;
   }
 
-  publish(event: BusEvent): void {
+  publish(event: BusEvent, reach: Reach = 'everywhere'): void {
     if (this.closed) return;
-    this.emitter.emit('event', event);
-    if (event.type === 'resync') return; // local meaning only
-    this.pending.push(event);
+    if (reach !== 'remote') this.emitter.emit('event', event);
+    if (event.type === 'resync' || reach === 'local') return; // local meaning only
+    // Rows stay here: other instances read them from storage (NOTIFY carries ids only).
+    this.pending.push(event.type === 'message' && event.messages ? { type: 'message', conversationId: event.conversationId, seq: event.seq } : event);
     if (this.pending.length > MAX_BACKLOG) {
       // PostgreSQL has been unreachable for a while: tell everyone to re-read instead.
       this.options.log?.warn({ dropped: this.pending.length }, 'bus backlog too long; sending a resync instead');

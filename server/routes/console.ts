@@ -64,7 +64,8 @@ export function consoleRoutes(deps: { store: Store; requireAgent: RequireAgent; 
     });
     res.write('retry: 2000\n\n');
     const send = (event: BusEvent) => {
-      const { type, ...data } = event;
+      // Ids only: the console refetches what changed (stored rows stay on the server).
+      const { type, ...data } = event.type === 'message' ? { type: event.type, conversationId: event.conversationId, seq: event.seq } : event;
       res.write(`event: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     const unsubscribe = bus.subscribe(send);

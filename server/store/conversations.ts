@@ -3,8 +3,10 @@ import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import type { Channel, ChatMessage } from '../domain/transcript';
 import { notFound } from '../domain/errors';
 import { isUniqueViolation, now, toConversation, toMessage } from './rows';
-import type { Database, MessagesTable } from './schema';
+import type { ConversationsTable, Database, MessagesTable } from './schema';
 import { type BotTurnWrite, writeBotTurn } from './bot-turn-write';
+import { KyselyLimits } from './limits';
+import { hitAndFindThreadPg, type RateHit } from './thread-intake';
 import type { AppendResult, Conversation, NewMessage, NewOutboxItem } from './types';
 
 export type { BotTurnWrite } from './bot-turn-write';
@@ -18,6 +20,8 @@ export interface ConversationStore {
   listOfCustomer(customerId: string, limit?: number): Promise<Conversation[]>;
   /** The newest conversation of a customer's thread (an indexed lookup, no scan). */
   inThread(customerId: string, threadKey: string): Promise<Conversation | undefined>;
+  /** `inThread` plus one hit on a rate-limit counter, in one round trip where the backend allows. */
+  inThreadCounting(customerId: string, threadKey: string, rate: RateHit): Promise<{ conversation: Conversation | undefined; hits: number }>;
   /**
    * Opens the thread's next conversation (generation `after + 1`). Race-free: when two callers
    * open the same generation at once, one row is inserted and both get it.
@@ -73,33 +77,59 @@ export class KyselyConversations implements ConversationStore {
     return row && toConversation(row);
   }
 
+  async inThreadCounting(customerId: string, threadKey: string, rate: RateHit): Promise<{ conversation: Conversation | undefined; hits: number }> {
+    if (this.dialect === 'postgres') return hitAndFindThreadPg(this.db, customerId, threadKey, rate);
+    const hits = await new KyselyLimits(this.db).hit(rate.key, rate.windowMs);
+    return { conversation: await this.inThread(customerId, threadKey), hits };
+  }
+
+  /**
+   * Opens the thread's next conversation, race-free (the (customer, thread, generation) key
+   * lets one insert win), together with the `conversation_started` event that counts it: one
+   * statement on PostgreSQL, one transaction on SQLite — never a conversation without its event.
+   */
   async openInThread(
     input: { customerId: string; channel: Channel; threadKey: string; channelRef?: unknown },
     after?: Conversation,
   ): Promise<{ conversation: Conversation; created: boolean }> {
     const t = now();
     const generation = (after?.generation ?? 0) + 1;
-    const row = await this.db
-      .insertInto('conversations')
-      .values({
-        id: randomUUID(),
-        customer_id: input.customerId,
-        channel: input.channel,
-        thread_key: input.threadKey,
-        generation,
-        state: 'bot',
-        bot_state: JSON.stringify({ misses: 0, tried: [] }),
-        last_seq: 0,
-        assignee_id: null,
-        channel_ref: input.channelRef === undefined ? null : JSON.stringify(input.channelRef),
-        email: null,
-        created_at: t,
-        updated_at: t,
-        resolved_at: null,
-      })
-      .onConflict((oc) => oc.columns(['customer_id', 'thread_key', 'generation']).doNothing())
-      .returningAll()
-      .executeTakeFirst();
+    const values = {
+      id: randomUUID(),
+      customer_id: input.customerId,
+      channel: input.channel,
+      thread_key: input.threadKey,
+      generation,
+      state: 'bot',
+      bot_state: JSON.stringify({ misses: 0, tried: [] }),
+      last_seq: 0,
+      assignee_id: null,
+      channel_ref: input.channelRef === undefined ? null : JSON.stringify(input.channelRef),
+      email: null,
+      created_at: t,
+      updated_at: t,
+      resolved_at: null,
+    };
+    const started = { type: 'conversation_started', conversation_id: values.id, ticket_id: null, channel: input.channel, agent_id: null, data: '{}', created_at: t };
+    const insert = (db: Kysely<Database>) =>
+      db.insertInto('conversations').values(values).onConflict((oc) => oc.columns(['customer_id', 'thread_key', 'generation']).doNothing());
+    let row: Selectable<ConversationsTable> | undefined;
+    if (this.dialect === 'postgres') {
+      row = await this.db
+        .with('created', () => insert(this.db).returningAll())
+        .with('started', (db) => db.insertInto('events').columns(['type', 'conversation_id', 'ticket_id', 'channel', 'agent_id', 'data', 'created_at']).expression(
+          db.selectFrom('created').select([sql.lit(started.type).as('type'), 'created.id', sql<null>`null`.as('ticket_id'), 'created.channel', sql<null>`null`.as('agent_id'), sql.val(started.data).as('data'), 'created.created_at']),
+        ))
+        .selectFrom('created')
+        .selectAll()
+        .executeTakeFirst();
+    } else {
+      row = await this.db.transaction().execute(async (trx) => {
+        const created = await insert(trx).returningAll().executeTakeFirst();
+        if (created) await trx.insertInto('events').values(started).execute();
+        return created;
+      });
+    }
     if (row) return { conversation: toConversation(row), created: true };
     const winner = await this.db
       .selectFrom('conversations')

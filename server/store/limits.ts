@@ -26,21 +26,28 @@ export class KyselyLimits implements LimitStore {
   }
 
   async hit(key: string, windowMs: number): Promise<number> {
-    const windowStart = Math.floor(Date.now() / windowMs) * windowMs;
+    const windowStart = windowStartOf(windowMs);
     const row = await this.db
       .insertInto('rate_limits')
       .values({ key, window_start: windowStart, count: 1 })
       .onConflict((oc) => oc.columns(['key', 'window_start']).doUpdateSet({ count: sql`rate_limits.count + 1` }))
       .returning('count')
       .executeTakeFirstOrThrow();
-    // Old windows are garbage; trimming now and then keeps the table tiny.
-    if (Math.random() < 0.01) await this.db.deleteFrom('rate_limits').where('window_start', '<', windowStart - windowMs).execute();
+    await this.trimNowAndThen(windowMs);
     return Number(row.count);
   }
 
+  /** Old windows are garbage; trimming on one hit in a hundred keeps the table tiny. */
+  async trimNowAndThen(windowMs: number): Promise<void> {
+    if (Math.random() < 0.01) await this.db.deleteFrom('rate_limits').where('window_start', '<', windowStartOf(windowMs) - windowMs).execute();
+  }
+
   async count(key: string, windowMs: number): Promise<number> {
-    const windowStart = Math.floor(Date.now() / windowMs) * windowMs;
+    const windowStart = windowStartOf(windowMs);
     const row = await this.db.selectFrom('rate_limits').select('count').where('key', '=', key).where('window_start', '=', windowStart).executeTakeFirst();
     return row ? Number(row.count) : 0;
   }
 }
+
+/** Fixed windows aligned on the epoch, so every instance counts into the same row. */
+export const windowStartOf = (windowMs: number): number => Math.floor(Date.now() / windowMs) * windowMs;

@@ -165,6 +165,30 @@ describe('crash safety: PostgreSQL, two instances, one killed mid-stream', () =>
     visitor.close();
   });
 
+  it('shows a second tab on the other instance the new conversation, each question and each answer, in order', async (ctx) => {
+    if (!reachable) return ctx.skip();
+    const tabA = new Visitor(() => [a!.url]);
+    await tabA.session();
+    await tabA.connect();
+    const tabB = new Visitor(() => [b!.url]);
+    tabB.token = tabA.token;
+    tabB.customerId = tabA.customerId;
+    await tabB.connect();
+    const texts = (tab: Visitor) => tab.received.map((m) => `${m.seq}:${m.author}${m.author === 'customer' && m.content.type === 'text' ? `:${m.content.text}` : ''}`);
+    // The question opens a conversation on A; B learns of it, the question and the answer from one turn's notification.
+    tabA.say('How do I reset my password?');
+    await tabB.until(() => tabB.received.some((m) => m.author === 'bot'), 10_000, 'the first answer on the other instance');
+    tabA.say('And how do I change my email address?');
+    await tabA.until(() => tabA.received.filter((m) => m.author === 'customer').length === 2 && tabA.received.at(-1)?.author === 'bot', 10_000, 'the second answer on A');
+    const seenOnA = texts(tabA);
+    await tabB.until(() => texts(tabB).length === seenOnA.length, 10_000, 'the follow-up on the other instance');
+    expect(tabB.conversationId).toBe(tabA.conversationId);
+    expect(texts(tabB)).toEqual(seenOnA);
+    expect(tabB.received.map((m) => m.seq)).toEqual(seenOnA.map((_, i) => i + 1));
+    tabA.close();
+    tabB.close();
+  });
+
   it(`keeps every acknowledged message of ${VISITORS} conversations when an instance is SIGKILLed`, { timeout: 90_000 }, async (ctx) => {
     if (!reachable) return ctx.skip();
     const urls = () => [a!.url, b!.url];

@@ -52,6 +52,23 @@ describe('PgBus (LISTEN/NOTIFY between instances)', () => {
     expect(seenB).toHaveLength(601);
   });
 
+  it('keeps stored rows and local-only events on this instance; sends remote-only events to the others alone', async (ctx) => {
+    if (!reachable) return ctx.skip();
+    const channel = `answerdesk_events_${freshSchema()}`;
+    const [a, b] = [await start(channel), await start(channel)];
+    const [seenA, seenB] = [collect(a), collect(b)];
+    const row = { id: 'm1', conversationId: 'c1', seq: 1, author: 'customer' as const, content: { type: 'text' as const, text: 'hi' }, createdAt: new Date().toISOString() };
+    a.publish({ type: 'message', conversationId: 'c1', seq: 1, messages: [row] }, 'local');
+    a.publish({ type: 'message', conversationId: 'c1', seq: 2, messages: [{ ...row, id: 'm2', seq: 2 }] });
+    a.publish({ type: 'conversation', conversationId: 'c1', opened: true }, 'remote');
+    await until(() => seenB.length === 2);
+    await sleep(200); // an echo or a stray local-only event would arrive by now
+    // This instance: the local one and the everywhere one, rows included; not the remote-only one.
+    expect(seenA.map((e) => (e.type === 'message' ? [e.seq, e.messages?.length] : e.type))).toEqual([[1, 1], [2, 1]]);
+    // The other instance: ids only, never the local-only event.
+    expect(seenB).toEqual([{ type: 'message', conversationId: 'c1', seq: 2 }, { type: 'conversation', conversationId: 'c1', opened: true }]);
+  });
+
   it('reconnects its LISTEN connection, then asks receivers to resync', async (ctx) => {
     if (!reachable) return ctx.skip();
     const channel = `answerdesk_events_${freshSchema()}`;

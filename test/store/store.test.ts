@@ -79,6 +79,32 @@ for (const backend of BACKENDS) {
       expect(hits.sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5]);
     });
 
+    it.skipIf(!available)('opens a thread\'s conversation once under a race, with exactly one conversation_started event', async () => {
+      const customer = await store.customers.save({ channel: 'slack', name: 'Racer' });
+      const open = () => store.conversations.openInThread({ customerId: customer.id, channel: 'slack', threadKey: 'C1:1.0' });
+      const results = await Promise.all(Array.from({ length: 6 }, open));
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      const ids = new Set(results.map((r) => r.conversation.id));
+      expect(ids.size).toBe(1);
+      const [id] = [...ids];
+      const started = (await store.events.ofConversation(id!)).filter((e) => e.type === 'conversation_started');
+      expect(started).toHaveLength(1);
+      expect(started[0]?.channel).toBe('slack');
+    });
+
+    it.skipIf(!available)('counts a rate-limit hit and finds the thread\'s newest conversation in one call', async () => {
+      const customer = await store.customers.save({ channel: 'web', name: 'Counted' });
+      const rate = { key: `rate:web:${customer.id}`, windowMs: 60_000 };
+      const none = await store.conversations.inThreadCounting(customer.id, 'web', rate);
+      expect(none).toEqual({ conversation: undefined, hits: 1 });
+      const first = (await store.conversations.openInThread({ customerId: customer.id, channel: 'web', threadKey: 'web' })).conversation;
+      const second = (await store.conversations.openInThread({ customerId: customer.id, channel: 'web', threadKey: 'web' }, first)).conversation;
+      const found = await store.conversations.inThreadCounting(customer.id, 'web', rate);
+      expect(found.hits).toBe(2);
+      expect(found.conversation).toEqual(await store.conversations.get(second.id));
+      expect(await store.limits.count(rate.key, rate.windowMs)).toBe(2);
+    });
+
     it.skipIf(!available)('keeps one survey answer per conversation and kind', async () => {
       const c = await conversation();
       const s = { conversationId: c.id, channel: 'web' as const, kind: 'ces' as const, score: 6, humanInvolved: false };

@@ -1,4 +1,7 @@
 import { WebSocket } from 'ws';
+import type { ChatMessage } from '../../domain/transcript';
+import type { ServerFrame } from './protocol';
+import { messageFrame } from './render';
 
 /** One connected widget. */
 export interface WidgetClient {
@@ -80,4 +83,30 @@ function removeFrom(map: Map<string, Set<WidgetClient>>, key: string, client: Wi
   if (!set) return;
   set.delete(client);
   if (set.size === 0) map.delete(key);
+}
+
+const FLUSH_BATCH = 200;
+
+/** Show a socket the given messages it has not seen yet, in seq order (older ones are skipped). */
+export function showMessages(client: WidgetClient, rows: readonly ChatMessage[], send: (frame: ServerFrame) => void): void {
+  for (const message of rows) {
+    if (message.seq <= client.lastSent) continue;
+    client.lastSent = message.seq;
+    const frame = messageFrame(message);
+    if (frame) send(frame);
+  }
+}
+
+/** Send every stored message newer than what this socket has seen, in order. */
+export async function flushStored(
+  client: WidgetClient,
+  list: (conversationId: string, afterSeq: number, limit: number) => Promise<ChatMessage[]>,
+  send: (frame: ServerFrame) => void,
+): Promise<void> {
+  for (;;) {
+    if (!client.conversationId) return;
+    const batch = await list(client.conversationId, client.lastSent, FLUSH_BATCH);
+    showMessages(client, batch, send);
+    if (batch.length < FLUSH_BATCH) return;
+  }
 }

@@ -7,11 +7,12 @@ import type { Config } from '../../config';
 import type { ConversationService } from '../../conversations';
 import type { BusEvent, RealtimeBus } from '../../realtime/bus';
 import type { Conversation, Store } from '../../store/types';
+import type { ChatMessage } from '../../domain/transcript';
 import { clientFrameSchema } from './frames';
 import { toInbound, WEB_THREAD } from './inbound';
-import { SocketIndex, type WidgetClient } from './outbound';
+import { flushStored, showMessages, SocketIndex, type WidgetClient } from './outbound';
 import type { ClientFrame, ServerFrame } from './protocol';
-import { messageFrame, refusalFrame } from './render';
+import { refusalFrame } from './render';
 
 export const WIDGET_WS_PATH = '/api/widget/ws';
 /** Bigger frames are cut off by ws itself (close code 1009) before we parse them. */
@@ -140,6 +141,9 @@ export class WidgetSockets {
         this.send(client, { type: 'conversation', conversation: view });
       }
       this.send(client, { type: 'ack', clientId: frame.clientId, seq: message.seq, conversationId: conversation.id });
+      // Its announcement went out before this socket followed the conversation: show it now,
+      // so the bot's answer that follows is next in line (no read).
+      if (client.conversationId === conversation.id && client.lastSent === message.seq - 1) showMessages(client, [message], (f) => this.send(client, f));
     });
     if (result.kind === 'refused') this.send(client, refusalFrame(result.error, frame.clientId, this.deps.config.messageMaxBytes));
     else if (result.kind === 'ignored') {
@@ -157,18 +161,24 @@ export class WidgetSockets {
     }
   }
 
-  /** Send every stored message newer than what this socket has seen, in order. */
-  private async flush(client: WidgetClient): Promise<void> {
-    if (!client.conversationId) return;
-    for (;;) {
-      const batch = await this.deps.store.conversations.listMessages(client.conversationId, client.lastSent, 200);
-      for (const message of batch) {
-        client.lastSent = message.seq;
-        const frame = messageFrame(message);
-        if (frame) this.send(client, frame);
-      }
-      if (batch.length < 200) return;
-    }
+  private flush(client: WidgetClient): Promise<void> {
+    return flushStored(client, (id, after, limit) => this.deps.store.conversations.listMessages(id, after, limit), (frame) => this.send(client, frame));
+  }
+
+  private queueFlush(client: WidgetClient): void {
+    client.flushQueued = true;
+    this.enqueue(client, () => {
+      client.flushQueued = false;
+      return this.flush(client);
+    });
+  }
+
+  /** Send rows that arrived with an event; a gap before them means reading storage instead. */
+  private async showRows(client: WidgetClient, rows: ChatMessage[]): Promise<void> {
+    const first = rows[0];
+    if (!first || first.conversationId !== client.conversationId) return;
+    if (first.seq > client.lastSent + 1) return this.flush(client);
+    showMessages(client, rows, (frame) => this.send(client, frame));
   }
 
   /** Who owns a conversation: one read per conversation, and none when the event names the customer. */
@@ -189,11 +199,13 @@ export class WidgetSockets {
         for (const client of this.index.ofConversation(event.conversationId)) {
           // Under load events outpace reads; one queued read covers them all.
           if (!client.ready || client.flushQueued) continue;
-          client.flushQueued = true;
-          this.enqueue(client, () => {
-            client.flushQueued = false;
-            return this.flush(client);
-          });
+          const rows = event.messages;
+          if (rows) {
+            // The rows came with the event: shown without a read when nothing is missing before them.
+            this.enqueue(client, async () => (client.flushQueued ? undefined : this.showRows(client, rows)));
+            continue;
+          }
+          this.queueFlush(client);
         }
         return;
       case 'typing':
@@ -207,7 +219,7 @@ export class WidgetSockets {
         this.ownerOf(event)
           .then((customerId) => {
             if (!customerId) return;
-            for (const client of this.index.ofCustomer(customerId)) if (client.ready) this.onConversationEvent(client, event.conversationId);
+            for (const client of this.index.ofCustomer(customerId)) if (client.ready) this.onConversationEvent(client, event.conversationId, event.opened === true);
           })
           .catch((err: unknown) => this.deps.log.error({ err }, 'conversation event failed'));
         return;
@@ -241,8 +253,10 @@ export class WidgetSockets {
     }
   }
 
-  private onConversationEvent(client: WidgetClient, conversationId: string): void {
+  private onConversationEvent(client: WidgetClient, conversationId: string, opened: boolean): void {
     this.enqueue(client, async () => {
+      // The socket that opened it was shown it already (in its acknowledgement).
+      if (opened && client.conversationId === conversationId) return;
       const conversation = await this.deps.store.conversations.get(conversationId);
       // Another tab of the same visitor may have started it: follow it.
       if (conversation && conversation.customerId === client.customerId) await this.showConversation(client, conversation);

@@ -1,10 +1,15 @@
 import type { Logger } from 'pino';
 import { type ConversationEngine, INITIAL_STATE } from '../../bot/engine';
 import type { Action, BotEvent, Reply } from '../../bot/types';
-import { acceptedInAnyState, type ChatMessage } from '../domain/transcript';
+import { acceptedInAnyState } from '../domain/transcript';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Conversation, Store, Ticket } from '../store/types';
-import type { TranscriptWriter } from './writer';
+import type { TranscriptWriter, TurnDraft } from './writer';
+
+/** A turn the bot has decided: what to store, and the events to act on once it is stored. */
+export interface PlannedTurn extends TurnDraft {
+  events: BotEvent[];
+}
 
 export interface BotTurnDeps {
   store: Store;
@@ -26,17 +31,25 @@ export class BotTurns {
     return conversation.state === 'bot' || (input.action !== undefined && acceptedInAnyState(input.action));
   }
 
-  /**
-   * A customer message was stored: the bot answers while it owns the conversation; otherwise
-   * agents hear of it. Returns the messages the bot stored.
-   */
-  async afterCustomer(conversation: Conversation, input: TurnInput): Promise<ChatMessage[]> {
+  /** What the bot says and does after `input` (pure: nothing is stored). */
+  plan(conversation: Conversation, input: TurnInput): PlannedTurn {
+    // Local only: the answer follows within milliseconds, so other instances gain nothing from it.
+    this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' }, 'local');
+    const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input }, conversation.botState ?? INITIAL_STATE);
+    return { state: turn.state, replies: turn.replies, records: turn.events.flatMap((event) => recordOf(event, input.text)), events: turn.events };
+  }
+
+  /** After a stored turn: what its events do beyond being recorded (hand-over, surveys, resolving). */
+  async settle(conversation: Conversation, turn: PlannedTurn): Promise<void> {
+    for (const event of turn.events) await this.onEvent(conversation, event);
+  }
+
+  /** A customer wrote while a person leads the conversation: agents hear of it. */
+  async toAgents(conversation: Conversation): Promise<void> {
     const { store, bus } = this.deps;
-    if (this.answers(conversation, input)) return this.run(conversation, input);
     await store.events.log({ type: 'customer_message', conversationId: conversation.id, channel: conversation.channel });
     const ticket = await store.tickets.byConversation(conversation.id);
     if (ticket) bus.publish({ type: 'ticket', ticketId: ticket.id, conversationId: conversation.id });
-    return [];
   }
 
   /**
@@ -64,19 +77,12 @@ export class BotTurns {
     return { answered: true };
   }
 
-  /**
-   * One turn of the bot: its state, its replies and the events that only record what it did
-   * are written together (one round trip on PostgreSQL); events that act (hand-over, surveys,
-   * resolving) follow.
-   */
-  private async run(conversation: Conversation, input: TurnInput): Promise<ChatMessage[]> {
-    // Local only: the answer follows within milliseconds, so other instances gain nothing from it.
-    this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' }, 'local');
-    const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input }, conversation.botState ?? INITIAL_STATE);
-    const records = turn.events.flatMap((event) => recordOf(event, input.text));
-    const stored = await this.deps.writer.appendTurn(conversation, turn.state, turn.replies, records);
-    for (const event of turn.events) await this.onEvent(conversation, event);
-    return stored;
+  /** One turn of the bot for a message stored earlier (crash recovery): written, announced, settled. */
+  private async run(conversation: Conversation, input: TurnInput): Promise<void> {
+    const turn = this.plan(conversation, input);
+    const { messages } = await this.deps.writer.appendTurn(conversation, turn);
+    this.deps.writer.announce(conversation.id, messages);
+    await this.settle(conversation, turn);
   }
 
   async say(conversation: Conversation, reply: Reply): Promise<void> {

@@ -65,24 +65,35 @@ export class InboundEntry {
     const clientId = body.type === 'action' && body.cardId ? `card:${body.cardId}` : (inbound.platformId ?? null);
     const content = body.type === 'text' ? { type: 'text' as const, text: body.text } : { type: 'action' as const, action: body.action, label: body.label };
     const input = body.type === 'text' ? { text: body.text } : { action: body.action };
-    // When the bot answers, its turn tells the other instances about both messages at once.
-    const reach = this.deps.turns.answers(conversation, input) ? 'local' : 'everywhere';
-    const { message, duplicate } = await this.deps.writer.append(conversation, { author: 'customer', content, clientId }, reach);
-    if (duplicate) {
-      if (opened) this.deps.bus.publish(openedEvent, 'remote');
-      await onStored?.(message, { id: conversation.id, opened }, duplicate);
+    const ref = { id: conversation.id, opened };
+    // Other instances hear of a new conversation with its first messages, in one NOTIFY.
+    const announceOpened = () => opened && this.deps.bus.publish(openedEvent, 'remote');
+    if (!this.deps.turns.answers(conversation, input)) {
+      // A person leads: store the message, and agents hear of it.
+      const { message, duplicate } = await this.deps.writer.append(conversation, { author: 'customer', content, clientId });
+      announceOpened();
+      await onStored?.(message, ref, duplicate);
+      if (!duplicate) await this.deps.turns.toAgents(conversation);
       return { kind: 'stored', message, conversationId: conversation.id, duplicate };
     }
-    let covered = reach === 'everywhere';
-    try {
-      await onStored?.(message, { id: conversation.id, opened }, duplicate);
-      covered ||= (await this.deps.turns.afterCustomer(conversation, input)).length > 0;
-    } finally {
-      // No bot message followed (an action that answers silently, or a failure): announce it now.
-      if (!covered) this.deps.writer.announce(conversation.id, [message]);
-      if (opened) this.deps.bus.publish(openedEvent, 'remote');
+    // The bot answers: question and answer are written together (one round trip on PostgreSQL),
+    // acknowledged, then announced — so a socket that just followed a new conversation misses nothing.
+    const turn = this.deps.turns.plan(conversation, input);
+    const result = await this.deps.writer.appendTurn(conversation, turn, { content, clientId });
+    if (result.duplicate) {
+      announceOpened();
+      await onStored?.(result.duplicate, ref, true);
+      return { kind: 'stored', message: result.duplicate, conversationId: conversation.id, duplicate: true };
     }
-    return { kind: 'stored', message, conversationId: conversation.id, duplicate };
+    const message = result.messages[0]!;
+    try {
+      await onStored?.(message, ref, false);
+    } finally {
+      this.deps.writer.announce(conversation.id, result.messages);
+      announceOpened();
+    }
+    await this.deps.turns.settle(conversation, turn);
+    return { kind: 'stored', message, conversationId: conversation.id, duplicate: false };
   }
 
   /**

@@ -1,6 +1,15 @@
 import type { Reach, RealtimeBus } from '../realtime/bus';
 import type { Author, ChatMessage, MessageContent } from '../domain/transcript';
+import type { BotTurnResult } from '../store/conversations';
 import type { AppendResult, Conversation, NewOutboxItem, Store } from '../store/types';
+
+/** What the bot decided in one turn, before it is stored. */
+export interface TurnDraft {
+  state: unknown;
+  replies: MessageContent[];
+  /** Events that only record what the bot did, written with the turn. */
+  records: { type: string; data: Record<string, unknown> }[];
+}
 
 /** A message about to be stored, as a channel's outbound sees it. */
 export interface MessageDraft {
@@ -42,13 +51,24 @@ export class TranscriptWriter {
     return outbound?.carries(conversation, draft) ? [{ channel: conversation.channel, payload: { type: 'message' } }] : [];
   }
 
-  /** The bot's turn: state, replies and record-only events in one write. */
-  async appendTurn(conversation: Conversation, botState: unknown, replies: MessageContent[], events: { type: string; data: Record<string, unknown> }[]): Promise<ChatMessage[]> {
-    const messages = replies.map((content) => ({ author: 'bot' as const, content, outbox: this.outboxFor(conversation, { author: 'bot', content }) }));
-    const stored = await this.deps.store.conversations.appendTurn({ conversationId: conversation.id, channel: conversation.channel, botState, messages, events });
-    this.announce(conversation.id, stored);
-    if (messages.some((m) => m.outbox.length > 0)) this.deps.nudge();
-    return stored;
+  /**
+   * The bot's turn — state, replies and record-only events — in one write, with the question
+   * it answers when given (stored first; a resent question comes back as the duplicate and
+   * nothing is written). Not announced here: the caller announces once it has acknowledged.
+   */
+  async appendTurn(conversation: Conversation, turn: TurnDraft, question?: { content: MessageContent; clientId: string | null }): Promise<BotTurnResult> {
+    const messages = turn.replies.map((content) => ({ author: 'bot' as const, content, outbox: this.outboxFor(conversation, { author: 'bot', content }) }));
+    const asked = question && { ...question, outbox: this.outboxFor(conversation, { author: 'customer', ...question }) };
+    const result = await this.deps.store.conversations.appendTurn({
+      conversationId: conversation.id,
+      channel: conversation.channel,
+      botState: turn.state,
+      ...(asked ? { question: asked } : {}),
+      messages,
+      events: turn.records,
+    });
+    if (!result.duplicate && (messages.some((m) => m.outbox.length > 0) || (asked?.outbox.length ?? 0) > 0)) this.deps.nudge();
+    return result;
   }
 
   /**

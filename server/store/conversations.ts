@@ -4,12 +4,12 @@ import type { Channel, ChatMessage } from '../domain/transcript';
 import { notFound } from '../domain/errors';
 import { isUniqueViolation, now, toConversation, toMessage } from './rows';
 import type { ConversationsTable, Database, MessagesTable } from './schema';
-import { type BotTurnWrite, writeBotTurn } from './bot-turn-write';
+import { type BotTurnResult, type BotTurnWrite, writeBotTurn } from './bot-turn-write';
 import { KyselyLimits } from './limits';
 import { hitAndFindThreadPg, type RateHit } from './thread-intake';
 import type { AppendResult, Conversation, NewMessage, NewOutboxItem } from './types';
 
-export type { BotTurnWrite } from './bot-turn-write';
+export type { BotTurnResult, BotTurnWrite } from './bot-turn-write';
 
 export type ConversationPatch = Partial<Pick<Conversation, 'state' | 'botState' | 'assigneeId' | 'channelRef' | 'email' | 'resolvedAt'>>;
 
@@ -35,7 +35,7 @@ export interface ConversationStore {
    * The bot's turn in one transaction (one statement on PostgreSQL): its new state, its
    * replies with their outbox rows, and the events that only record what it did.
    */
-  appendTurn(turn: BotTurnWrite): Promise<ChatMessage[]>;
+  appendTurn(turn: BotTurnWrite): Promise<BotTurnResult>;
   listMessages(conversationId: string, afterSeq?: number, limit?: number): Promise<ChatMessage[]>;
   message(id: string): Promise<ChatMessage | undefined>;
 
@@ -268,7 +268,7 @@ export class KyselyConversations implements ConversationStore {
     throw notFound('conversation', input.conversationId);
   }
 
-  appendTurn(turn: BotTurnWrite): Promise<ChatMessage[]> {
+  appendTurn(turn: BotTurnWrite): Promise<BotTurnResult> {
     return writeBotTurn(this.db, this.dialect, turn);
   }
 

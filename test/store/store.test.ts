@@ -105,6 +105,31 @@ for (const backend of BACKENDS) {
       expect(await store.limits.count(rate.key, rate.windowMs)).toBe(2);
     });
 
+    it.skipIf(!available)('writes a question and the bot\'s turn together; a resent question (even racing) writes nothing more', async () => {
+      const c = await conversation();
+      const turn = (text: string) => ({
+        conversationId: c.id,
+        channel: 'web' as const,
+        botState: { misses: 0, tried: [text] },
+        question: { content: { type: 'text' as const, text }, clientId: `q-${text}`, outbox: [] },
+        messages: [{ author: 'bot' as const, content: { type: 'text' as const, text: `answer to ${text}` }, outbox: [] }],
+        events: [{ type: 'bot_answered', data: { text } }],
+      });
+      const first = await store.conversations.appendTurn(turn('one'));
+      expect(first.duplicate).toBeUndefined();
+      expect(first.messages.map((m) => [m.seq, m.author])).toEqual([[1, 'customer'], [2, 'bot']]);
+      const results = await Promise.all([store.conversations.appendTurn(turn('two')), store.conversations.appendTurn(turn('two')), store.conversations.appendTurn(turn('two'))]);
+      expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+      const winner = results.find((r) => !r.duplicate)!.messages[0]!;
+      for (const r of results.filter((x) => x.duplicate)) expect(r.duplicate?.id).toBe(winner.id);
+      const again = await store.conversations.appendTurn(turn('one'));
+      expect(again.duplicate?.id).toBe(first.messages[0]!.id);
+      const listed = await store.conversations.listMessages(c.id);
+      expect(listed.map((m) => [m.seq, m.author])).toEqual([[1, 'customer'], [2, 'bot'], [3, 'customer'], [4, 'bot']]);
+      expect((await store.events.ofConversation(c.id)).filter((e) => e.type === 'bot_answered')).toHaveLength(2);
+      expect((await store.conversations.get(c.id))?.lastSeq).toBe(4);
+    });
+
     it.skipIf(!available)('keeps one survey answer per conversation and kind', async () => {
       const c = await conversation();
       const s = { conversationId: c.id, channel: 'web' as const, kind: 'ces' as const, score: 6, humanInvolved: false };

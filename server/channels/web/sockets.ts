@@ -141,9 +141,6 @@ export class WidgetSockets {
         this.send(client, { type: 'conversation', conversation: view });
       }
       this.send(client, { type: 'ack', clientId: frame.clientId, seq: message.seq, conversationId: conversation.id });
-      // Its announcement went out before this socket followed the conversation: show it now,
-      // so the bot's answer that follows is next in line (no read).
-      if (client.conversationId === conversation.id && client.lastSent === message.seq - 1) showMessages(client, [message], (f) => this.send(client, f));
     });
     if (result.kind === 'refused') this.send(client, refusalFrame(result.error, frame.clientId, this.deps.config.messageMaxBytes));
     else if (result.kind === 'ignored') {

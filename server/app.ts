@@ -40,6 +40,8 @@ export interface AnswerdeskOptions {
   widgetDir?: string;
   /** Where the built agent console lives (dist/console). */
   consoleDir?: string;
+  /** How a failed sign-in waits (default: a timer); tests record the growing delays instead. */
+  loginDelay?: (ms: number) => Promise<void>;
 }
 
 export interface Answerdesk {
@@ -140,7 +142,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   app.use('/api/tickets', ticketRoutes({ store, service, requireAgent, bus, messageMaxBytes: config.messageMaxBytes }));
   const isApiAgent = (a: Agent) => a.id === apiAgent.id;
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
-  app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent, setupCode }));
+  app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent, setupCode, ...(options.loginDelay ? { delay: options.loginDelay } : {}) }));
   app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
   app.use('/api', metricsRoutes({ store, requireAgent, bundle: () => bundle, csatEnabled: config.csat.enabled }));
 

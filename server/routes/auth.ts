@@ -90,7 +90,9 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     if (!(await setupOpen())) throw conflict('already_set_up', 'an admin already exists; sign in instead');
     const ipKey = `setup-fail-ip:${req.ip ?? ''}`;
     if ((await store.limits.count(ipKey, FAILURE_WINDOW_MS)) >= MAX_SETUP_FAILURES_PER_IP) throw rateLimited('too many wrong set-up codes; wait 15 minutes', 'too_many_attempts');
-    const code = setupCode.value!;
+    // From here to take() nothing awaits: two requests with the right code make one admin.
+    const code = setupCode.value;
+    if (code === undefined) throw conflict('already_set_up', 'an admin already exists; sign in instead');
     if (!setupCode.take(body.code)) {
       await store.limits.hit(ipKey, FAILURE_WINDOW_MS);
       throw forbidden('wrong set-up code: use the code printed in the server log when it started', 'wrong_setup_code');

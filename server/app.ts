@@ -17,6 +17,8 @@ import { mountChannels } from './channels';
 import { isWidgetSocketPath, mountWeb } from './channels/web';
 import type { WidgetSockets } from './channels/web/sockets';
 import { DeliveryWorker } from './outbox/worker';
+import { SetupCode } from './auth/setup-code';
+import { edgeNormalisation, edgeQueryParser } from './http/edge';
 import { errorHandler, notFound } from './http/errors';
 import { cspNonce, originChecker, securityHeaders } from './http/security';
 import { LocalBus, type RealtimeBus } from './realtime/bus';
@@ -38,10 +40,14 @@ export interface AnswerdeskOptions {
   widgetDir?: string;
   /** Where the built agent console lives (dist/console). */
   consoleDir?: string;
+  /** How a failed sign-in waits (default: a timer); tests record the growing delays instead. */
+  loginDelay?: (ms: number) => Promise<void>;
 }
 
 export interface Answerdesk {
   app: Express;
+  /** The first-run set-up code while no agent exists (printed in the log at listen). */
+  setupCode(): string | undefined;
   server: Server;
   service: ConversationService;
   sockets: WidgetSockets;
@@ -85,12 +91,17 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const secret = resolveSecret(config.secret, config.dataDir, config.env === 'test');
   const tokens = new VisitorTokens(secret);
   const apiAgent = await ensureApiAgent(store);
+  // First run: no agent yet, so the first admin needs the one-time code printed in the log.
+  const setupCode = new SetupCode((await store.agents.list()).every((a) => a.id === apiAgent.id));
   const requireAgent = agentAuth({ store, ...(config.adminApiToken ? { adminApiToken: config.adminApiToken } : {}), apiAgent: () => apiAgent });
   const isAllowedOrigin = originChecker(config);
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Edge normalisation before anything reads input, channels included (server/http/edge.ts).
+  app.set('query parser', edgeQueryParser);
+  app.use(edgeNormalisation());
   app.use(cspNonce);
   app.use(securityHeaders({ https: (config.publicUrl ?? '').startsWith('https://') }));
 
@@ -131,7 +142,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   app.use('/api/tickets', ticketRoutes({ store, service, requireAgent, bus, messageMaxBytes: config.messageMaxBytes }));
   const isApiAgent = (a: Agent) => a.id === apiAgent.id;
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
-  app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent }));
+  app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent, setupCode, ...(options.loginDelay ? { delay: options.loginDelay } : {}) }));
   app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
   app.use('/api', metricsRoutes({ store, requireAgent, bundle: () => bundle, csatEnabled: config.csat.enabled }));
 
@@ -163,6 +174,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   let finished = false;
   return {
     app,
+    setupCode: () => setupCode.value,
     server,
     service,
     sockets,
@@ -180,7 +192,15 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
         server.listen(port, host, () => resolve());
       });
       worker.start();
-      return (server.address() as AddressInfo).port;
+      const bound = (server.address() as AddressInfo).port;
+      if (setupCode.value) {
+        const consoleUrl = `${config.publicUrl ?? `http://localhost:${bound}`}/console`;
+        log.warn(
+          { setupCode: setupCode.value },
+          `First run: no agent exists yet. Open ${consoleUrl} and enter the set-up code ${setupCode.value} to create the first admin (or run \`npm run agent:add -- --email you@example.com --name You --role admin\`). The code works once.`,
+        );
+      }
+      return bound;
     },
     /**
      * Graceful stop: no new connections; widget sockets finish their in-flight frames and are

@@ -24,7 +24,8 @@ const BUSINESS_HOURS = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)-(Mon|Tue|Wed|Thu|Fri|Sat|
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
+  /** Unset: 127.0.0.1 outside production (a laptop's install is not on the network), 0.0.0.0 in production. */
+  HOST: z.string().min(1).optional(),
   PUBLIC_URL: z.url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().default('./data'),
@@ -66,6 +67,7 @@ const schema = z.object({
 export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
+  /** Where to listen: HOST, else 127.0.0.1 outside production and 0.0.0.0 in production. */
   host: string;
   publicUrl: string | undefined;
   logLevel: string;
@@ -108,6 +110,11 @@ export interface BusinessHours {
   startMinute: number;
   endMinute: number;
   timeZone: string;
+}
+
+/** Whether an address only this machine can reach (the Teams development endpoint needs one). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 export class ConfigError extends Error {
@@ -166,7 +173,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
+    host: e.HOST ?? (e.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,

@@ -92,7 +92,7 @@ export function ticketListPath(q: TicketQuery): string {
 
 export const api = {
   setupNeeded: () => request<{ needed: boolean }>('GET', '/api/auth/setup'),
-  setup: (body: { email: string; name: string; password: string }) => request<Session>('POST', '/api/auth/setup', body, { quiet401: true }),
+  setup: (body: { code: string; email: string; name: string; password: string }) => request<Session>('POST', '/api/auth/setup', body, { quiet401: true }),
   login: (email: string, password: string) => request<Session>('POST', '/api/auth/login', { email, password }, { quiet401: true }),
   me: () => request<Session>('GET', '/api/auth/me', undefined, { quiet401: true }),
   logout: () => request<void>('POST', '/api/auth/logout'),

@@ -1,19 +1,30 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { forbidden, unauthenticated } from '../domain/errors';
+import { stripUnwanted } from '../domain/text';
 import type { Agent, Store } from '../store/types';
 
 export const SESSION_COOKIE = 'answerdesk_session';
 export const CSRF_HEADER = 'x-csrf-token';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Longer cookie values than this are not ours (session ids are 43 characters). */
+const COOKIE_MAX = 512;
+
+/**
+ * Cookies by name, own keys only. A value that is malformed, too long or holds NUL or another
+ * non-character is dropped: it cannot be a session id, and must not reach the database.
+ */
 export function parseCookies(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const part of (header ?? '').split(';')) {
     const i = part.indexOf('=');
     if (i <= 0) continue;
+    const raw = part.slice(i + 1).trim();
+    if (raw.length > COOKIE_MAX) continue;
     try {
-      out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+      const value = decodeURIComponent(raw);
+      if (stripUnwanted(value) === value) out[part.slice(0, i).trim()] = value;
     } catch {
       // A malformed cookie is ignored rather than failing the request.
     }

@@ -6,6 +6,13 @@ import type { RealtimeBus } from '../realtime/bus';
 import type { Agent, Conversation, Store, Ticket } from '../store/types';
 import type { TranscriptWriter } from './writer';
 
+const TRANSFER_ADMINS_ONLY = 'this ticket is assigned to another agent; ask them or an admin to transfer it';
+
+/** Who may reply to, resolve or take a ticket: an admin, its assignee, anyone while it is unassigned. */
+export function mayHandle(ticket: Ticket, agent: Agent): boolean {
+  return agent.role === 'admin' || !ticket.assigneeId || ticket.assigneeId === agent.id;
+}
+
 export interface AgentWorkDeps {
   store: Store;
   writer: TranscriptWriter;
@@ -35,6 +42,13 @@ export class AgentWork {
   async claim(ticketId: string, agent: Agent, options: { force?: boolean; assignTo?: Agent } = {}): Promise<Ticket> {
     const { store, writer } = this.deps;
     const assignee = options.assignTo ?? agent;
+    if (agent.role !== 'admin' && (assignee.id !== agent.id || options.force)) {
+      // Assigning to someone else, or taking a ticket whoever holds it, is a transfer: admins only
+      // (as replying to another agent's ticket is). Taking an unassigned ticket is a claim.
+      const ticket = await store.tickets.get(ticketId);
+      if (!ticket) throw notFound('ticket', ticketId);
+      if (assignee.id !== agent.id || !mayHandle(ticket, agent)) throw forbidden(TRANSFER_ADMINS_ONLY, 'admins_only');
+    }
     const result = await store.tickets.claim(ticketId, assignee.id, { force: options.force ?? false });
     if (!result) throw notFound('ticket', ticketId);
     if (!result.ok) {
@@ -55,9 +69,7 @@ export class AgentWork {
     if (byteLength(text) > messageMaxBytes) throw tooLarge(`Messages are limited to ${messageMaxBytes} bytes. Please shorten it or split it up.`);
     let { ticket, conversation } = await this.ticketAndConversation(ticketId);
     if (ticket.status === 'resolved') throw conflict('ticket_resolved', 'this ticket is resolved; reopen it to reply');
-    if (ticket.assigneeId && ticket.assigneeId !== agent.id && agent.role !== 'admin') {
-      throw forbidden('this ticket is assigned to another agent; ask them or an admin to transfer it');
-    }
+    if (!mayHandle(ticket, agent)) throw forbidden(TRANSFER_ADMINS_ONLY, 'admins_only');
     // Replying to an unclaimed ticket claims it: the customer now talks to this agent.
     if (!ticket.assigneeId) {
       ticket = await this.claim(ticketId, agent);
@@ -85,6 +97,7 @@ export class AgentWork {
     const { store, writer, engine } = this.deps;
     const { ticket, conversation } = await this.ticketAndConversation(ticketId);
     if (ticket.status === 'resolved') return ticket;
+    if (!mayHandle(ticket, agent)) throw forbidden(TRANSFER_ADMINS_ONLY, 'admins_only');
     const t = new Date().toISOString();
     const updated = await store.tickets.update(ticketId, { status: 'resolved', resolvedAt: t, ...(ticket.assigneeId ? {} : { assigneeId: agent.id }) });
     const resolved = await store.conversations.update(conversation.id, { state: 'resolved', resolvedAt: t, botState: { ...conversation.botState, awaitingCes: true } });

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { type DomainError, rateLimited, tooLarge } from '../domain/errors';
+import { normaliseInput } from '../domain/input';
 import type { Inbound, InboundBody, InboundResult, StoredHook } from '../domain/inbound';
 import { byteLength, cleanText } from '../domain/text';
 import type { RealtimeBus } from '../realtime/bus';
@@ -106,7 +107,8 @@ export class InboundEntry {
     if ('customerId' in sender) return { id: sender.customerId };
     const known = await store.customers.findByExternalId(inbound.channel, sender.externalId);
     if (known || body.type === 'action' || !inbound.mayStart) return known;
-    const profile = sender.profile ? await sender.profile().catch(() => ({})) : {};
+    // A profile comes from the platform's API, not the inbound request: normalised here, once for every channel.
+    const profile = sender.profile ? normaliseInput(await sender.profile().catch(() => ({}))) : {};
     return store.customers.ensure(inbound.channel, sender.externalId, profile);
   }
 

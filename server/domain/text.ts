@@ -7,9 +7,14 @@
 // carry no meaning in a chat message.
 const UNWANTED = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** Unwanted characters removed, nothing else changed: what the edge does to every input string. */
+export function stripUnwanted(text: string): string {
+  return text.replace(UNWANTED, '');
+}
+
 /** Customer or agent text as stored: unwanted characters removed, trimmed. */
 export function cleanText(text: string): string {
-  return text.replace(UNWANTED, '').replace(/\r\n?/g, '\n').trim();
+  return stripUnwanted(text).replace(/\r\n?/g, '\n').trim();
 }
 
 /** Size as the limit counts it: UTF-8 bytes, the same in every channel and for agents. */

@@ -2,7 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { RequireAgent } from '../auth/agent-auth';
 import { hashPassword } from '../auth/passwords';
-import { conflict } from '../domain/errors';
+import { conflict, quote } from '../domain/errors';
 import type { BusEvent, RealtimeBus } from '../realtime/bus';
 import type { Agent, Store } from '../store/types';
 import { publicAgent } from './auth';
@@ -35,7 +35,7 @@ export function consoleRoutes(deps: { store: Store; requireAgent: RequireAgent; 
         role: z.enum(['agent', 'admin']).default('agent'),
       })
       .parse(req.body);
-    if (await store.agents.byEmail(body.email)) throw conflict('agent_exists', `an agent with email ${body.email} already exists`);
+    if (await store.agents.byEmail(body.email)) throw conflict('agent_exists', `an agent with email ${quote(body.email)} already exists`);
     const agent = await store.agents.create({ email: body.email, name: body.name, role: body.role, passwordHash: await hashPassword(body.password) });
     res.status(201).json({ agent: publicAgent(agent) });
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { KnowledgeBundle } from '../../bot/knowledge-bundle';
 import type { RequireAgent } from '../auth/agent-auth';
 import { invalid } from '../domain/errors';
+import { pickOwn } from '../domain/input';
 import { computeMetrics, type Metrics } from '../metrics/compute';
 import { toCsv } from '../metrics/csv';
 import { draftArticle } from '../metrics/draft';
@@ -15,6 +16,8 @@ const query = z.object({
   channel: z.enum(['web', 'slack', 'msteams']).optional(),
 });
 const MAX_RANGE_DAYS = 366;
+/** The largest date a Date holds (ECMAScript: ±8.64e15 ms). */
+const MAX_DATE_MS = 8.64e15;
 
 /** Dashboard data for a date range (inclusive days, UTC) and an optional channel. */
 export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; bundle: () => KnowledgeBundle; csatEnabled?: boolean }): Router {
@@ -25,10 +28,14 @@ export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; 
     const q = query.parse(raw);
     const toDay = q.to ?? new Date().toISOString().slice(0, 10);
     const fromDay = q.from ?? new Date(Date.parse(toDay) - 6 * 86_400_000).toISOString().slice(0, 10);
-    const from = new Date(`${fromDay}T00:00:00.000Z`).toISOString();
-    const to = new Date(Date.parse(`${toDay}T00:00:00.000Z`) + 86_400_000).toISOString();
-    if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from >= to) throw invalid('invalid_range', '"from" must be on or before "to"');
-    if (Date.parse(to) - Date.parse(from) > MAX_RANGE_DAYS * 86_400_000) throw invalid('invalid_range', `at most ${MAX_RANGE_DAYS} days at a time`);
+    // "2024-13-45" has the shape of a date but is none: refused before toISOString() could throw.
+    const fromMs = Date.parse(`${fromDay}T00:00:00.000Z`);
+    const toMs = Date.parse(`${toDay}T00:00:00.000Z`) + 86_400_000;
+    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs > MAX_DATE_MS) throw invalid('invalid_date', 'from and to are calendar dates (YYYY-MM-DD)');
+    if (fromMs >= toMs) throw invalid('invalid_range', '"from" must be on or before "to"');
+    if (toMs - fromMs > MAX_RANGE_DAYS * 86_400_000) throw invalid('invalid_range', `at most ${MAX_RANGE_DAYS} days at a time`);
+    const from = new Date(fromMs).toISOString();
+    const to = new Date(toMs).toISOString();
     const channel = q.channel;
     const [events, tickets, surveys, feedback, agents] = await Promise.all([
       store.events.list({ from, to, ...(channel ? { channel } : {}) }),
@@ -90,10 +97,11 @@ export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; 
       articles: m.articles,
       unanswered: m.unanswered.map((u) => ({ text: u.text, count: u.count, examples: u.examples })),
     };
-    const table = tables[req.params.table as string];
-    if (!table) throw invalid('unknown_table', `table must be one of ${Object.keys(tables).join(', ')}`);
+    // Own keys only: "constructor.csv" or "__proto__.csv" name no table.
+    const name = req.params.table as string;
+    const table = pickOwn(tables, name, 'table');
     res.setHeader('content-type', 'text/csv; charset=utf-8');
-    res.setHeader('content-disposition', `attachment; filename="answerdesk-${req.params.table as string}-${m.range.from}-${m.range.to}.csv"`);
+    res.setHeader('content-disposition', `attachment; filename="answerdesk-${name}-${m.range.from}-${m.range.to}.csv"`);
     res.send(toCsv(table));
   });
 

@@ -4,6 +4,7 @@ import type { Channel } from '../../bot/types';
 import type { RequireAgent } from '../auth/agent-auth';
 import type { ConversationService } from '../conversations';
 import { invalid, notFound } from '../domain/errors';
+import { boundedIntParam } from '../domain/input';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Agent, Store, Ticket, TicketFilter } from '../store/types';
 import { PRIORITIES } from '../store/types';
@@ -16,7 +17,7 @@ const listQuery = z.object({
   channel: z.enum(CHANNELS).optional(),
   assignee: z.string().max(64).optional(),
   priority: z.enum(PRIORITIES as [string, ...string[]]).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
+  limit: boundedIntParam(1, 500).optional(),
 });
 const textBody = (max: number) => z.object({ text: z.string().trim().min(1, 'text is empty').max(max), clientId: z.string().max(64).optional() });
 const patchBody = z.object({

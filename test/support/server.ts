@@ -27,6 +27,8 @@ export interface TestServerOptions {
    * Without it the server uses DATABASE_SCHEMA from env, or `public`.
    */
   pgSchema?: 'fresh';
+  /** Replaces the wait after a failed sign-in (the security tests record the delays). */
+  loginDelay?: (ms: number) => Promise<void>;
 }
 
 /** A real server on 127.0.0.1 with a throwaway SQLite database (or DATABASE_URL in env). */
@@ -51,7 +53,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   let desk: Answerdesk;
   let port: number;
   try {
-    desk = await createAnswerdesk({ config, log: pino({ level: 'silent' }), store, bundle: bundleFor(options.kbDir ?? FIXTURE_KB_DIR) });
+    desk = await createAnswerdesk({ config, log: pino({ level: 'silent' }), store, bundle: bundleFor(options.kbDir ?? FIXTURE_KB_DIR), ...(options.loginDelay ? { loginDelay: options.loginDelay } : {}) });
     port = await desk.listen(0, '127.0.0.1');
   } catch (err) {
     await store.close().catch(() => undefined);

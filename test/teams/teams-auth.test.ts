@@ -58,17 +58,23 @@ describe('Teams channel with credentials (SingleTenant)', () => {
   });
 
   it('rejects garbage and foreign-issuer tokens with 401 without going to the internet', async () => {
-    expect((await fake.post(question(), { authorization: 'Bearer abc' })).status).toBe(401);
-    expect((await fake.post(question(), { authorization: 'Basic dXNlcjpwYXNz' })).status).toBe(401);
+    const refused = { error: { code: 'unauthorized', message: 'invalid Bot Framework token' } };
     const foreign = unsignedJwt({ iss: 'https://evil.example', aud: CREDENTIALS.MICROSOFT_APP_ID, serviceurl: fake.url });
-    expect((await fake.post(question(), { authorization: `Bearer ${foreign}` })).status).toBe(401);
+    for (const authorization of ['Bearer abc', 'Basic dXNlcjpwYXNz', `Bearer ${foreign}`]) {
+      const res = await fake.post(question(), { authorization });
+      expect(res.status, authorization.slice(0, 20)).toBe(401);
+      expect(await res.json()).toEqual(refused);
+    }
     expect(internet.attempts).toEqual([]);
-    // Rejected by CloudAdapter's own authentication, not by a crash.
-    expect(consoleError.mock.calls.map(([err]) => [(err as Error).constructor.name, (err as { statusCode?: number }).statusCode])).toEqual([
-      ['AuthenticationError', 401],
-      ['AuthenticationError', 401],
-      ['AuthenticationError', 401],
-    ]);
+  });
+
+  it('authenticates before it parses: a bad token with a malformed body is 401, not 400 or 500', async () => {
+    for (const body of ['{}', '{"type":null}', '{"type":"message","serviceUrl":true}', 'not json', '[]']) {
+      const res = await fetch(fake.target, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer abc' }, body });
+      expect(res.status, body).toBe(401);
+    }
+    const anonymous = await fetch(fake.target, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":null}' });
+    expect(anonymous.status).toBe(401);
   });
 
   it('fails closed when a forged token claims the Bot Framework issuer (its key fetch is blocked here)', async () => {

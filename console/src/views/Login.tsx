@@ -12,6 +12,7 @@ interface Props {
 export function Login({ setupNeeded, notice, onSignedIn }: Props) {
   const [email, setEmail] = useState('');
   const [name, setName] = useState('');
+  const [code, setCode] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
@@ -22,10 +23,11 @@ export function Login({ setupNeeded, notice, onSignedIn }: Props) {
     setBusy(true);
     setError('');
     try {
-      const session = setupNeeded ? await api.setup({ email: email.trim(), name: name.trim(), password }) : await api.login(email.trim(), password);
+      const session = setupNeeded ? await api.setup({ code: code.trim(), email: email.trim(), name: name.trim(), password }) : await api.login(email.trim(), password);
       onSignedIn(session);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) setError('Wrong email or password.');
+      else if (err instanceof ApiError && err.status === 403 && setupNeeded) setError('Wrong set-up code. Use the code printed in the server log when it started.');
       else if (err instanceof ApiError && err.status === 429) setError(sentence(err.message));
       else setError(err instanceof Error ? sentence(err.message) : 'Sign-in failed.');
       setBusy(false);
@@ -36,8 +38,30 @@ export function Login({ setupNeeded, notice, onSignedIn }: Props) {
     <main class="center-page" id="main">
       <form class="card login" onSubmit={submit} aria-labelledby="login-title" noValidate={false}>
         <h1 id="login-title">{setupNeeded ? 'Set up answerdesk' : 'Sign in to answerdesk'}</h1>
-        {setupNeeded && <p class="muted">No agent exists yet. Create the first admin account.</p>}
+        {setupNeeded && (
+          <p class="muted" id="setup-hint">
+            No agent exists yet. Create the first admin account with the one-time set-up code the server printed in its log when it started (or run <code>npm run agent:add</code>).
+          </p>
+        )}
         {notice && !error && <p class="notice">{notice}</p>}
+        {setupNeeded && (
+          <>
+            <label for="setup-code">Set-up code</label>
+            <input
+              id="setup-code"
+              data-testid="setup-code"
+              type="text"
+              autocomplete="one-time-code"
+              autocapitalize="characters"
+              spellcheck={false}
+              required
+              maxLength={64}
+              aria-describedby="setup-hint"
+              value={code}
+              onInput={(e) => setCode(e.currentTarget.value)}
+            />
+          </>
+        )}
         <label for="login-email">Email</label>
         <input
           id="login-email"

@@ -5,6 +5,7 @@ import { boltLogger, RETRY_CONFIG, SlackApi } from './api';
 import { CLAIM_ACTION_ID, CUSTOMER_ACTION_PREFIX } from './render';
 import { type SlackBlockActions, SlackInbound, type SlackMessageEvent } from './inbound';
 import { SlackOutbound } from './outbound';
+import { slackEdge } from './edge';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -15,13 +16,28 @@ export class SlackConfigError extends Error {
     this.name = 'SlackConfigError';
   }
 }
+/** Payloads a listener below handles; everything else is acknowledged at once by slackEdge. */
+function handles(payload: Record<string, unknown>): boolean {
+  if (payload.type === 'url_verification' || payload.ssl_check !== undefined) return true;
+  if (payload.type === 'event_callback') {
+    const type = (payload.event as { type?: unknown } | null | undefined)?.type;
+    return type === 'message' || type === 'app_mention';
+  }
+  if (payload.type === 'block_actions') {
+    const actions = Array.isArray(payload.actions) ? (payload.actions as { action_id?: unknown }[]) : [];
+    return actions.some((a) => typeof a?.action_id === 'string' && (a.action_id === CLAIM_ACTION_ID || a.action_id.startsWith(CUSTOMER_ACTION_PREFIX)));
+  }
+  return payload.command === '/answerdesk';
+}
+
 /** On close, acked Slack work gets this long to finish. */
 const CLOSE_WAIT_MS = 5_000;
 
 /**
  * The Slack channel: Events API, interactivity and the `/answerdesk` command all arrive at
  * POST /slack/events on the shared Express app (bolt's ExpressReceiver checks the signature
- * and the 5-minute timestamp window on the raw body, then acks before the work is done).
+ * on the raw body, then acks before the work is done; slackEdge in front of it refuses
+ * timestamps outside ±5 minutes, signed bodies that are not objects, and acks what nobody handles).
  * It translates only: Slack events → ConversationService, transcript messages → Block Kit.
  *
  * With SLACK_SOCKET_MODE=true the same handlers are fed by bolt's SocketModeReceiver instead:
@@ -65,6 +81,8 @@ export async function mountSlack(ctx: ChannelContext): Promise<MountedChannel | 
   };
 
   const slackApiUrl = apiUrl ? (apiUrl.endsWith('/') ? apiUrl : `${apiUrl}/`) : undefined;
+  // Timestamp window, signature, body shape and unhandled payloads, before bolt's receiver.
+  if (!socketMode) app.post(SLACK_EVENTS_PATH, ...slackEdge({ signingSecret: signingSecret!, handles }));
   const receiver: Receiver = socketMode
     ? new SocketModeReceiver({ appToken: appToken!, logger, installerOptions: { clientOptions: slackApiUrl ? { slackApiUrl } : {} } })
     : new ExpressReceiver({

@@ -1,8 +1,18 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type Request as BotRequest, type Response as BotResponse } from 'botbuilder';
+import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
+import type { AuthenticateRequestResult } from 'botframework-connector';
 import express from 'express';
+import { isLoopbackHost } from '../../config';
 import type { ChannelContext, MountedChannel } from '../index';
+import { activitySchema, authenticationView } from './activity-schema';
 import { TeamsInbound } from './inbound';
 import { TeamsOutbound } from './outbound';
+
+/** CloudAdapter that runs an activity authenticated beforehand (its process() parses first, then authenticates). */
+class PreAuthenticatedAdapter extends CloudAdapter {
+  run(authenticated: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>) {
+    return this.processActivity(authenticated, activity, logic);
+  }
+}
 
 export const TEAMS_MESSAGES_PATH = '/api/messages';
 /** Teams activities are small; card submissions with a comment stay far below this. */
@@ -61,12 +71,20 @@ export async function mountTeams(ctx: ChannelContext): Promise<MountedChannel | 
     log.info('Teams disabled: MICROSOFT_APP_ID and MICROSOFT_APP_PASSWORD not set');
     return undefined;
   }
+  if (!credentials && !isLoopbackHost(config.host)) {
+    // Without credentials anyone who reaches the port could speak as any Teams member and
+    // choose where that member's answers are sent: only this machine may reach it.
+    const why = `Teams without MICROSOFT_APP_ID/MICROSOFT_APP_PASSWORD/MICROSOFT_APP_TENANT_ID accepts unauthenticated activities, so it runs only when the server listens on loopback (HOST=127.0.0.1), not on HOST=${config.host}.`;
+    if (enabled) throw new TeamsConfigError(`TEAMS_ENABLED=true: ${why} Set the credentials or HOST=127.0.0.1.`);
+    log.warn(`Teams disabled: ${why}`);
+    return undefined;
+  }
   const teamsLog = log.child({ channel: 'msteams' });
 
   const auth = new ConfigurationBotFrameworkAuthentication(
     credentials ? { MicrosoftAppId: appId, MicrosoftAppPassword: appPassword, MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: tenantId } : {},
   );
-  const adapter = new CloudAdapter(auth);
+  const adapter = new PreAuthenticatedAdapter(auth);
   adapter.onTurnError = async (_context, err) => {
     teamsLog.error({ err }, 'Teams turn failed');
   };
@@ -75,14 +93,41 @@ export async function mountTeams(ctx: ChannelContext): Promise<MountedChannel | 
   service.registerChannel('msteams', outbound);
   worker.register('msteams', outbound);
 
-  // JSON only on this route: the rest of the app keeps its own parsers.
-  app.post(TEAMS_MESSAGES_PATH, express.json({ limit: BODY_LIMIT }), async (req, res) => {
-    if (credentials && !req.headers.authorization) {
-      // CloudAdapter would say the same (after logging a stack trace per anonymous probe).
+  // JSON only on this route; a body that does not parse is remembered, not answered yet:
+  // authentication comes first, so an anonymous caller learns nothing from our parser.
+  const json = express.json({ limit: BODY_LIMIT });
+  app.post(TEAMS_MESSAGES_PATH, (req, res, next) => json(req, res, (err?: unknown) => {
+    if (err) res.locals.bodyError = err;
+    next();
+  }), async (req, res, next) => {
+    const authHeader = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+    if (credentials && !authHeader) {
       res.status(401).json({ error: { code: 'unauthorized', message: 'Bot Framework token required' } });
       return;
     }
-    await adapter.process(req as unknown as BotRequest, res as unknown as BotResponse, async (context) => {
+    let authenticated: AuthenticateRequestResult;
+    try {
+      // Only the token and two plain strings of the body take part in authentication.
+      authenticated = await auth.authenticateRequest(authenticationView(req.body) as Activity, authHeader);
+    } catch (err) {
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status === 401 || status === 403) {
+        res.status(401).json({ error: { code: 'unauthorized', message: 'invalid Bot Framework token' } });
+        return;
+      }
+      // The token could not be checked (Microsoft's signing keys unreachable): not the caller's fault, not accepted either.
+      teamsLog.warn({ err }, 'Teams token could not be verified');
+      res.status(503).json({ error: { code: 'auth_unavailable', message: 'the Bot Framework token could not be verified; try again' } });
+      return;
+    }
+    if (res.locals.bodyError) return next(res.locals.bodyError);
+    const parsed = activitySchema.safeParse(req.body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      res.status(400).json({ error: { code: 'invalid_activity', message: `not a Bot Framework activity${issue ? ` (${issue.path.join('.') || 'body'}: ${issue.message})` : ''}`.slice(0, 300) } });
+      return;
+    }
+    const invoke = await adapter.run(authenticated, parsed.data as unknown as Activity, async (context) => {
       try {
         await inbound.onTurn(context);
       } catch (err) {
@@ -90,6 +135,9 @@ export async function mountTeams(ctx: ChannelContext): Promise<MountedChannel | 
         teamsLog.error({ err, activityId: context.activity.id }, 'Teams activity failed');
       }
     });
+    res.status(invoke?.status ?? 200);
+    if (invoke?.body !== undefined) res.json(invoke.body);
+    else res.end();
   });
 
   if (credentials) {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { actionSchema } from '../../domain/action-schema';
+import { boundedInt, INT32_MAX } from '../../domain/input';
 import type { ClientFrame } from './protocol';
 
 const clientId = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'clientId must be url-safe');
 /** Sequence numbers are stored as 32-bit integers: anything larger is not a sequence number we sent. */
-const seq = z.number().int().min(0).max(2_147_483_647);
+const seq = boundedInt(0, INT32_MAX);
 
 /** Inbound frames are validated here; anything else is answered with an `error` frame. */
 export const clientFrameSchema: z.ZodType<ClientFrame> = z.discriminatedUnion('type', [

@@ -5,6 +5,7 @@ import type { VisitorTokens } from '../../auth/visitor-token';
 import type { Config } from '../../config';
 import type { ConversationService } from '../../conversations';
 import { invalid, rateLimited, unauthenticated } from '../../domain/errors';
+import { boundedIntParam, INT32_MAX } from '../../domain/input';
 import { visibleToCustomer } from '../../domain/transcript';
 import type { Store } from '../../store/types';
 import { WEB_THREAD } from './inbound';
@@ -22,6 +23,8 @@ const sessionSchema = z.object({
     .refine((a) => Object.keys(a).length <= 20, 'at most 20 attributes')
     .optional(),
 });
+
+const historyQuery = z.object({ after: boundedIntParam(0, INT32_MAX).default(0) });
 
 export interface WidgetRouteDeps {
   config: Config;
@@ -82,9 +85,8 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
     const header = req.headers.authorization ?? '';
     const claims = tokens.verify(header.startsWith('Bearer ') ? header.slice(7) : undefined);
     if (!claims) throw unauthenticated('a valid visitor token is required');
-    const after = Number(req.query.after ?? 0);
     // Sequence numbers are 32-bit integers in storage: a larger "after" is refused, not passed on.
-    if (!Number.isInteger(after) || after < 0 || after > 2_147_483_647) throw invalid('invalid_after', '"after" must be a whole number from 0 to 2147483647');
+    const { after } = historyQuery.parse(req.query);
     const conversation = await store.conversations.inThread(claims.customerId, WEB_THREAD);
     const body: HistoryResponse = {
       conversation: conversation ? await service.view(conversation) : null,

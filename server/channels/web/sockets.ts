@@ -8,6 +8,7 @@ import type { ConversationService } from '../../conversations';
 import type { BusEvent, RealtimeBus } from '../../realtime/bus';
 import type { Conversation, Store } from '../../store/types';
 import type { ChatMessage } from '../../domain/transcript';
+import { normaliseInput, TooDeepError } from '../../domain/input';
 import { clientFrameSchema } from './frames';
 import { toInbound, WEB_THREAD } from './inbound';
 import { flushStored, showMessages, SocketIndex, type WidgetClient } from './outbound';
@@ -79,6 +80,12 @@ export class WidgetSockets {
         parsed = JSON.parse(data.toString());
       } catch {
         return this.send(client, { type: 'error', code: 'bad_frame', message: 'frame is not valid JSON' });
+      }
+      try {
+        // The same edge normalisation as HTTP bodies: no NUL, no prototype keys, bounded depth.
+        parsed = normaliseInput(parsed);
+      } catch (err) {
+        return this.send(client, { type: 'error', code: 'bad_frame', message: err instanceof TooDeepError ? err.message : 'invalid frame' });
       }
       const frame = clientFrameSchema.safeParse(parsed);
       if (!frame.success) {

@@ -1,0 +1,41 @@
+import type { Activity } from 'botbuilder';
+import { z } from 'zod';
+
+/**
+ * The shape of an inbound Bot Framework activity, checked after authentication and before the
+ * adapter sees it: botbuilder assumes these types (it calls `serviceUrl.toLowerCase()`, reads
+ * `conversation.id` …), so anything else is a 400 with the usual JSON error, never a crash.
+ * Unknown fields are kept: Teams adds new ones over time.
+ */
+const account = z.looseObject({
+  id: z.string().min(1).max(1024),
+  name: z.string().max(1024).optional(),
+  aadObjectId: z.string().max(256).optional(),
+});
+
+export const activitySchema = z.looseObject({
+  type: z.string().min(1).max(64),
+  id: z.string().max(1024).optional(),
+  channelId: z.string().min(1).max(64),
+  serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),
+  from: account,
+  recipient: account.optional(),
+  conversation: z.looseObject({
+    id: z.string().min(1).max(2048),
+    conversationType: z.string().max(64).optional(),
+    tenantId: z.string().max(256).optional(),
+  }),
+  text: z.string().max(100_000).optional(),
+  replyToId: z.string().max(1024).optional(),
+  membersAdded: z.array(account).max(1000).optional(),
+  entities: z.array(z.looseObject({ type: z.string().max(256) })).max(100).optional(),
+});
+
+/** What authentication may look at before the body is trusted: strings or nothing. */
+export function authenticationView(body: unknown): Partial<Activity> {
+  const b = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const channelId = str(b.channelId);
+  const serviceUrl = str(b.serviceUrl);
+  return { ...(channelId ? { channelId } : {}), ...(serviceUrl ? { serviceUrl } : {}) };
+}

@@ -16,6 +16,7 @@ import { ConversationService } from './conversations';
 import { mountChannels } from './channels';
 import { isWidgetSocketPath, mountWeb } from './channels/web';
 import type { WidgetSockets } from './channels/web/sockets';
+import { MetricsJobs } from './metrics/scheduler';
 import { DeliveryWorker } from './outbox/worker';
 import { errorHandler, notFound } from './http/errors';
 import { cspNonce, originChecker, securityHeaders } from './http/security';
@@ -133,7 +134,9 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
   app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent }));
   app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
-  app.use('/api', metricsRoutes({ store, requireAgent, bundle: () => bundle, csatEnabled: config.csat.enabled }));
+  const surveyDefaults = { csat: config.csat.enabled, ...config.surveys };
+  app.use('/api', metricsRoutes({ store, requireAgent, bundle: () => bundle, surveyDefaults }));
+  const metricsJobs = new MetricsJobs({ store, bus, log, idleResolveMs: config.metrics.idleResolveMs, pollMs: config.metrics.jobPollMs, leaseMs: config.metrics.jobLeaseMs });
 
   // The agent console: one page app for /console and /console/dashboard.
   const consoleDir = options.consoleDir ?? join(process.cwd(), 'dist', 'console');
@@ -180,6 +183,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
         server.listen(port, host, () => resolve());
       });
       worker.start();
+      metricsJobs.start();
       return (server.address() as AddressInfo).port;
     },
     /**
@@ -194,6 +198,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
       await Promise.allSettled(channels.map((c) => c.close()));
       // Deliveries under way finish (bounded by the platform timeouts); the rest wait in the outbox.
       await worker.stop();
+      await metricsJobs.stop();
       const deadline = Date.now() + HTTP_DRAIN_MS;
       while (draining() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       server.closeAllConnections();

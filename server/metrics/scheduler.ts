@@ -24,7 +24,8 @@ const JOB = 'idle_close';
  * (a paused process whose lease ran out) cannot close a conversation twice.
  */
 export class MetricsJobs {
-  readonly owner = `metrics:${randomUUID()}`;
+  // The pid tells an operator (and the crash test) which process holds the job.
+  readonly owner = `metrics:${process.pid}:${randomUUID()}`;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = true;

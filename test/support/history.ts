@@ -47,32 +47,32 @@ export interface SeedConversation {
 }
 
 export async function seedCustomers(db: Kysely<Database>, customers: SeedCustomer[]): Promise<void> {
-  if (customers.length === 0) return;
-  await db
-    .insertInto('customers')
-    .values(
-      customers.map((c) => ({
-        id: c.id,
-        channel: c.channel,
-        external_id: c.channel === 'web' ? null : `ext-${c.id}`,
-        name: c.name ?? c.id,
-        email: c.email ?? null,
-        attributes: JSON.stringify(c.attributes ?? {}),
-        page_url: null,
-        created_at: '2026-01-01T00:00:00.000Z',
-        last_seen_at: '2026-01-01T00:00:00.000Z',
-      })),
-    )
-    .execute();
+  // Chunks keep each INSERT under the bound-parameter limits of both drivers.
+  for (let i = 0; i < customers.length; i += 500) {
+    await db
+      .insertInto('customers')
+      .values(
+        customers.slice(i, i + 500).map((c) => ({
+          id: c.id,
+          channel: c.channel,
+          external_id: c.channel === 'web' ? null : `ext-${c.id}`,
+          name: c.name ?? c.id,
+          email: c.email ?? null,
+          attributes: JSON.stringify(c.attributes ?? {}),
+          page_url: null,
+          created_at: '2026-01-01T00:00:00.000Z',
+          last_seen_at: '2026-01-01T00:00:00.000Z',
+        })),
+      )
+      .execute();
+  }
 }
 
 /** Conversations with their events (in the order given: ids follow it), tickets and survey answers. */
 export async function seedConversations(db: Kysely<Database>, conversations: SeedConversation[]): Promise<void> {
-  if (conversations.length === 0) return;
-  await db
-    .insertInto('conversations')
-    .values(
-      conversations.map((c) => ({
+  for (let i = 0; i < conversations.length; i += 500) {
+    await db.insertInto('conversations').values(
+      conversations.slice(i, i + 500).map((c) => ({
         id: c.id,
         customer_id: c.customer,
         channel: c.channel,
@@ -88,8 +88,8 @@ export async function seedConversations(db: Kysely<Database>, conversations: See
         updated_at: c.updatedAt,
         resolved_at: c.state === 'resolved' ? c.updatedAt : null,
       })),
-    )
-    .execute();
+    ).execute();
+  }
   const events = conversations.flatMap((c) =>
     c.events.map((e) => ({
       type: e.type,
@@ -101,7 +101,7 @@ export async function seedConversations(db: Kysely<Database>, conversations: See
       created_at: e.at,
     })),
   );
-  for (let i = 0; i < events.length; i += 2000) await db.insertInto('events').values(events.slice(i, i + 2000)).execute();
+  for (let i = 0; i < events.length; i += 1000) await db.insertInto('events').values(events.slice(i, i + 1000)).execute();
   const tickets = conversations.filter((c) => c.ticket);
   for (let i = 0; i < tickets.length; i += 1000) {
     const chunk = tickets.slice(i, i + 1000);

@@ -16,6 +16,7 @@ import { ConversationService } from './conversations';
 import { mountChannels } from './channels';
 import { isWidgetSocketPath, mountWeb } from './channels/web';
 import type { WidgetSockets } from './channels/web/sockets';
+import { MetricsJobs } from './metrics/scheduler';
 import { DeliveryWorker } from './outbox/worker';
 import { SetupCode } from './auth/setup-code';
 import { edgeNormalisation, edgeQueryParser } from './http/edge';
@@ -144,7 +145,9 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
   app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent, setupCode, ...(options.loginDelay ? { delay: options.loginDelay } : {}) }));
   app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
-  app.use('/api', metricsRoutes({ store, requireAgent, bundle: () => bundle, csatEnabled: config.csat.enabled }));
+  const surveyDefaults = { csat: config.csat.enabled, ...config.surveys };
+  app.use('/api', metricsRoutes({ store, requireAgent, bundle: () => bundle, surveyDefaults }));
+  const metricsJobs = new MetricsJobs({ store, bus, log, idleResolveMs: config.metrics.idleResolveMs, pollMs: config.metrics.jobPollMs, leaseMs: config.metrics.jobLeaseMs });
 
   // The agent console: one page app for /console and /console/dashboard.
   const consoleDir = options.consoleDir ?? join(process.cwd(), 'dist', 'console');
@@ -200,6 +203,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
           `First run: no agent exists yet. Open ${consoleUrl} and enter the set-up code ${setupCode.value} to create the first admin (or run \`npm run agent:add -- --email you@example.com --name You --role admin\`). The code works once.`,
         );
       }
+      metricsJobs.start();
       return bound;
     },
     /**
@@ -214,6 +218,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
       await Promise.allSettled(channels.map((c) => c.close()));
       // Deliveries under way finish (bounded by the platform timeouts); the rest wait in the outbox.
       await worker.stop();
+      await metricsJobs.stop();
       const deadline = Date.now() + HTTP_DRAIN_MS;
       while (draining() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       server.closeAllConnections();

@@ -50,6 +50,13 @@ const schema = z.object({
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   CES_SCALE: z.enum(['seven-point', 'three-choice']).default('seven-point'),
   CSAT_ENABLED: bool.default(false),
+  // Metrics (issue 17): idle bot conversations are closed as resolved by the bot after this
+  // long (fractions allowed, for tests); the leased metrics job's poll and lease; survey defaults.
+  BOT_IDLE_RESOLVE_MINUTES: z.coerce.number().positive().max(10_080).default(30),
+  METRICS_JOB_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
+  METRICS_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  NPS_ENABLED: bool.default(false),
+  SURVEY_CUSTOMER_INTERVAL_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   SLACK_BOT_TOKEN: z.string().optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
   SLACK_API_URL: z.url().optional(),
@@ -91,6 +98,9 @@ export interface Config {
   ces: { scale: 'seven-point' | 'three-choice' };
   /** Ask a satisfaction question (1–5) after the CES answer. */
   csat: { enabled: boolean };
+  /** Metrics (issue 17): idle close after `idleResolveMs`; the leased job's poll and lease; survey defaults. */
+  metrics: { idleResolveMs: number; jobPollMs: number; jobLeaseMs: number };
+  surveys: { nps: boolean; customerIntervalDays: number };
   slack: {
     botToken?: string;
     signingSecret?: string;
@@ -193,6 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outbox: { leaseMs: e.OUTBOX_LEASE_SECONDS * 1000, pollMs: e.OUTBOX_POLL_MS },
     ces: { scale: e.CES_SCALE },
     csat: { enabled: e.CSAT_ENABLED },
+    metrics: { idleResolveMs: Math.round(e.BOT_IDLE_RESOLVE_MINUTES * 60_000), jobPollMs: e.METRICS_JOB_POLL_MS, jobLeaseMs: e.METRICS_JOB_LEASE_SECONDS * 1000 },
+    surveys: { nps: e.NPS_ENABLED, customerIntervalDays: e.SURVEY_CUSTOMER_INTERVAL_DAYS },
     slack: {
       botToken: e.SLACK_BOT_TOKEN,
       signingSecret: e.SLACK_SIGNING_SECRET,

@@ -1,5 +1,5 @@
 /** Small pure formatting helpers shared by the views. */
-import type { CsatFigures } from '../../server/metrics/compute';
+import type { CsatFigures } from '../../server/metrics/dashboard';
 
 /** Durations for KPIs: "—" when unknown, else "42s", "7m", "1h 20m", "2d 4h". */
 export function formatDuration(ms: number | null | undefined): string {

@@ -70,7 +70,7 @@ export interface CannedResponse {
 }
 
 /** The dashboard payload, exactly as the server computes it. */
-export type { Metrics } from '../../server/metrics/compute';
+export type { Metrics } from '../../server/metrics/dashboard';
 
 export type MetricsTable = 'summary' | 'daily' | 'agents' | 'articles' | 'unanswered';
 

@@ -2,57 +2,33 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { KnowledgeBundle } from '../../bot/knowledge-bundle';
 import type { RequireAgent } from '../auth/agent-auth';
-import { invalid } from '../domain/errors';
-import { pickOwn } from '../domain/input';
-import { computeMetrics, type Metrics } from '../metrics/compute';
+import { invalid, notFound } from '../domain/errors';
+import { DEFINITIONS, DRILL_FIGURES, isDrillFigure } from '../domain/resolution';
+import { visibleToCustomer } from '../domain/transcript';
+import { csvTables } from '../metrics/csv-tables';
+import { buildDashboard, dayRange, type Metrics } from '../metrics/dashboard';
 import { toCsv } from '../metrics/csv';
 import { draftArticle } from '../metrics/draft';
+import { parseDashboardQuery } from '../metrics/request';
+import { type SurveySettings, surveySettings } from '../metrics/survey-settings';
 import type { Store } from '../store/types';
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const query = z.object({
-  from: z.string().regex(DATE, 'from is YYYY-MM-DD').optional(),
-  to: z.string().regex(DATE, 'to is YYYY-MM-DD').optional(),
-  channel: z.enum(['web', 'slack', 'msteams']).optional(),
-});
-const MAX_RANGE_DAYS = 366;
-/** The largest date a Date holds (ECMAScript: ±8.64e15 ms). */
-const MAX_DATE_MS = 8.64e15;
+const DRILL_PAGE = 50;
 
-/** Dashboard data for a date range (inclusive days, UTC) and an optional channel. */
-export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; bundle: () => KnowledgeBundle; csatEnabled?: boolean }): Router {
+/** Dashboard data, drill-down lists and CSV exports for a date range (inclusive days, UTC) and a segment. */
+export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; bundle: () => KnowledgeBundle; surveyDefaults: SurveySettings }): Router {
   const { store, requireAgent } = deps;
   const router = Router();
 
   const load = async (raw: unknown): Promise<Metrics> => {
-    const q = query.parse(raw);
-    const toDay = q.to ?? new Date().toISOString().slice(0, 10);
-    const fromDay = q.from ?? new Date(Date.parse(toDay) - 6 * 86_400_000).toISOString().slice(0, 10);
-    // "2024-13-45" has the shape of a date but is none: refused before toISOString() could throw.
-    const fromMs = Date.parse(`${fromDay}T00:00:00.000Z`);
-    const toMs = Date.parse(`${toDay}T00:00:00.000Z`) + 86_400_000;
-    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs > MAX_DATE_MS) throw invalid('invalid_date', 'from and to are calendar dates (YYYY-MM-DD)');
-    if (fromMs >= toMs) throw invalid('invalid_range', '"from" must be on or before "to"');
-    if (toMs - fromMs > MAX_RANGE_DAYS * 86_400_000) throw invalid('invalid_range', `at most ${MAX_RANGE_DAYS} days at a time`);
-    const from = new Date(fromMs).toISOString();
-    const to = new Date(toMs).toISOString();
-    const channel = q.channel;
-    const [events, tickets, surveys, feedback, agents] = await Promise.all([
-      store.events.list({ from, to, ...(channel ? { channel } : {}) }),
-      store.tickets.list({ createdFrom: from, createdTo: to, limit: 10_000, ...(channel ? { channel } : {}) }),
-      store.surveys.list({ from, to, ...(channel ? { channel } : {}) }),
-      store.surveys.articleFeedbackCounts({ from, to }),
-      store.agents.list(),
-    ]);
-    return computeMetrics({
-      range: { from: fromDay, to: toDay },
-      events,
-      tickets,
-      surveys,
-      feedback,
+    const { range, segment } = parseDashboardQuery(raw);
+    const [agents, surveys] = await Promise.all([store.agents.list(), surveySettings(store, deps.surveyDefaults)]);
+    return buildDashboard(store, {
+      range,
+      segment,
+      surveys: { csat: surveys.csat, nps: surveys.nps },
       agentNames: new Map(agents.map((a) => [a.id, a.name])),
       articleTitles: new Map(deps.bundle().kb.articles.map((a) => [a.id, a.title])),
-      csatEnabled: deps.csatEnabled ?? false,
     });
   };
 
@@ -60,49 +36,48 @@ export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; 
     res.json(await load(req.query));
   });
 
+  router.get('/metrics/definitions', requireAgent(), (_req, res) => {
+    res.json(DEFINITIONS);
+  });
+
+  /** The conversations behind a figure, newest first, 50 a page. */
+  router.get('/metrics/conversations', requireAgent(), async (req, res) => {
+    const { range, segment } = parseDashboardQuery(req.query);
+    const page = z
+      .object({ figure: z.string().max(40), offset: z.coerce.number().int().min(0).max(10_000_000).default(0) })
+      .parse({ figure: req.query.figure, offset: req.query.offset ?? undefined });
+    if (!isDrillFigure(page.figure)) throw invalid('unknown_figure', `figure must be one of ${DRILL_FIGURES.join(', ')}`);
+    await store.metrics.refresh();
+    res.json(await store.metrics.drillDown({ ...dayRange(range.from, range.to), segment }, page.figure, { offset: page.offset, limit: DRILL_PAGE }));
+  });
+
+  /** One conversation's transcript as the customer saw it (bot-only conversations have no ticket to open). */
+  router.get('/metrics/conversations/:id', requireAgent(), async (req, res) => {
+    const id = String(req.params.id);
+    const conversation = /^[\w-]{1,64}$/.test(id) ? await store.conversations.get(id) : undefined;
+    if (!conversation) throw notFound('conversation', id);
+    const [messages, ticket, customer] = await Promise.all([
+      store.conversations.listMessages(id, 0, 500),
+      store.tickets.byConversation(id),
+      store.customers.get(conversation.customerId),
+    ]);
+    res.json({
+      conversation: { id, channel: conversation.channel, state: conversation.state, createdAt: conversation.createdAt, resolvedAt: conversation.resolvedAt },
+      customer: customer ? { name: customer.name, email: customer.email, attributes: customer.attributes } : null,
+      ticketId: ticket?.id ?? null,
+      messages: messages.filter(visibleToCustomer),
+    });
+  });
+
   router.get('/metrics/:table.csv', requireAgent(), async (req, res) => {
+    const name = String(req.params.table);
+    const tables = csvTables();
+    // An own key only: "constructor", "toString" or "__proto__" are not tables (404, never a 500).
+    if (!Object.hasOwn(tables, name)) throw notFound('table', name);
     const m = await load(req.query);
-    const s = m.summary;
-    const tables: Record<string, Record<string, unknown>[]> = {
-      summary: [
-        {
-          from: m.range.from,
-          to: m.range.to,
-          conversations: s.conversations,
-          selfServiceRate: s.selfServiceRate,
-          escalationRate: s.escalationRate,
-          firstContactResolutionRate: s.firstContactResolutionRate,
-          cesAverage: s.ces.average,
-          cesCount: s.ces.count,
-          cesBotOnlyAverage: s.ces.botOnlyAverage,
-          cesWithPersonAverage: s.ces.withPersonAverage,
-          csatCount: s.csat.count,
-          csatAverage: s.csat.average,
-          csatSatisfiedRate: s.csat.satisfiedRate,
-          csatBotOnlyAverage: s.csat.botOnly.average,
-          csatBotOnlySatisfiedRate: s.csat.botOnly.satisfiedRate,
-          csatWithPersonAverage: s.csat.withPerson.average,
-          csatWithPersonSatisfiedRate: s.csat.withPerson.satisfiedRate,
-          firstResponseMedianMs: s.firstResponse.medianMs,
-          firstResponseP90Ms: s.firstResponse.p90Ms,
-          resolutionMedianMs: s.resolution.medianMs,
-          resolutionP90Ms: s.resolution.p90Ms,
-          slaBreaches: s.slaBreaches,
-        },
-      ],
-      ces: s.ces.distribution.map((count, i) => ({ score: i + 1, count })),
-      csat: s.csat.distribution.map((count, i) => ({ score: i + 1, count })),
-      daily: m.daily,
-      agents: m.agents,
-      articles: m.articles,
-      unanswered: m.unanswered.map((u) => ({ text: u.text, count: u.count, examples: u.examples })),
-    };
-    // Own keys only: "constructor.csv" or "__proto__.csv" name no table.
-    const name = req.params.table as string;
-    const table = pickOwn(tables, name, 'table');
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="answerdesk-${name}-${m.range.from}-${m.range.to}.csv"`);
-    res.send(toCsv(table));
+    res.send(toCsv(tables[name]!(m)));
   });
 
   router.get('/articles/draft', requireAgent(), (req, res) => {

@@ -4,6 +4,7 @@ import { KyselyConversations } from './conversations';
 import { KyselyCustomers } from './customers';
 import { KyselyEvents } from './events';
 import { KyselyLimits } from './limits';
+import { KyselyMetrics } from './metrics';
 import { KyselyOutbox } from './outbox';
 import type { Dialect } from './open';
 import type { Database } from './schema';
@@ -29,5 +30,6 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { r
     agents: new KyselyAgents(db),
     limits: new KyselyLimits(db),
     outbox: new KyselyOutbox(db, dialect),
+    metrics: new KyselyMetrics(db, dialect),
   };
 }

@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { ConversationFactsTable, JobsTable, SettingsTable } from './metrics-schema';
 
 /**
  * Table shapes shared by the SQLite and PostgreSQL backends. Times are ISO-8601 UTC strings
@@ -20,6 +21,9 @@ export interface Database {
   rate_limits: RateLimitsTable;
   conversation_links: ConversationLinksTable;
   outbox: OutboxTable;
+  conversation_facts: ConversationFactsTable;
+  jobs: JobsTable;
+  settings: SettingsTable;
 }
 
 export interface CustomersTable {

@@ -5,6 +5,7 @@ import type { ConversationStore } from './conversations';
 import type { CustomerStore } from './customers';
 import type { EventStore } from './events';
 import type { LimitStore } from './limits';
+import type { MetricsStore } from './metrics';
 import type { OutboxStore } from './outbox';
 import type { SurveyStore } from './surveys';
 import type { TicketStore } from './tickets';
@@ -205,4 +206,5 @@ export interface Store {
   readonly agents: AgentStore;
   readonly limits: LimitStore;
   readonly outbox: OutboxStore;
+  readonly metrics: MetricsStore;
 }

@@ -1,0 +1,110 @@
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { DRILL_FIGURES, type DrillFigure } from '../domain/resolution';
+import type { Dialect } from '../store/open';
+import type { Database } from '../store/schema';
+import { msBetween } from './dialect-sql';
+import { countWhere, factsFrom, figurePredicate, type MetricsQuery } from './query';
+
+/** How many conversations each drill-down figure holds, plus the sums the averages need. */
+export interface FigureCounts {
+  counts: Record<DrillFigure, number>;
+  resolved: number;
+  ces: { sum: number; botOnlySum: number; botOnlyCount: number; withPersonSum: number; withPersonCount: number };
+  csat: { sum: number; satisfied: number; botOnly: { count: number; sum: number; satisfied: number }; withPerson: { count: number; sum: number; satisfied: number } };
+  nps: { promoters: number; detractors: number };
+}
+
+const num = (v: unknown) => Number(v ?? 0);
+
+/** Every headline number of a range and segment in one aggregate over the roll-up rows. */
+export async function figureCounts(db: Kysely<Database>, dialect: Dialect, q: MetricsQuery, nowIso: string): Promise<FigureCounts> {
+  const columns = DRILL_FIGURES.map((f) => sql`${countWhere(figurePredicate(dialect, f, nowIso))} as ${sql.ref(`c_${f}`)}`);
+  const { rows } = await sql<Record<string, unknown>>`
+    select ${sql.join(columns)},
+      sum(f.resolved) as resolved,
+      sum(s.score) as ces_sum,
+      sum(case when s.human_involved = 0 then s.score else 0 end) as ces_bot_sum, ${countWhere(sql`s.human_involved = 0`)} as ces_bot_n,
+      sum(case when s.human_involved = 1 then s.score else 0 end) as ces_person_sum, ${countWhere(sql`s.human_involved = 1`)} as ces_person_n,
+      sum(s.csat) as csat_sum, ${countWhere(sql`s.csat >= 4`)} as csat_ok,
+      ${countWhere(sql`s.csat is not null and s.human_involved = 0`)} as csat_bot_n, sum(case when s.human_involved = 0 then s.csat else 0 end) as csat_bot_sum,
+      ${countWhere(sql`s.csat >= 4 and s.human_involved = 0`)} as csat_bot_ok,
+      ${countWhere(sql`s.csat is not null and s.human_involved = 1`)} as csat_person_n, sum(case when s.human_involved = 1 then s.csat else 0 end) as csat_person_sum,
+      ${countWhere(sql`s.csat >= 4 and s.human_involved = 1`)} as csat_person_ok,
+      ${countWhere(sql`n.score >= 9`)} as nps_promoters, ${countWhere(sql`n.score <= 6`)} as nps_detractors
+    from ${factsFrom(dialect, q)}`.execute(db);
+  const r = rows[0] ?? {};
+  const counts = Object.fromEntries(DRILL_FIGURES.map((f) => [f, num(r[`c_${f}`])])) as Record<DrillFigure, number>;
+  return {
+    counts,
+    resolved: num(r.resolved),
+    ces: { sum: num(r.ces_sum), botOnlySum: num(r.ces_bot_sum), botOnlyCount: num(r.ces_bot_n), withPersonSum: num(r.ces_person_sum), withPersonCount: num(r.ces_person_n) },
+    csat: {
+      sum: num(r.csat_sum),
+      satisfied: num(r.csat_ok),
+      botOnly: { count: num(r.csat_bot_n), sum: num(r.csat_bot_sum), satisfied: num(r.csat_bot_ok) },
+      withPerson: { count: num(r.csat_person_n), sum: num(r.csat_person_sum), satisfied: num(r.csat_person_ok) },
+    },
+    nps: { promoters: num(r.nps_promoters), detractors: num(r.nps_detractors) },
+  };
+}
+
+/** Answers per score (CES 1–7, CSAT 1–5, NPS 0–10). */
+export async function distribution(db: Kysely<Database>, dialect: Dialect, q: MetricsQuery, column: 'ces' | 'csat' | 'nps'): Promise<number[]> {
+  const [expr, low, high] = column === 'ces' ? [sql`s.score`, 1, 7] : column === 'csat' ? [sql`s.csat`, 1, 5] : [sql`n.score`, 0, 10];
+  const { rows } = await sql<{ v: number; n: number }>`select ${expr} as v, count(*) as n from ${factsFrom(dialect, q)} and ${expr} is not null group by ${expr}`.execute(db);
+  const out = Array.from({ length: high - low + 1 }, () => 0);
+  for (const r of rows) {
+    const i = Number(r.v) - low;
+    if (i >= 0 && i < out.length) out[i] = Number(r.n);
+  }
+  return out;
+}
+
+export interface DailyRow {
+  date: string;
+  conversations: number;
+  confirmed: number;
+  assumed: number;
+  escalations: number;
+  abandoned: number;
+}
+
+export async function daily(db: Kysely<Database>, dialect: Dialect, q: MetricsQuery): Promise<DailyRow[]> {
+  const { rows } = await sql<Record<string, unknown>>`
+    select f.day as day, count(*) as n, ${countWhere(sql`f.outcome = 'confirmed'`)} as confirmed, ${countWhere(sql`f.outcome = 'assumed'`)} as assumed,
+      ${countWhere(sql`f.outcome = 'escalated'`)} as escalated, ${countWhere(sql`f.outcome = 'abandoned'`)} as abandoned
+    from ${factsFrom(dialect, q)} group by f.day`.execute(db);
+  const byDay = new Map(rows.map((r) => [String(r.day), r]));
+  const out: DailyRow[] = [];
+  // Every day of the range has a row, quiet days included (charts need the gaps).
+  for (let t = Date.parse(q.from); t < Date.parse(q.to); t += 86_400_000) {
+    const date = new Date(t).toISOString().slice(0, 10);
+    const r = byDay.get(date);
+    out.push({ date, conversations: num(r?.n), confirmed: num(r?.confirmed), assumed: num(r?.assumed), escalations: num(r?.escalated), abandoned: num(r?.abandoned) });
+  }
+  return out;
+}
+
+/** Nearest-rank percentiles of a duration over the ticket rows of the range, in SQL (ORDER BY … OFFSET). */
+async function percentiles(db: Kysely<Database>, dialect: Dialect, q: MetricsQuery, end: RawBuilder<unknown>, ps: number[]): Promise<(number | null)[]> {
+  const duration = msBetween(dialect, sql.ref('t.created_at'), end);
+  const from = factsFrom(dialect, q);
+  const total = await sql<{ n: number }>`select count(*) as n from ${from} and ${end} is not null`.execute(db);
+  const n = num(total.rows[0]?.n);
+  return Promise.all(
+    ps.map(async (p) => {
+      if (n === 0) return null;
+      const rank = Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
+      const { rows } = await sql<{ v: number }>`select ${duration} as v from ${from} and ${end} is not null order by v limit 1 offset ${rank - 1}`.execute(db);
+      return rows[0] ? Math.round(Number(rows[0].v)) : null;
+    }),
+  );
+}
+
+export async function ticketTimes(db: Kysely<Database>, dialect: Dialect, q: MetricsQuery) {
+  const [[frMedian, frP90], [resMedian, resP90]] = await Promise.all([
+    percentiles(db, dialect, q, sql.ref('t.first_response_at'), [50, 90]),
+    percentiles(db, dialect, q, sql.ref('t.resolved_at'), [50, 90]),
+  ]);
+  return { firstResponse: { medianMs: frMedian ?? null, p90Ms: frP90 ?? null }, resolution: { medianMs: resMedian ?? null, p90Ms: resP90 ?? null } };
+}

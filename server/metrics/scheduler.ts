@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { RealtimeBus } from '../realtime/bus';
+import type { Store } from '../store/types';
+
+export interface MetricsJobOptions {
+  store: Store;
+  bus: RealtimeBus;
+  log: Logger;
+  /** BOT_IDLE_RESOLVE_MINUTES in ms: a bot conversation untouched this long is closed. */
+  idleResolveMs: number;
+  pollMs: number;
+  /** How long the job row is ours; a killed instance's run is taken over after this. */
+  leaseMs: number;
+  batch?: number;
+}
+
+const JOB = 'idle_close';
+
+/**
+ * The scheduled metrics job, on every instance: whoever holds the job row's lease closes idle
+ * bot conversations (a batch at a time, renewing the lease between batches) and folds new
+ * events into the roll-up. Each close is itself conditional and atomic, so even two holders
+ * (a paused process whose lease ran out) cannot close a conversation twice.
+ */
+export class MetricsJobs {
+  // The pid tells an operator (and the crash test) which process holds the job.
+  readonly owner = `metrics:${process.pid}:${randomUUID()}`;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = true;
+  /** Set by stop(): a run under way finishes its batch and ends. */
+  private halting = false;
+
+  constructor(private readonly options: MetricsJobOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.halting = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.halting = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), ms);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    if (this.stopped) return;
+    this.running = this.runOnce().catch((err: unknown) => this.options.log.error({ err }, 'metrics job failed'));
+    await this.running;
+    this.running = undefined;
+    if (!this.stopped) this.schedule(this.options.pollMs);
+  }
+
+  /** One run if this instance gets the lease: how many conversations it closed, or null (another instance has it). */
+  async runOnce(): Promise<number | null> {
+    const { store, bus, leaseMs, batch = 100 } = this.options;
+    if (!(await store.metrics.acquireLease(JOB, this.owner, leaseMs))) return null;
+    let closed = 0;
+    try {
+      while (!this.halting) {
+        const cutoff = new Date(Date.now() - this.options.idleResolveMs);
+        const done = await store.metrics.closeIdle(cutoff, batch);
+        closed += done.length;
+        for (const c of done) bus.publish({ type: 'conversation', conversationId: c.id, customerId: c.customerId });
+        if (done.length < batch) break;
+        // Renew between batches; a lost lease (we stalled past it) means another instance goes on.
+        if (!(await store.metrics.acquireLease(JOB, this.owner, leaseMs))) return closed;
+      }
+      if (closed > 0) this.options.log.info({ closed }, 'idle bot conversations closed');
+      await store.metrics.refresh();
+    } finally {
+      await store.metrics.releaseLease(JOB, this.owner);
+    }
+    return closed;
+  }
+}

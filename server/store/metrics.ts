@@ -1,0 +1,97 @@
+import type { Kysely } from 'kysely';
+import type { DrillFigure } from '../domain/resolution';
+import { type DrillPage, drillDown } from '../metrics/drill';
+import { type DailyRow, daily, distribution, type FigureCounts, figureCounts, ticketTimes } from '../metrics/figures';
+import { type ClosedConversation, closeIdleBatch } from '../metrics/idle-close';
+import { acquireLease, advanceWatermark, readWatermark, releaseLease } from '../metrics/jobs';
+import type { MetricsQuery } from '../metrics/query';
+import { foldFacts } from '../metrics/rollup';
+import { agentWork, articleVotes, fallbackTexts } from '../metrics/tables';
+import type { Dialect } from './open';
+import { now } from './rows';
+import type { Database } from './schema';
+
+const ROLLUP_JOB = 'metrics_rollup';
+/** Events are folded again this long after their time stamp: a transaction still open then is late. */
+const ROLLUP_MARGIN_MS = 5 * 60_000;
+
+/** The metrics area: the per-conversation roll-up, leased jobs, and the dashboard's aggregates (all SQL). */
+export interface MetricsStore {
+  /** Folds events since the last watermark (minus a margin) into the roll-up; returns rows written. */
+  refresh(): Promise<number>;
+  /** Closes bot conversations idle since before `cutoff`, at most `limit`; each exactly once. */
+  closeIdle(cutoff: Date, limit: number): Promise<ClosedConversation[]>;
+  acquireLease(job: string, owner: string, leaseMs: number): Promise<boolean>;
+  releaseLease(job: string, owner: string): Promise<void>;
+  figures(q: MetricsQuery): Promise<FigureCounts>;
+  distribution(q: MetricsQuery, survey: 'ces' | 'csat' | 'nps'): Promise<number[]>;
+  daily(q: MetricsQuery): Promise<DailyRow[]>;
+  ticketTimes(q: MetricsQuery): ReturnType<typeof ticketTimes>;
+  agentWork(q: MetricsQuery): ReturnType<typeof agentWork>;
+  articleVotes(q: MetricsQuery): ReturnType<typeof articleVotes>;
+  fallbackTexts(q: MetricsQuery, limit: number): Promise<string[]>;
+  drillDown(q: MetricsQuery, figure: DrillFigure, page: { offset: number; limit: number }): Promise<DrillPage>;
+  setting(key: string): Promise<string | undefined>;
+  saveSetting(key: string, value: string): Promise<void>;
+}
+
+export class KyselyMetrics implements MetricsStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async refresh(): Promise<number> {
+    const startedAt = now();
+    const watermark = await readWatermark(this.db, ROLLUP_JOB);
+    const since = watermark === null ? null : new Date(Date.parse(watermark) - ROLLUP_MARGIN_MS).toISOString();
+    const written = await foldFacts(this.db, this.dialect, since);
+    await advanceWatermark(this.db, ROLLUP_JOB, startedAt);
+    return written;
+  }
+
+  closeIdle(cutoff: Date, limit: number) {
+    return closeIdleBatch(this.db, cutoff.toISOString(), limit);
+  }
+  acquireLease(job: string, owner: string, leaseMs: number) {
+    return acquireLease(this.db, job, owner, leaseMs);
+  }
+  releaseLease(job: string, owner: string) {
+    return releaseLease(this.db, job, owner);
+  }
+  figures(q: MetricsQuery) {
+    return figureCounts(this.db, this.dialect, q, now());
+  }
+  distribution(q: MetricsQuery, survey: 'ces' | 'csat' | 'nps') {
+    return distribution(this.db, this.dialect, q, survey);
+  }
+  daily(q: MetricsQuery) {
+    return daily(this.db, this.dialect, q);
+  }
+  ticketTimes(q: MetricsQuery) {
+    return ticketTimes(this.db, this.dialect, q);
+  }
+  agentWork(q: MetricsQuery) {
+    return agentWork(this.db, this.dialect, q);
+  }
+  articleVotes(q: MetricsQuery) {
+    return articleVotes(this.db, this.dialect, q);
+  }
+  fallbackTexts(q: MetricsQuery, limit: number) {
+    return fallbackTexts(this.db, this.dialect, q, limit);
+  }
+  drillDown(q: MetricsQuery, figure: DrillFigure, page: { offset: number; limit: number }) {
+    return drillDown(this.db, this.dialect, q, figure, page, now());
+  }
+
+  async setting(key: string): Promise<string | undefined> {
+    return (await this.db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
+  }
+  async saveSetting(key: string, value: string): Promise<void> {
+    await this.db
+      .insertInto('settings')
+      .values({ key, value, updated_at: now() })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now() }))
+      .execute();
+  }
+}

@@ -1,6 +1,7 @@
 import type { BotState } from '../../bot/engine';
 import type { Author, Channel, ChatMessage, ConversationState, MessageContent } from '../domain/transcript';
 import type { AgentStore } from './agents';
+import type { ApiKeyStore } from './api-keys';
 import type { ConversationStore } from './conversations';
 import type { CustomerStore } from './customers';
 import type { EventStore } from './events';
@@ -8,6 +9,7 @@ import type { LimitStore } from './limits';
 import type { OutboxStore } from './outbox';
 import type { SurveyStore } from './surveys';
 import type { TicketStore } from './tickets';
+import type { WebhookStore } from './webhooks';
 
 export interface Customer {
   id: string;
@@ -205,4 +207,6 @@ export interface Store {
   readonly agents: AgentStore;
   readonly limits: LimitStore;
   readonly outbox: OutboxStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly webhooks: WebhookStore;
 }

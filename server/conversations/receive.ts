@@ -7,6 +7,7 @@ import type { RealtimeBus } from '../realtime/bus';
 import type { Customer, Store } from '../store/types';
 import type { BotTurns } from './bot-turn';
 import { scope } from './scoping';
+import { presentConversation } from '../api/present';
 import type { TranscriptWriter } from './writer';
 
 export interface ReceiveDeps {
@@ -66,7 +67,9 @@ export class InboundEntry {
     // (or a redelivery) of the same card is a duplicate and changes nothing.
     const clientId = body.type === 'action' && body.cardId ? `card:${body.cardId}` : (inbound.platformId ?? null);
     const content = body.type === 'text' ? { type: 'text' as const, text: body.text } : { type: 'action' as const, action: body.action, label: body.label };
-    const { message, duplicate } = await this.deps.writer.append(conversation, { author: 'customer', content, clientId });
+    // A conversation is announced with its first message, in the same write.
+    const emit = opened ? [{ type: 'conversation.created' as const, data: { conversation: presentConversation(conversation) } }] : [];
+    const { message, duplicate } = await this.deps.writer.append(conversation, { author: 'customer', content, clientId }, emit);
     await onStored?.(message, { id: conversation.id, opened }, duplicate);
     if (!duplicate) await this.deps.turns.afterCustomer(conversation, body.type === 'text' ? { text: body.text } : { action: body.action });
     return { kind: 'stored', message, conversationId: conversation.id, duplicate };

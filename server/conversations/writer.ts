@@ -1,6 +1,7 @@
 import type { RealtimeBus } from '../realtime/bus';
 import type { Author, ChatMessage, MessageContent } from '../domain/transcript';
 import type { AppendResult, Conversation, NewOutboxItem, Store } from '../store/types';
+import type { DomainEvent, DomainEvents } from '../webhooks/emitter';
 
 /** A message about to be stored, as a channel's outbound sees it. */
 export interface MessageDraft {
@@ -25,7 +26,12 @@ export interface WriterDeps {
   bus: RealtimeBus;
   /** Tells the local delivery worker there is something to send now (it also polls). */
   nudge(): void;
+  /** Webhook events ride in the same write as the message that causes them. */
+  events?: DomainEvents;
 }
+
+/** Messages the outside world hears of as `message.created` (not internal notes or system lines). */
+const announced = (draft: Pick<MessageDraft, 'author' | 'content'>) => draft.author !== 'system' && draft.content.type !== 'note' && draft.content.type !== 'event';
 
 /** The one way a message enters a transcript: stored, its outbox rows with it, then announced. */
 export class TranscriptWriter {
@@ -42,17 +48,26 @@ export class TranscriptWriter {
     return outbound?.carries(conversation, draft) ? [{ channel: conversation.channel, payload: { type: 'message' } }] : [];
   }
 
+  private async eventRows(draft: Pick<MessageDraft, 'author' | 'content'>, emit: DomainEvent[] = []): Promise<NewOutboxItem[]> {
+    const events = this.deps.events;
+    if (!events) return [];
+    return [...(await events.rows(emit)), ...(announced(draft) ? await events.messageCreated() : [])];
+  }
+
   /** The bot's turn: state, replies and record-only events in one write. */
   async appendTurn(conversation: Conversation, botState: unknown, replies: MessageContent[], events: { type: string; data: Record<string, unknown> }[]): Promise<ChatMessage[]> {
-    const messages = replies.map((content) => ({ author: 'bot' as const, content, outbox: this.outboxFor(conversation, { author: 'bot', content }) }));
+    const messages = await Promise.all(
+      replies.map(async (content) => ({ author: 'bot' as const, content, outbox: [...this.outboxFor(conversation, { author: 'bot', content }), ...(await this.eventRows({ author: 'bot', content }))] })),
+    );
     const stored = await this.deps.store.conversations.appendTurn({ conversationId: conversation.id, channel: conversation.channel, botState, messages, events });
     for (const message of stored) this.deps.bus.publish({ type: 'message', conversationId: conversation.id, seq: message.seq });
     if (messages.some((m) => m.outbox.length > 0)) this.deps.nudge();
     return stored;
   }
 
-  async append(conversation: Conversation, draft: MessageDraft): Promise<AppendResult> {
-    const outbox = this.outboxFor(conversation, draft);
+  /** `emit`: domain events this message records (a ticket created, assigned …), written with it. */
+  async append(conversation: Conversation, draft: MessageDraft, emit: DomainEvent[] = []): Promise<AppendResult> {
+    const outbox = [...this.outboxFor(conversation, draft), ...(await this.eventRows(draft, emit))];
     const result = await this.deps.store.conversations.append(
       {
         conversationId: conversation.id,

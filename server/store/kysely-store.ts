@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { KyselyAgents } from './agents';
 import { KyselyApiKeys } from './api-keys';
+import { KyselyApiReads } from './api-reads';
 import { KyselyConversations } from './conversations';
 import { KyselyCustomers } from './customers';
 import { KyselyEvents } from './events';
@@ -33,5 +34,6 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { r
     outbox: new KyselyOutbox(db, dialect),
     apiKeys: new KyselyApiKeys(db),
     webhooks: new KyselyWebhooks(db),
+    apiReads: new KyselyApiReads(db),
   };
 }

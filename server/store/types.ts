@@ -2,6 +2,7 @@ import type { BotState } from '../../bot/engine';
 import type { Author, Channel, ChatMessage, ConversationState, MessageContent } from '../domain/transcript';
 import type { AgentStore } from './agents';
 import type { ApiKeyStore } from './api-keys';
+import type { ApiReadStore } from './api-reads';
 import type { ConversationStore } from './conversations';
 import type { CustomerStore } from './customers';
 import type { EventStore } from './events';
@@ -209,4 +210,5 @@ export interface Store {
   readonly outbox: OutboxStore;
   readonly apiKeys: ApiKeyStore;
   readonly webhooks: WebhookStore;
+  readonly apiReads: ApiReadStore;
 }

@@ -16,38 +16,88 @@ const query = z.object({
 });
 const MAX_RANGE_DAYS = 366;
 
+export interface MetricsDeps {
+  store: Store;
+  bundle: () => KnowledgeBundle;
+  csatEnabled?: boolean;
+}
+
+/** The dashboard figures for a query `{from?, to?, channel?}` (also served by /api/v1/metrics). */
+export async function loadMetrics(deps: MetricsDeps, raw: unknown): Promise<Metrics> {
+  const { store } = deps;
+  const q = query.parse(raw);
+  const toDay = q.to ?? new Date().toISOString().slice(0, 10);
+  const fromDay = q.from ?? new Date(Date.parse(toDay) - 6 * 86_400_000).toISOString().slice(0, 10);
+  const from = new Date(`${fromDay}T00:00:00.000Z`).toISOString();
+  const to = new Date(Date.parse(`${toDay}T00:00:00.000Z`) + 86_400_000).toISOString();
+  if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from >= to) throw invalid('invalid_range', '"from" must be on or before "to"');
+  if (Date.parse(to) - Date.parse(from) > MAX_RANGE_DAYS * 86_400_000) throw invalid('invalid_range', `at most ${MAX_RANGE_DAYS} days at a time`);
+  const channel = q.channel;
+  const [events, tickets, surveys, feedback, agents] = await Promise.all([
+    store.events.list({ from, to, ...(channel ? { channel } : {}) }),
+    store.tickets.list({ createdFrom: from, createdTo: to, limit: 10_000, ...(channel ? { channel } : {}) }),
+    store.surveys.list({ from, to, ...(channel ? { channel } : {}) }),
+    store.surveys.articleFeedbackCounts({ from, to }),
+    store.agents.list(),
+  ]);
+  return computeMetrics({
+    range: { from: fromDay, to: toDay },
+    events,
+    tickets,
+    surveys,
+    feedback,
+    agentNames: new Map(agents.map((a) => [a.id, a.name])),
+    articleTitles: new Map(deps.bundle().kb.articles.map((a) => [a.id, a.title])),
+    csatEnabled: deps.csatEnabled ?? false,
+  });
+}
+
+/** The CSV exports, by table name. */
+export function metricsTables(m: Metrics): Record<string, Record<string, unknown>[]> {
+  const s = m.summary;
+  return {
+    summary: [
+      {
+        from: m.range.from,
+        to: m.range.to,
+        conversations: s.conversations,
+        selfServiceRate: s.selfServiceRate,
+        escalationRate: s.escalationRate,
+        firstContactResolutionRate: s.firstContactResolutionRate,
+        cesAverage: s.ces.average,
+        cesCount: s.ces.count,
+        cesBotOnlyAverage: s.ces.botOnlyAverage,
+        cesWithPersonAverage: s.ces.withPersonAverage,
+        csatCount: s.csat.count,
+        csatAverage: s.csat.average,
+        csatSatisfiedRate: s.csat.satisfiedRate,
+        csatBotOnlyAverage: s.csat.botOnly.average,
+        csatBotOnlySatisfiedRate: s.csat.botOnly.satisfiedRate,
+        csatWithPersonAverage: s.csat.withPerson.average,
+        csatWithPersonSatisfiedRate: s.csat.withPerson.satisfiedRate,
+        firstResponseMedianMs: s.firstResponse.medianMs,
+        firstResponseP90Ms: s.firstResponse.p90Ms,
+        resolutionMedianMs: s.resolution.medianMs,
+        resolutionP90Ms: s.resolution.p90Ms,
+        slaBreaches: s.slaBreaches,
+      },
+    ],
+    ces: s.ces.distribution.map((count, i) => ({ score: i + 1, count })),
+    csat: s.csat.distribution.map((count, i) => ({ score: i + 1, count })),
+    daily: m.daily,
+    agents: m.agents,
+    articles: m.articles,
+    unanswered: m.unanswered.map((u) => ({ text: u.text, count: u.count, examples: u.examples })),
+  };
+}
+
+export const METRICS_TABLES = ['summary', 'ces', 'csat', 'daily', 'agents', 'articles', 'unanswered'] as const;
+
 /** Dashboard data for a date range (inclusive days, UTC) and an optional channel. */
 export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; bundle: () => KnowledgeBundle; csatEnabled?: boolean }): Router {
-  const { store, requireAgent } = deps;
+  const { requireAgent } = deps;
   const router = Router();
-
-  const load = async (raw: unknown): Promise<Metrics> => {
-    const q = query.parse(raw);
-    const toDay = q.to ?? new Date().toISOString().slice(0, 10);
-    const fromDay = q.from ?? new Date(Date.parse(toDay) - 6 * 86_400_000).toISOString().slice(0, 10);
-    const from = new Date(`${fromDay}T00:00:00.000Z`).toISOString();
-    const to = new Date(Date.parse(`${toDay}T00:00:00.000Z`) + 86_400_000).toISOString();
-    if (Number.isNaN(Date.parse(from)) || Number.isNaN(Date.parse(to)) || from >= to) throw invalid('invalid_range', '"from" must be on or before "to"');
-    if (Date.parse(to) - Date.parse(from) > MAX_RANGE_DAYS * 86_400_000) throw invalid('invalid_range', `at most ${MAX_RANGE_DAYS} days at a time`);
-    const channel = q.channel;
-    const [events, tickets, surveys, feedback, agents] = await Promise.all([
-      store.events.list({ from, to, ...(channel ? { channel } : {}) }),
-      store.tickets.list({ createdFrom: from, createdTo: to, limit: 10_000, ...(channel ? { channel } : {}) }),
-      store.surveys.list({ from, to, ...(channel ? { channel } : {}) }),
-      store.surveys.articleFeedbackCounts({ from, to }),
-      store.agents.list(),
-    ]);
-    return computeMetrics({
-      range: { from: fromDay, to: toDay },
-      events,
-      tickets,
-      surveys,
-      feedback,
-      agentNames: new Map(agents.map((a) => [a.id, a.name])),
-      articleTitles: new Map(deps.bundle().kb.articles.map((a) => [a.id, a.title])),
-      csatEnabled: deps.csatEnabled ?? false,
-    });
-  };
+  const load = (raw: unknown) => loadMetrics(deps, raw);
 
   router.get('/metrics', requireAgent(), async (req, res) => {
     res.json(await load(req.query));
@@ -55,41 +105,7 @@ export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; 
 
   router.get('/metrics/:table.csv', requireAgent(), async (req, res) => {
     const m = await load(req.query);
-    const s = m.summary;
-    const tables: Record<string, Record<string, unknown>[]> = {
-      summary: [
-        {
-          from: m.range.from,
-          to: m.range.to,
-          conversations: s.conversations,
-          selfServiceRate: s.selfServiceRate,
-          escalationRate: s.escalationRate,
-          firstContactResolutionRate: s.firstContactResolutionRate,
-          cesAverage: s.ces.average,
-          cesCount: s.ces.count,
-          cesBotOnlyAverage: s.ces.botOnlyAverage,
-          cesWithPersonAverage: s.ces.withPersonAverage,
-          csatCount: s.csat.count,
-          csatAverage: s.csat.average,
-          csatSatisfiedRate: s.csat.satisfiedRate,
-          csatBotOnlyAverage: s.csat.botOnly.average,
-          csatBotOnlySatisfiedRate: s.csat.botOnly.satisfiedRate,
-          csatWithPersonAverage: s.csat.withPerson.average,
-          csatWithPersonSatisfiedRate: s.csat.withPerson.satisfiedRate,
-          firstResponseMedianMs: s.firstResponse.medianMs,
-          firstResponseP90Ms: s.firstResponse.p90Ms,
-          resolutionMedianMs: s.resolution.medianMs,
-          resolutionP90Ms: s.resolution.p90Ms,
-          slaBreaches: s.slaBreaches,
-        },
-      ],
-      ces: s.ces.distribution.map((count, i) => ({ score: i + 1, count })),
-      csat: s.csat.distribution.map((count, i) => ({ score: i + 1, count })),
-      daily: m.daily,
-      agents: m.agents,
-      articles: m.articles,
-      unanswered: m.unanswered.map((u) => ({ text: u.text, count: u.count, examples: u.examples })),
-    };
+    const tables = metricsTables(m);
     const table = tables[req.params.table as string];
     if (!table) throw invalid('unknown_table', `table must be one of ${Object.keys(tables).join(', ')}`);
     res.setHeader('content-type', 'text/csv; charset=utf-8');

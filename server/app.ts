@@ -29,6 +29,10 @@ import { helpRoutes } from './routes/help';
 import { metricsRoutes } from './routes/metrics';
 import { ticketRoutes } from './routes/tickets';
 import { resolveSecret } from './secrets';
+import { publicApi } from './api';
+import { integrationRoutes } from './routes/integrations';
+import { startWebhooks } from './webhooks';
+import { WebhookAdmin } from './webhooks/admin';
 import type { Agent, Store } from './store/types';
 
 export interface AnswerdeskOptions {
@@ -140,6 +144,13 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
       articlePath,
     },
   );
+  // Public API, its reference, and the console's integration pages (issue 19).
+  const webhookAdmin = new WebhookAdmin({ store, events: service.events, config });
+  const webhooks = startWebhooks({ store, log, config, worker, events: service.events });
+  const api = publicApi({ store, service, bundle: () => bundle, config, articleUrl: (id) => publicBase + articlePath(id), webhooks: webhookAdmin, apiAgent: () => apiAgent, publicBase });
+  app.use('/api/v1', api.v1);
+  app.use('/api/docs', api.docs);
+  app.use('/api/admin', integrationRoutes({ store, requireAgent, webhooks: webhookAdmin }));
   app.use('/api/tickets', ticketRoutes({ store, service, requireAgent, bus, messageMaxBytes: config.messageMaxBytes }));
   const isApiAgent = (a: Agent) => a.id === apiAgent.id;
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
@@ -217,6 +228,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
       await sockets.close();
       await Promise.allSettled(channels.map((c) => c.close()));
       // Deliveries under way finish (bounded by the platform timeouts); the rest wait in the outbox.
+      await webhooks.close();
       await worker.stop();
       await metricsJobs.stop();
       const deadline = Date.now() + HTTP_DRAIN_MS;

@@ -69,6 +69,15 @@ const schema = z.object({
   MICROSOFT_APP_ID: z.string().optional(),
   MICROSOFT_APP_PASSWORD: z.string().optional(),
   MICROSOFT_APP_TENANT_ID: z.string().optional(),
+  // Public API and webhooks (issue 19).
+  API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  WEBHOOKS_ALLOW_PRIVATE: bool.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(10).default(30_000),
+  WEBHOOK_RETRY_MAX_MS: z.coerce.number().int().min(10).default(3 * 3_600_000),
+  WEBHOOK_RETRY_HOURS: z.coerce.number().positive().max(720).default(24),
+  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().positive().max(720).default(24),
+  SLA_WATCH_MS: z.coerce.number().int().min(50).default(60_000),
 });
 
 export interface Config {
@@ -112,6 +121,10 @@ export interface Config {
     appToken?: string;
   };
   teams: { enabled?: boolean; appId?: string; appPassword?: string; tenantId?: string };
+  /** Public API (/api/v1): requests per key and minute. */
+  api: { ratePerMinute: number };
+  /** Webhook delivery: SSRF exception for tests/intranets, timeout, retry schedule, auto-disable, SLA sweep. */
+  webhooks: { allowPrivate: boolean; timeoutMs: number; retryBaseMs: number; retryMaxMs: number; retryWindowMs: number; disableAfterMs: number; slaWatchMs: number };
 }
 
 export interface BusinessHours {
@@ -215,5 +228,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appToken: e.SLACK_APP_TOKEN,
     },
     teams: { enabled: e.TEAMS_ENABLED, appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID },
+    api: { ratePerMinute: e.API_RATE_LIMIT_PER_MINUTE },
+    webhooks: {
+      allowPrivate: e.WEBHOOKS_ALLOW_PRIVATE,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      retryWindowMs: e.WEBHOOK_RETRY_HOURS * 3_600_000,
+      disableAfterMs: e.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000,
+      slaWatchMs: e.SLA_WATCH_MS,
+    },
   };
 }

@@ -5,6 +5,7 @@ import type { ChatMessage } from '../domain/transcript';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Agent, Conversation, Store, Ticket } from '../store/types';
 import type { TranscriptWriter } from './writer';
+import { presentTicket } from '../api/present';
 
 const TRANSFER_ADMINS_ONLY = 'this ticket is assigned to another agent; ask them or an admin to transfer it';
 
@@ -57,7 +58,7 @@ export class AgentWork {
     }
     const conversation = await store.conversations.update(result.ticket.conversationId, { state: 'assigned', assigneeId: assignee.id });
     await store.events.log({ type: 'assigned', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: assignee.id, data: { by: agent.id } });
-    await writer.append(conversation, { author: 'system', content: { type: 'event', event: 'assigned', agentName: assignee.name } });
+    await writer.append(conversation, { author: 'system', content: { type: 'event', event: 'assigned', agentName: assignee.name } }, [{ type: 'ticket.assigned', data: { ticket: presentTicket(result.ticket) } }]);
     this.announce(conversation.id, ticketId);
     return result.ticket;
   }
@@ -102,7 +103,7 @@ export class AgentWork {
     const updated = await store.tickets.update(ticketId, { status: 'resolved', resolvedAt: t, ...(ticket.assigneeId ? {} : { assigneeId: agent.id }) });
     const resolved = await store.conversations.update(conversation.id, { state: 'resolved', resolvedAt: t, botState: { ...conversation.botState, awaitingCes: true } });
     await store.events.log({ type: 'resolved', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: agent.id, data: { by: 'agent' } });
-    await writer.append(resolved, { author: 'system', content: { type: 'event', event: 'resolved', agentName: agent.name } });
+    await writer.append(resolved, { author: 'system', content: { type: 'event', event: 'resolved', agentName: agent.name } }, [{ type: 'ticket.resolved', data: { ticket: presentTicket(updated) } }]);
     await writer.append(resolved, { author: 'bot', content: engine.cesPrompt() });
     this.announce(conversation.id, ticketId);
     return updated;

@@ -5,6 +5,7 @@ import { acceptedInAnyState } from '../domain/transcript';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Conversation, Store, Ticket } from '../store/types';
 import type { TranscriptWriter, TurnDraft } from './writer';
+import type { DomainEvents } from '../webhooks/emitter';
 
 /** A turn the bot has decided: what to store, and the events to act on once it is stored. */
 export interface PlannedTurn extends TurnDraft {
@@ -17,6 +18,7 @@ export interface BotTurnDeps {
   writer: TranscriptWriter;
   bus: RealtimeBus;
   log: Logger;
+  events?: DomainEvents;
   escalate(conversation: Conversation, reason: string, language?: string): Promise<Ticket>;
 }
 
@@ -133,17 +135,17 @@ export class BotTurns {
     const events = await store.events.ofConversation(conversation.id);
     const lastAnswer = [...events].reverse().find((e) => e.type === 'bot_answered');
     const ref = lastAnswer?.data.ref as { kind: string; id: string } | undefined;
-    const stored = await store.surveys.record({
-      conversationId: conversation.id,
-      channel: conversation.channel,
-      kind: 'ces',
-      score: bounded,
-      comment: comment?.slice(0, 1000) ?? null,
-      articleId: ref?.kind === 'article' ? ref.id : null,
-      intent: ref?.kind === 'intent' ? ref.id : null,
-      agentId: ticket?.assigneeId ?? null,
-      humanInvolved: ticket !== undefined,
-    });
+    const answer = { conversationId: conversation.id, channel: conversation.channel, score: bounded, comment: comment?.slice(0, 1000) ?? null, humanInvolved: ticket !== undefined };
+    const stored = await store.surveys.record(
+      {
+        ...answer,
+        kind: 'ces',
+        articleId: ref?.kind === 'article' ? ref.id : null,
+        intent: ref?.kind === 'intent' ? ref.id : null,
+        agentId: ticket?.assigneeId ?? null,
+      },
+      await this.surveyEvent({ ...answer, kind: 'ces' }),
+    );
     if (stored) {
       await store.events.log({ type: 'ces_answered', conversationId: conversation.id, channel: conversation.channel, data: { score: bounded, humanInvolved: ticket !== undefined } });
     }
@@ -151,11 +153,17 @@ export class BotTurns {
     // set); writing `conversation.botState` here would put the pre-turn state back.
   }
 
+  /** `survey.answered`, written with the answer (only when it is the first answer). */
+  private surveyEvent(survey: { conversationId: string; channel: Conversation['channel']; kind: 'ces' | 'csat'; score: number; comment: string | null; humanInvolved: boolean }) {
+    return this.deps.events?.rows([{ type: 'survey.answered', data: { survey } }]) ?? Promise.resolve([]);
+  }
+
   /** CSAT rides on the CES survey row: the first answer counts, later ones change nothing. */
   private async recordCsat(conversation: Conversation, score: number): Promise<void> {
     const { store } = this.deps;
-    if (!(await store.surveys.recordCsat(conversation.id, score))) return;
     const ticket = await store.tickets.byConversation(conversation.id);
+    const event = await this.surveyEvent({ conversationId: conversation.id, channel: conversation.channel, kind: 'csat', score, comment: null, humanInvolved: ticket !== undefined });
+    if (!(await store.surveys.recordCsat(conversation.id, score, event))) return;
     await store.events.log({ type: 'csat_answered', conversationId: conversation.id, channel: conversation.channel, data: { score, humanInvolved: ticket !== undefined } });
   }
 }

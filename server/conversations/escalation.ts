@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { RealtimeBus } from '../realtime/bus';
 import type { BotAttempt, Conversation, EventRow, Store, Ticket } from '../store/types';
 import { availability } from './availability';
+import { presentTicket } from '../api/present';
 import type { TranscriptWriter } from './writer';
 
 const SUBJECT_MAX = 120;
@@ -50,7 +51,7 @@ export async function escalate(deps: EscalationDeps, conversation: Conversation,
       });
   const queued = await store.conversations.update(conversation.id, { state: 'queued', assigneeId: null });
   await store.events.log({ type: 'escalated', conversationId: conversation.id, ticketId: ticket.id, channel: conversation.channel, data: { reason } });
-  await writer.append(queued, { author: 'system', content: { type: 'event', event: 'escalated' } });
+  await writer.append(queued, { author: 'system', content: { type: 'event', event: 'escalated' } }, existing ? [] : [{ type: 'ticket.created', data: { ticket: presentTicket(ticket) } }]);
   const now = await availability(store, config);
   if (!now.agentsOnline || !now.withinBusinessHours) {
     const customer = await store.customers.get(conversation.customerId);

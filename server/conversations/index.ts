@@ -12,6 +12,8 @@ import { BotTurns } from './bot-turn';
 import { escalate } from './escalation';
 import { InboundEntry } from './receive';
 import { type ChannelOutbound, TranscriptWriter } from './writer';
+import { DomainEvents } from '../webhooks/emitter';
+import { type TicketChange, updateTicket } from './ticket-fields';
 
 export type { Availability, ConversationView } from '../domain/views';
 export type { ChannelOutbound, MessageDraft } from './writer';
@@ -38,11 +40,14 @@ export class ConversationService {
   private readonly turns: BotTurns;
   private readonly entry: InboundEntry;
   private readonly work: AgentWork;
+  /** Webhook events (see server/webhooks/catalogue.ts); other areas call `events.emit(...)`. */
+  readonly events: DomainEvents;
 
   constructor(private readonly deps: ConversationDeps) {
     const { store, bus, engine, config, log } = deps;
-    this.writer = new TranscriptWriter({ store, bus, nudge: () => deps.nudgeDelivery?.() });
-    this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, escalate: (c, reason, language) => this.escalate(c, reason, language) });
+    this.events = new DomainEvents({ store, bus, nudge: () => deps.nudgeDelivery?.() });
+    this.writer = new TranscriptWriter({ store, bus, nudge: () => deps.nudgeDelivery?.(), events: this.events });
+    this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, events: this.events, escalate: (c, reason, language) => this.escalate(c, reason, language) });
     this.entry = new InboundEntry({ store, writer: this.writer, turns: this.turns, bus, config, log });
     this.work = new AgentWork({ store, writer: this.writer, bus, engine, messageMaxBytes: config.messageMaxBytes });
   }
@@ -109,5 +114,10 @@ export class ConversationService {
 
   reopen(ticketId: string, agent: Agent): Promise<Ticket> {
     return this.work.reopen(ticketId, agent);
+  }
+
+  /** Priority and tags (add/remove/replace), from the console or the API. */
+  updateTicket(ticketId: string, change: TicketChange): Promise<Ticket> {
+    return updateTicket(this.deps.store, this.deps.bus, ticketId, change);
   }
 }

@@ -8,6 +8,7 @@ import type { RealtimeBus } from '../realtime/bus';
 import type { Customer, Store } from '../store/types';
 import type { BotTurns } from './bot-turn';
 import { scope } from './scoping';
+import { presentConversation } from '../api/present';
 import type { TranscriptWriter } from './writer';
 
 export interface ReceiveDeps {
@@ -67,11 +68,13 @@ export class InboundEntry {
     const content = body.type === 'text' ? { type: 'text' as const, text: body.text } : { type: 'action' as const, action: body.action, label: body.label };
     const input = body.type === 'text' ? { text: body.text } : { action: body.action };
     const ref = { id: conversation.id, opened };
+    // A conversation is announced to webhooks with its first message, in the same write.
+    const emit = opened ? [{ type: 'conversation.created' as const, data: { conversation: presentConversation(conversation) } }] : [];
     // Other instances hear of a new conversation with its first messages, in one NOTIFY.
     const announceOpened = () => opened && this.deps.bus.publish(openedEvent, 'remote');
     if (!this.deps.turns.answers(conversation, input)) {
       // A person leads: store the message, and agents hear of it.
-      const { message, duplicate } = await this.deps.writer.append(conversation, { author: 'customer', content, clientId });
+      const { message, duplicate } = await this.deps.writer.append(conversation, { author: 'customer', content, clientId }, emit);
       announceOpened();
       await onStored?.(message, ref, duplicate);
       if (!duplicate) await this.deps.turns.toAgents(conversation);
@@ -80,7 +83,7 @@ export class InboundEntry {
     // The bot answers: question and answer are written together (one round trip on PostgreSQL),
     // acknowledged, then announced — so a socket that just followed a new conversation misses nothing.
     const turn = this.deps.turns.plan(conversation, input);
-    const result = await this.deps.writer.appendTurn(conversation, turn, { content, clientId });
+    const result = await this.deps.writer.appendTurn(conversation, turn, { content, clientId }, emit);
     if (result.duplicate) {
       announceOpened();
       await onStored?.(result.duplicate, ref, true);

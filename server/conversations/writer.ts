@@ -2,6 +2,7 @@ import type { Reach, RealtimeBus } from '../realtime/bus';
 import type { Author, ChatMessage, MessageContent } from '../domain/transcript';
 import type { BotTurnResult } from '../store/conversations';
 import type { AppendResult, Conversation, NewOutboxItem, Store } from '../store/types';
+import type { DomainEvent, DomainEvents } from '../webhooks/emitter';
 
 /** What the bot decided in one turn, before it is stored. */
 export interface TurnDraft {
@@ -34,7 +35,12 @@ export interface WriterDeps {
   bus: RealtimeBus;
   /** Tells the local delivery worker there is something to send now (it also polls). */
   nudge(): void;
+  /** Webhook events ride in the same write as the message that causes them. */
+  events?: DomainEvents;
 }
+
+/** Messages the outside world hears of as `message.created` (not internal notes or system lines). */
+const announced = (draft: Pick<MessageDraft, 'author' | 'content'>) => draft.author !== 'system' && draft.content.type !== 'note' && draft.content.type !== 'event';
 
 /** The one way a message enters a transcript: stored, its outbox rows with it, then announced. */
 export class TranscriptWriter {
@@ -51,14 +57,26 @@ export class TranscriptWriter {
     return outbound?.carries(conversation, draft) ? [{ channel: conversation.channel, payload: { type: 'message' } }] : [];
   }
 
+  private async eventRows(draft: Pick<MessageDraft, 'author' | 'content'>, emit: DomainEvent[] = []): Promise<NewOutboxItem[]> {
+    const events = this.deps.events;
+    if (!events) return [];
+    return [...(await events.rows(emit)), ...(announced(draft) ? await events.messageCreated() : [])];
+  }
+
   /**
    * The bot's turn — state, replies and record-only events — in one write, with the question
    * it answers when given (stored first; a resent question comes back as the duplicate and
-   * nothing is written). Not announced here: the caller announces once it has acknowledged.
+   * nothing is written). `emit`: domain events the question records (a conversation created).
+   * Not announced here: the caller announces once it has acknowledged.
    */
-  async appendTurn(conversation: Conversation, turn: TurnDraft, question?: { content: MessageContent; clientId: string | null }): Promise<BotTurnResult> {
-    const messages = turn.replies.map((content) => ({ author: 'bot' as const, content, outbox: this.outboxFor(conversation, { author: 'bot', content }) }));
-    const asked = question && { ...question, outbox: this.outboxFor(conversation, { author: 'customer', ...question }) };
+  async appendTurn(conversation: Conversation, turn: TurnDraft, question?: { content: MessageContent; clientId: string | null }, emit: DomainEvent[] = []): Promise<BotTurnResult> {
+    const messages = await Promise.all(
+      turn.replies.map(async (content) => ({ author: 'bot' as const, content, outbox: [...this.outboxFor(conversation, { author: 'bot', content }), ...(await this.eventRows({ author: 'bot', content }))] })),
+    );
+    const asked = question && {
+      ...question,
+      outbox: [...this.outboxFor(conversation, { author: 'customer', ...question }), ...(await this.eventRows({ author: 'customer', content: question.content }, emit))],
+    };
     const result = await this.deps.store.conversations.appendTurn({
       conversationId: conversation.id,
       channel: conversation.channel,
@@ -73,16 +91,16 @@ export class TranscriptWriter {
 
   /**
    * Tell subscribers about newly stored messages: one event for the lot, carrying the rows so
-   * this instance's sockets need not read them back. `local` when a later announcement (the
-   * bot's turn) will cover these messages for other instances too: one NOTIFY per turn.
+   * this instance's sockets need not read them back.
    */
   announce(conversationId: string, messages: ChatMessage[], reach: Reach = 'everywhere'): void {
     const last = messages.at(-1);
     if (last) this.deps.bus.publish({ type: 'message', conversationId, seq: last.seq, messages }, reach);
   }
 
-  async append(conversation: Conversation, draft: MessageDraft, reach: Reach = 'everywhere'): Promise<AppendResult> {
-    const outbox = this.outboxFor(conversation, draft);
+  /** `emit`: domain events this message records (a ticket created, assigned …), written with it. */
+  async append(conversation: Conversation, draft: MessageDraft, emit: DomainEvent[] = []): Promise<AppendResult> {
+    const outbox = [...this.outboxFor(conversation, draft), ...(await this.eventRows(draft, emit))];
     const result = await this.deps.store.conversations.append(
       {
         conversationId: conversation.id,
@@ -95,7 +113,7 @@ export class TranscriptWriter {
       outbox,
     );
     if (!result.duplicate) {
-      this.announce(conversation.id, [result.message], reach);
+      this.announce(conversation.id, [result.message]);
       if (outbox.length > 0) this.deps.nudge();
     }
     return result;

@@ -11,6 +11,8 @@ const KEEP_SENT_MS = 7 * 24 * 60 * 60_000;
 /** Sends one outbox row through its platform; throws DeliveryError (or anything: retried) on failure. */
 export interface Deliverer {
   deliver(item: OutboxItem): Promise<void>;
+  /** Its own retry schedule (webhooks retry for a day); the worker's otherwise. */
+  backoff?: BackoffPolicy;
 }
 
 export interface WorkerOptions {
@@ -126,7 +128,7 @@ export class DeliveryWorker {
       await store.outbox.markSent(item.id, this.owner);
     } catch (err) {
       const failure = err instanceof DeliveryError ? err : new DeliveryError(err instanceof Error ? err.message : String(err), true, undefined, { cause: err });
-      const policy = this.options.backoff ?? DEFAULT_BACKOFF;
+      const policy = deliverer.backoff ?? this.options.backoff ?? DEFAULT_BACKOFF;
       if (failure.retryable && item.attempts < policy.maxAttempts) {
         const delay = nextAttemptDelay(policy, item.attempts, failure.retryAfterMs);
         log.warn({ outboxId: item.id, channel: item.channel, attempts: item.attempts, retryInMs: Math.round(delay), reason: failure.reason }, 'delivery failed; will retry');

@@ -17,6 +17,8 @@ export type BusEvent =
   | { type: 'typing'; conversationId: string; author: 'bot' | 'agent' | 'customer'; name?: string }
   | { type: 'ticket'; ticketId: string; conversationId: string }
   | { type: 'presence' }
+  /** Webhook subscriptions changed: emitters re-read which event types are wanted. */
+  | { type: 'webhooks' }
   /**
    * Notifications may have been missed (the PostgreSQL LISTEN connection dropped and came
    * back): every receiver re-reads what it shows from storage. Emitted locally by a bus.

@@ -15,22 +15,39 @@ import type { Store } from '../store/types';
 
 const DRILL_PAGE = 50;
 
+export interface MetricsDeps {
+  store: Store;
+  bundle: () => KnowledgeBundle;
+  surveyDefaults: SurveySettings;
+}
+
+/** The dashboard figures for a query (range and segment): also served by /api/v1/metrics. */
+export async function loadMetrics(deps: MetricsDeps, raw: unknown): Promise<Metrics> {
+  const { store } = deps;
+  const { range, segment } = parseDashboardQuery(raw);
+  const [agents, surveys] = await Promise.all([store.agents.list(), surveySettings(store, deps.surveyDefaults)]);
+  return buildDashboard(store, {
+    range,
+    segment,
+    surveys: { csat: surveys.csat, nps: surveys.nps },
+    agentNames: new Map(agents.map((a) => [a.id, a.name])),
+    articleTitles: new Map(deps.bundle().kb.articles.map((a) => [a.id, a.title])),
+  });
+}
+
+/** The CSV exports' names. */
+export const METRICS_TABLES = Object.keys(csvTables());
+
+/** The CSV exports of one dashboard, by name. */
+export function metricsTables(m: Metrics): Record<string, Record<string, unknown>[]> {
+  return Object.fromEntries(Object.entries(csvTables()).map(([name, table]) => [name, table(m)]));
+}
+
 /** Dashboard data, drill-down lists and CSV exports for a date range (inclusive days, UTC) and a segment. */
-export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; bundle: () => KnowledgeBundle; surveyDefaults: SurveySettings }): Router {
+export function metricsRoutes(deps: MetricsDeps & { requireAgent: RequireAgent }): Router {
   const { store, requireAgent } = deps;
   const router = Router();
-
-  const load = async (raw: unknown): Promise<Metrics> => {
-    const { range, segment } = parseDashboardQuery(raw);
-    const [agents, surveys] = await Promise.all([store.agents.list(), surveySettings(store, deps.surveyDefaults)]);
-    return buildDashboard(store, {
-      range,
-      segment,
-      surveys: { csat: surveys.csat, nps: surveys.nps },
-      agentNames: new Map(agents.map((a) => [a.id, a.name])),
-      articleTitles: new Map(deps.bundle().kb.articles.map((a) => [a.id, a.title])),
-    });
-  };
+  const load = (raw: unknown) => loadMetrics(deps, raw);
 
   router.get('/metrics', requireAgent(), async (req, res) => {
     res.json(await load(req.query));

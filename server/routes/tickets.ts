@@ -128,14 +128,7 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
 
   router.patch('/:id', requireAgent(), async (req, res) => {
     const body = patchBody.parse(req.body);
-    const ticket = await store.tickets.get(req.params.id as string);
-    if (!ticket) throw notFound('ticket', req.params.id as string);
-    const updated = await store.tickets.update(ticket.id, {
-      ...(body.priority ? { priority: body.priority as Ticket['priority'] } : {}),
-      ...(body.tags ? { tags: [...new Set(body.tags)] } : {}),
-    });
-    deps.bus.publish({ type: 'ticket', ticketId: ticket.id, conversationId: ticket.conversationId });
-    res.json({ ticket: updated });
+    res.json({ ticket: await service.updateTicket(req.params.id as string, { ...(body.priority ? { priority: body.priority as Ticket['priority'] } : {}), ...(body.tags ? { tags: body.tags } : {}) }) });
   });
 
   return router;

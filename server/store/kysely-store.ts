@@ -1,5 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { KyselyAgents } from './agents';
+import { KyselyApiKeys } from './api-keys';
+import { KyselyApiReads } from './api-reads';
 import { KyselyConversations } from './conversations';
 import { KyselyCustomers } from './customers';
 import { KyselyEvents } from './events';
@@ -11,6 +13,7 @@ import type { Database } from './schema';
 import { KyselySurveys } from './surveys';
 import { KyselyTickets } from './tickets';
 import type { Store } from './types';
+import { KyselyWebhooks } from './webhooks';
 
 /** Both backends: every area runs the same portable SQL (ON CONFLICT, RETURNING) on SQLite and PostgreSQL. */
 export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { readonly db: Kysely<Database> } {
@@ -31,5 +34,8 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { r
     limits: new KyselyLimits(db),
     outbox: new KyselyOutbox(db, dialect),
     metrics: new KyselyMetrics(db, dialect),
+    apiKeys: new KyselyApiKeys(db),
+    webhooks: new KyselyWebhooks(db),
+    apiReads: new KyselyApiReads(db),
   };
 }

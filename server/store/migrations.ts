@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { metricsMigration } from './migration-006-metrics';
 import type { Dialect } from './open';
+import { apiMigration } from './migration-007-api';
 
 /**
  * Schema migrations for both backends. Written with kysely's schema builder so one list
@@ -224,6 +225,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     '006_metrics': metricsMigration(dialect),
+    '007_api': apiMigration(dialect),
   };
 }
 

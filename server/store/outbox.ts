@@ -13,8 +13,9 @@ export interface OutboxStore {
   /** A row not tied to a stored message (a refusal notice, a welcome). */
   enqueue(item: NewOutboxItem & { conversationId?: string | null }): Promise<void>;
   /**
-   * Leases up to `limit` due rows to `owner` for `leaseMs`. Within a conversation only the
-   * oldest undelivered row is ever handed out, so a thread receives its messages in order.
+   * Leases up to `limit` due rows to `owner` for `leaseMs`. Within a conversation and channel only
+   * the oldest undelivered row is ever handed out, so a thread receives its messages in order
+   * (and a platform that is down never holds up another channel's rows, e.g. webhook events).
    */
   claim(owner: string, leaseMs: number, limit: number): Promise<OutboxItem[]>;
   /** Each of these applies only while `owner` still holds the lease; false otherwise. */
@@ -70,7 +71,7 @@ export class KyselyOutbox implements OutboxStore {
           and (o.lease_until is null or o.lease_until < ${t})
           and not exists (
             select 1 from outbox p
-            where p.conversation_id = o.conversation_id and p.state = 'pending' and p.id < o.id)
+            where p.conversation_id = o.conversation_id and p.channel = o.channel and p.state = 'pending' and p.id < o.id)
         order by o.id
         limit ${limit}
         ${lock}

@@ -5,17 +5,18 @@ import type { Channel } from '../domain/transcript';
 import { invalid } from '../domain/errors';
 import { now } from './rows';
 import type { Database } from './schema';
-import type { StoredSurvey, Survey } from './types';
+import type { NewOutboxItem, StoredSurvey, Survey } from './types';
+import { insertOutboxRows } from './outbox-rows';
 
 export interface SurveyStore {
-  /** One answer per conversation and kind: true the first time. */
-  record(survey: Survey): Promise<boolean>;
+  /** One answer per conversation and kind: true the first time. `outbox` rows (webhook events) are written with it, only then. */
+  record(survey: Survey, outbox?: NewOutboxItem[]): Promise<boolean>;
   /**
    * Sets the CSAT score on the conversation's CES survey. True the first time; false when it
    * is already set (the first answer wins) or there is no CES answer to attach it to. Throws
    * an `invalid` error for anything but an integer 1–5.
    */
-  recordCsat(conversationId: string, score: number): Promise<boolean>;
+  recordCsat(conversationId: string, score: number, outbox?: NewOutboxItem[]): Promise<boolean>;
   list(range: { from: string; to: string; channel?: string }): Promise<StoredSurvey[]>;
   recordArticleFeedback(input: { articleId: string; helpful: boolean; source: string; conversationId?: string | null }): Promise<void>;
   articleFeedbackCounts(range: { from: string; to: string }): Promise<{ articleId: string; helpful: number; notHelpful: number }[]>;
@@ -24,7 +25,10 @@ export interface SurveyStore {
 export class KyselySurveys implements SurveyStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async record(s: Survey): Promise<boolean> {
+  async record(s: Survey, outbox: NewOutboxItem[] = []): Promise<boolean> {
+    if (outbox.length > 0) {
+      return this.db.transaction().execute(async (trx) => (await new KyselySurveys(trx).record(s)) && (await insertOutboxRows(trx, outbox, s.conversationId), true));
+    }
     const row = await this.db
       .insertInto('surveys')
       .values({
@@ -47,8 +51,11 @@ export class KyselySurveys implements SurveyStore {
     return row !== undefined;
   }
 
-  async recordCsat(conversationId: string, score: number): Promise<boolean> {
+  async recordCsat(conversationId: string, score: number, outbox: NewOutboxItem[] = []): Promise<boolean> {
     if (!isCsatScore(score)) throw invalid('invalid_score', `CSAT score must be a whole number from 1 to ${CSAT_SCALE}`);
+    if (outbox.length > 0) {
+      return this.db.transaction().execute(async (trx) => (await new KyselySurveys(trx).recordCsat(conversationId, score)) && (await insertOutboxRows(trx, outbox, conversationId), true));
+    }
     // Conditional UPDATE: of two answers (double click, two instances) exactly one finds csat still null.
     const row = await this.db
       .updateTable('surveys')

@@ -1,6 +1,8 @@
 import type { BotState } from '../../bot/engine';
 import type { Author, Channel, ChatMessage, ConversationState, MessageContent } from '../domain/transcript';
 import type { AgentStore } from './agents';
+import type { ApiKeyStore } from './api-keys';
+import type { ApiReadStore } from './api-reads';
 import type { ConversationStore } from './conversations';
 import type { CustomerStore } from './customers';
 import type { EventStore } from './events';
@@ -9,6 +11,7 @@ import type { MetricsStore } from './metrics';
 import type { OutboxStore } from './outbox';
 import type { SurveyStore } from './surveys';
 import type { TicketStore } from './tickets';
+import type { WebhookStore } from './webhooks';
 
 export interface Customer {
   id: string;
@@ -207,4 +210,7 @@ export interface Store {
   readonly limits: LimitStore;
   readonly outbox: OutboxStore;
   readonly metrics: MetricsStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly webhooks: WebhookStore;
+  readonly apiReads: ApiReadStore;
 }

@@ -15,6 +15,8 @@ import type { Config } from './config';
 import { ConversationService } from './conversations';
 import { mountChannels } from './channels';
 import { isWidgetSocketPath, mountWeb } from './channels/web';
+import { WidgetPresence } from './channels/web/presence';
+import { type MountedEmail, mountEmail } from './channels/email';
 import type { WidgetSockets } from './channels/web/sockets';
 import { DeliveryWorker } from './outbox/worker';
 import { errorHandler, notFound } from './http/errors';
@@ -22,6 +24,7 @@ import { cspNonce, originChecker, securityHeaders } from './http/security';
 import { LocalBus, type RealtimeBus } from './realtime/bus';
 import { authRoutes } from './routes/auth';
 import { consoleRoutes } from './routes/console';
+import { emailRoutes } from './routes/email';
 import { helpRoutes } from './routes/help';
 import { metricsRoutes } from './routes/metrics';
 import { ticketRoutes } from './routes/tickets';
@@ -46,6 +49,9 @@ export interface Answerdesk {
   service: ConversationService;
   sockets: WidgetSockets;
   worker: DeliveryWorker;
+  /** Email, when SMTP_URL is set (its SMTP receiver's port, IMAP poller, tokens). */
+  email: MountedEmail | undefined;
+  presence: WidgetPresence;
   store: Store;
   bus: RealtimeBus;
   config: Config;
@@ -118,9 +124,14 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   app.use(express.static(widgetDir, { index: false, maxAge: '5m' }));
 
   app.use('/help', helpRoutes({ bundle: () => bundle, store, ipPerMinute: config.rateLimits.ipPerMinute }));
+  const presence = new WidgetPresence(store.email.presence, log);
+  await presence.ready;
+  const email = await mountEmail({ app, config, store, service, bus, log, worker, articleUrl: (id) => publicBase + articlePath(id) }, { secret, visitorTokens: tokens, publicBase });
+  if (email) channels.push(email);
   const sockets = mountWeb(
     { app, config, store, service, bus, log, worker, articleUrl: articlePath },
     {
+      presence,
       tokens,
       isAllowedOrigin,
       search: () => bundle.search,
@@ -133,6 +144,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
   app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent }));
   app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
+  app.use('/api', emailRoutes({ store, service, requireAgent }));
   app.use('/api', metricsRoutes({ store, requireAgent, bundle: () => bundle, csatEnabled: config.csat.enabled }));
 
   // The agent console: one page app for /console and /console/dashboard.
@@ -167,6 +179,8 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
     service,
     sockets,
     worker,
+    email,
+    presence,
     store,
     bus,
     config,
@@ -191,6 +205,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await sockets.close();
+      await presence.close();
       await Promise.allSettled(channels.map((c) => c.close()));
       // Deliveries under way finish (bounded by the platform timeouts); the rest wait in the outbox.
       await worker.stop();

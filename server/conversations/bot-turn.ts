@@ -68,6 +68,14 @@ export class BotTurns {
     this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' });
     const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input }, conversation.botState ?? INITIAL_STATE);
     const records = turn.events.flatMap((event) => recordOf(event, input.text));
+    if (conversation.channel === 'email' && input.text !== undefined && !turn.events.some((e) => e.type === 'answered' || e.type === 'escalate')) {
+      // Email is not a chat: a "did you mean…" or "please rephrase" costs the customer hours.
+      // Without a confident answer a person takes it, with the email as the transcript.
+      await this.deps.writer.appendTurn(conversation, turn.state, [], records);
+      const language = turn.events.find((e) => e.type === 'fallback' || e.type === 'escalation_offered') as { language?: string } | undefined;
+      await this.deps.escalate(conversation, 'email_not_answered', language?.language);
+      return;
+    }
     await this.deps.writer.appendTurn(conversation, turn.state, turn.replies, records);
     for (const event of turn.events) await this.onEvent(conversation, event);
   }

@@ -12,7 +12,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const query = z.object({
   from: z.string().regex(DATE, 'from is YYYY-MM-DD').optional(),
   to: z.string().regex(DATE, 'to is YYYY-MM-DD').optional(),
-  channel: z.enum(['web', 'slack', 'msteams']).optional(),
+  channel: z.enum(['web', 'slack', 'msteams', 'email']).optional(),
 });
 const MAX_RANGE_DAYS = 366;
 

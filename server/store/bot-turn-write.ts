@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { notFound } from '../domain/errors';
 import type { Channel, ChatMessage } from '../domain/transcript';
-import { now, toMessage } from './rows';
+import { dueAt, now, toMessage } from './rows';
 import type { Database, MessagesTable } from './schema';
 import type { NewMessage, NewOutboxItem } from './types';
 
@@ -38,9 +38,9 @@ export async function writeBotTurn(db: Kysely<Database>, dialect: 'sqlite' | 'po
         returning *
       ), queued as (
         insert into outbox (channel, conversation_id, message_id, payload, state, attempts, next_attempt_at, created_at)
-        select o.channel, ${turn.conversationId}, o.message_id, o.payload, 'pending', 0, ${at}, ${at}
-        from counter, unnest(${outbox.map((o) => o.channel)}::text[], ${outbox.map((o) => o.messageId)}::text[], ${outbox.map((o) => JSON.stringify(o.payload))}::text[])
-          as o(channel, message_id, payload)
+        select o.channel, ${turn.conversationId}, o.message_id, o.payload, 'pending', 0, o.due, ${at}
+        from counter, unnest(${outbox.map((o) => o.channel)}::text[], ${outbox.map((o) => o.messageId)}::text[], ${outbox.map((o) => JSON.stringify(o.payload))}::text[], ${outbox.map((o) => dueAt(at, o.delayMs))}::text[])
+          as o(channel, message_id, payload, due)
       ), logged as (
         insert into events (type, conversation_id, ticket_id, channel, agent_id, data, created_at)
         select e.type, ${turn.conversationId}, null, ${turn.channel}, null, e.data, ${at}
@@ -70,7 +70,7 @@ export async function writeBotTurn(db: Kysely<Database>, dialect: 'sqlite' | 'po
     for (const o of outbox) {
       await trx
         .insertInto('outbox')
-        .values({ channel: o.channel, conversation_id: turn.conversationId, message_id: o.messageId, payload: JSON.stringify(o.payload), state: 'pending', attempts: 0, next_attempt_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null })
+        .values({ channel: o.channel, conversation_id: turn.conversationId, message_id: o.messageId, payload: JSON.stringify(o.payload), state: 'pending', attempts: 0, next_attempt_at: dueAt(at, o.delayMs), lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null })
         .execute();
     }
     for (const e of turn.events) {

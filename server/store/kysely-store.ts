@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { KyselyAgents } from './agents';
 import { KyselyConversations } from './conversations';
 import { KyselyCustomers } from './customers';
+import { KyselyEmail } from './email';
 import { KyselyEvents } from './events';
 import { KyselyLimits } from './limits';
 import { KyselyOutbox } from './outbox';
@@ -29,5 +30,6 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { r
     agents: new KyselyAgents(db),
     limits: new KyselyLimits(db),
     outbox: new KyselyOutbox(db, dialect),
+    email: new KyselyEmail(db),
   };
 }

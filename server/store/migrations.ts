@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { emailMigration } from './migration-004-email';
 import type { Dialect } from './open';
 
 /**
@@ -222,6 +223,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('tickets_channel_created').on('tickets').columns(['channel', 'created_at']).execute();
       },
     },
+    '004_email': emailMigration(dialect),
   };
 }
 

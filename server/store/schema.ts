@@ -1,4 +1,5 @@
 import type { Generated } from 'kysely';
+import type { EmailsTable, EmailThreadsTable, InstancesTable, WidgetPresenceTable } from './email';
 
 /**
  * Table shapes shared by the SQLite and PostgreSQL backends. Times are ISO-8601 UTC strings
@@ -20,6 +21,11 @@ export interface Database {
   rate_limits: RateLimitsTable;
   conversation_links: ConversationLinksTable;
   outbox: OutboxTable;
+  /** Email (004). */
+  emails: EmailsTable;
+  email_threads: EmailThreadsTable;
+  widget_presence: WidgetPresenceTable;
+  instances: InstancesTable;
 }
 
 export interface CustomersTable {

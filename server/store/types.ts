@@ -3,6 +3,7 @@ import type { Author, Channel, ChatMessage, ConversationState, MessageContent } 
 import type { AgentStore } from './agents';
 import type { ConversationStore } from './conversations';
 import type { CustomerStore } from './customers';
+import type { EmailStore } from './email';
 import type { EventStore } from './events';
 import type { LimitStore } from './limits';
 import type { OutboxStore } from './outbox';
@@ -88,6 +89,8 @@ export interface NewOutboxItem {
   channel: string;
   /** Channel-specific: `{ type: 'message' }` for the message appended with it, or a notice. */
   payload: Record<string, unknown>;
+  /** Not before this many ms from now (email's batching window); due at once by default. */
+  delayMs?: number;
 }
 
 export interface OutboxItem {
@@ -205,4 +208,5 @@ export interface Store {
   readonly agents: AgentStore;
   readonly limits: LimitStore;
   readonly outbox: OutboxStore;
+  readonly email: EmailStore;
 }

@@ -79,8 +79,9 @@ export class EmailOutbound implements ChannelOutbound, Deliverer {
 
     const replyToken = this.deps.tokens.replyToken(conversation.id);
     const messageId = `<${replyToken}.${batch.at(-1)!.seq}@${this.deps.config.replyDomain}>`;
-    const earlier = await store.conversations.listMessages(conversation.id, Math.max(0, message.seq - 1 - CONTEXT_MESSAGES * 3), CONTEXT_MESSAGES * 3);
-    const context = earlier.filter((m) => m.seq < message.seq && visibleToCustomer(m) && (m.content.type === 'text' || m.content.type === 'action')).slice(-CONTEXT_MESSAGES);
+    const earlier = await store.conversations.listMessages(conversation.id, Math.max(0, message.seq - 1 - CONTEXT_MESSAGES * 5), CONTEXT_MESSAGES * 5);
+    // Context is what people wrote (the customer's words, agents' replies), not the bot's hand-over chatter.
+    const context = earlier.filter((m) => m.seq < message.seq && m.content.type === 'text' && (m.author === 'customer' || m.author === 'agent')).slice(-CONTEXT_MESSAGES);
     const mails = await store.email.ofConversation(conversation.id);
     const references = mails.map((m) => `<${m.messageId}>`).slice(-20);
     const lastIncoming = [...mails].reverse().find((m) => m.direction === 'in');

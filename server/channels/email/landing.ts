@@ -73,6 +73,7 @@ export function landingRoutes(deps: LandingDeps): Router {
     if (action === 'solved' || action === 'help') {
       const result = await press(conversation, action === 'solved' ? { kind: 'feedback', helpful: true } : { kind: 'handoff' }, ACTION_LABEL[action]!, 'email-feedback');
       if (result.kind !== 'stored') return page(res, 409, 'Already answered', '<p>This conversation has moved on: reply to the email to continue.</p>');
+      if (result.duplicate) return page(res, 200, 'Already noted', '<p>You already told us — thank you. Reply to the email if there is anything else.</p>');
       return action === 'solved'
         ? page(res, 200, 'Glad it helped', `<p>Thanks for letting us know.</p>${cesButtons(tokens, conversation.id)}`)
         : page(res, 200, 'A person will help', '<p>We have passed your question to our team. They will reply by email.</p>');

@@ -91,6 +91,8 @@ export class EmailInbound {
       via,
       outcome: 'received',
     });
+    // Our own mail coming back (a forwarder, a mailing list): the row is the one we sent.
+    if (!created && email.direction === 'out') return { kind: 'ignored', reason: 'own_message', messageId };
     if (!created && email.outcome !== 'received') return { kind: 'duplicate', messageId };
 
     const ignore = async (reason: Extract<MailOutcome, { kind: 'ignored' }>['reason']): Promise<MailOutcome> => {

@@ -1,7 +1,7 @@
 import type { Article } from '../knowledge/types';
 
 /** Channels the engine serves; the value is stored with every conversation and reported in metrics. */
-export type Channel = 'web' | 'slack' | 'msteams';
+export type Channel = 'web' | 'slack' | 'msteams' | 'email';
 
 /** Something the customer can press. Every channel renders these as buttons and sends them back unchanged. */
 export type Action =

@@ -15,6 +15,8 @@ import type { Config } from './config';
 import { ConversationService } from './conversations';
 import { mountChannels } from './channels';
 import { isWidgetSocketPath, mountWeb } from './channels/web';
+import { WidgetPresence } from './channels/web/presence';
+import { type MountedEmail, mountEmail } from './channels/email';
 import type { WidgetSockets } from './channels/web/sockets';
 import { MetricsJobs } from './metrics/scheduler';
 import { DeliveryWorker } from './outbox/worker';
@@ -25,6 +27,7 @@ import { cspNonce, originChecker, securityHeaders } from './http/security';
 import { LocalBus, type RealtimeBus } from './realtime/bus';
 import { authRoutes } from './routes/auth';
 import { consoleRoutes } from './routes/console';
+import { emailRoutes } from './routes/email';
 import { helpRoutes } from './routes/help';
 import { metricsRoutes } from './routes/metrics';
 import { ticketRoutes } from './routes/tickets';
@@ -57,6 +60,9 @@ export interface Answerdesk {
   service: ConversationService;
   sockets: WidgetSockets;
   worker: DeliveryWorker;
+  /** Email, when SMTP_URL is set (its SMTP receiver's port, IMAP poller, tokens). */
+  email: MountedEmail | undefined;
+  presence: WidgetPresence;
   store: Store;
   bus: RealtimeBus;
   config: Config;
@@ -134,9 +140,14 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   app.use(express.static(widgetDir, { index: false, maxAge: '5m' }));
 
   app.use('/help', helpRoutes({ bundle: () => bundle, store, ipPerMinute: config.rateLimits.ipPerMinute }));
+  const presence = new WidgetPresence(store.email.presence, log);
+  await presence.ready;
+  const email = await mountEmail({ app, config, store, service, bus, log, worker, articleUrl: (id) => publicBase + articlePath(id) }, { secret, visitorTokens: tokens, publicBase });
+  if (email) channels.push(email);
   const sockets = mountWeb(
     { app, config, store, service, bus, log, worker, articleUrl: articlePath },
     {
+      presence,
       tokens,
       isAllowedOrigin,
       search: () => bundle.search,
@@ -156,6 +167,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
   app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent, setupCode, ...(options.loginDelay ? { delay: options.loginDelay } : {}) }));
   app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
+  app.use('/api', emailRoutes({ store, service, requireAgent }));
   const surveyDefaults = { csat: config.csat.enabled, ...config.surveys };
   app.use('/api', metricsRoutes({ store, requireAgent, bundle: () => bundle, surveyDefaults }));
   const metricsJobs = new MetricsJobs({ store, bus, log, idleResolveMs: config.metrics.idleResolveMs, pollMs: config.metrics.jobPollMs, leaseMs: config.metrics.jobLeaseMs });
@@ -193,6 +205,8 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
     service,
     sockets,
     worker,
+    email,
+    presence,
     store,
     bus,
     config,
@@ -226,6 +240,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await sockets.close();
+      await presence.close();
       await Promise.allSettled(channels.map((c) => c.close()));
       // Deliveries under way finish (bounded by the platform timeouts); the rest wait in the outbox.
       await webhooks.close();

@@ -78,6 +78,19 @@ const schema = z.object({
   WEBHOOK_RETRY_HOURS: z.coerce.number().positive().max(720).default(24),
   WEBHOOK_DISABLE_AFTER_HOURS: z.coerce.number().positive().max(720).default(24),
   SLA_WATCH_MS: z.coerce.number().int().min(50).default(60_000),
+  // --- email (issue 13): sending, continuity and email as a channel ---
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'SMTP_URL is smtp://user:pass@host:587 or smtps://…:465').optional(),
+  EMAIL_FROM: z.string().max(300).optional(),
+  EMAIL_REPLY_DOMAIN: z.string().regex(/^[a-z0-9.-]+\.[a-z0-9-]+$|^localhost$/i, 'EMAIL_REPLY_DOMAIN is a domain name such as reply.example.com').optional(),
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  INBOUND_SMTP_HOST: z.string().default('0.0.0.0'),
+  IMAP_URL: z.string().regex(/^imaps?:\/\//, 'IMAP_URL is imaps://user:pass@host/INBOX').optional(),
+  IMAP_POLL_SECONDS: z.coerce.number().min(0.2).max(3600).default(60),
+  EMAIL_BATCH_SECONDS: z.coerce.number().min(0).max(3600).default(60),
+  EMAIL_MAX_BYTES: z.coerce.number().int().min(10_000).max(100_000_000).default(10_000_000),
+  EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(0).max(100_000_000).default(2_000_000),
+  EMAIL_MAX_RECIPIENTS: z.coerce.number().int().min(1).max(10_000).default(50),
+  EMAIL_LINK_DAYS: z.coerce.number().min(0.0001).max(3650).default(30),
 });
 
 export interface Config {
@@ -125,6 +138,30 @@ export interface Config {
   api: { ratePerMinute: number };
   /** Webhook delivery: SSRF exception for tests/intranets, timeout, retry schedule, auto-disable, SLA sweep. */
   webhooks: { allowPrivate: boolean; timeoutMs: number; retryBaseMs: number; retryMaxMs: number; retryWindowMs: number; disableAfterMs: number; slaWatchMs: number };
+  email: EmailConfig;
+}
+
+/** Email (issue 13). `enabled` follows SMTP_URL: without a way to send, nothing promises an email reply. */
+export interface EmailConfig {
+  enabled: boolean;
+  smtpUrl?: string;
+  /** `"Tidyflow Support" <support@example.com>` */
+  from: string;
+  /** The bare support address (from EMAIL_FROM): mail to it opens conversations. */
+  address: string;
+  /** `reply+<token>@replyDomain` */
+  replyDomain: string;
+  inboundPort?: number;
+  inboundHost: string;
+  imapUrl?: string;
+  imapPollMs: number;
+  /** Replies written within this window after the first go out as one email. */
+  batchMs: number;
+  maxBytes: number;
+  attachmentMaxBytes: number;
+  maxRecipients: number;
+  /** Lifetime of reply tokens and "Continue in chat" links. */
+  linkTtlMs: number;
 }
 
 export interface BusinessHours {
@@ -192,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.MATCH_CLARIFY_THRESHOLD > e.MATCH_ANSWER_THRESHOLD) {
     issues.push('MATCH_CLARIFY_THRESHOLD: must not be above MATCH_ANSWER_THRESHOLD');
   }
+  const email = emailConfig(e, issues);
   if (issues.length) throw new ConfigError(issues);
   return {
     env: e.NODE_ENV,
@@ -238,5 +276,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       disableAfterMs: e.WEBHOOK_DISABLE_AFTER_HOURS * 3_600_000,
       slaWatchMs: e.SLA_WATCH_MS,
     },
+    email,
+  };
+}
+
+/** The address inside `"Name" <addr>` (or the bare address). */
+export function bareAddress(from: string): string | undefined {
+  const m = /<([^<>\s]+@[^<>\s]+)>\s*$/.exec(from) ?? /^\s*([^<>\s"]+@[^<>\s"]+)\s*$/.exec(from);
+  return m?.[1]?.toLowerCase();
+}
+
+function emailConfig(e: z.infer<typeof schema>, issues: string[]): EmailConfig {
+  const from = e.EMAIL_FROM ?? (e.EMAIL_REPLY_DOMAIN ? `support@${e.EMAIL_REPLY_DOMAIN}` : 'support@localhost');
+  const address = bareAddress(from);
+  if (!address) issues.push('EMAIL_FROM: looks like "Tidyflow Support" <support@example.com>');
+  const receiving = e.INBOUND_SMTP_PORT !== undefined || !!e.IMAP_URL;
+  if (receiving && !e.SMTP_URL) issues.push('INBOUND_SMTP_PORT / IMAP_URL: receiving email needs SMTP_URL too (answers leave by email)');
+  return {
+    enabled: !!e.SMTP_URL,
+    ...(e.SMTP_URL ? { smtpUrl: e.SMTP_URL } : {}),
+    from,
+    address: address ?? 'support@localhost',
+    replyDomain: (e.EMAIL_REPLY_DOMAIN ?? address?.split('@')[1] ?? 'localhost').toLowerCase(),
+    ...(e.INBOUND_SMTP_PORT !== undefined ? { inboundPort: e.INBOUND_SMTP_PORT } : {}),
+    inboundHost: e.INBOUND_SMTP_HOST,
+    ...(e.IMAP_URL ? { imapUrl: e.IMAP_URL } : {}),
+    imapPollMs: Math.round(e.IMAP_POLL_SECONDS * 1000),
+    batchMs: Math.round(e.EMAIL_BATCH_SECONDS * 1000),
+    maxBytes: e.EMAIL_MAX_BYTES,
+    attachmentMaxBytes: e.EMAIL_ATTACHMENT_MAX_BYTES,
+    maxRecipients: e.EMAIL_MAX_RECIPIENTS,
+    linkTtlMs: Math.round(e.EMAIL_LINK_DAYS * 86_400_000),
   };
 }

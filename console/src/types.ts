@@ -5,9 +5,9 @@ import type { BotAttempt, Ticket, TicketPriority, TicketStatus } from '../../ser
 
 export type { BotAttempt, Channel, ChatMessage, ConversationState, MessageContent, Ticket, TicketPriority, TicketStatus };
 
-export const CHANNELS: Channel[] = ['web', 'slack', 'msteams'];
+export const CHANNELS: Channel[] = ['web', 'slack', 'msteams', 'email'];
 export const PRIORITY_LIST: TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
-export const CHANNEL_LABEL: Record<Channel, string> = { web: 'Web', slack: 'Slack', msteams: 'Teams' };
+export const CHANNEL_LABEL: Record<Channel, string> = { web: 'Web', slack: 'Slack', msteams: 'Teams', email: 'Email' };
 
 export type Role = 'agent' | 'admin';
 export type Presence = 'online' | 'away' | 'offline';

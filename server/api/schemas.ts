@@ -8,7 +8,7 @@ import { API_SCOPES } from '../store/api-keys';
 import { PRIORITIES } from '../store/types';
 
 export const Timestamp = z.iso.datetime().meta({ id: 'Timestamp', description: 'ISO 8601 time in UTC.' });
-export const ChannelName = z.enum(['web', 'slack', 'msteams']).meta({ id: 'Channel' });
+export const ChannelName = z.enum(['web', 'slack', 'msteams', 'email']).meta({ id: 'Channel' });
 const attributeValue = z.union([z.string().max(500), z.number(), z.boolean()]);
 export const Attributes = z.record(z.string().min(1).max(64), attributeValue).meta({ id: 'Attributes', description: 'Custom customer attributes (at most 50, values up to 500 characters).' });
 

@@ -4,6 +4,7 @@ import { byteLength, cleanText } from '../domain/text';
 import type { ChatMessage } from '../domain/transcript';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Agent, Conversation, Store, Ticket } from '../store/types';
+import { reachOf } from './reach';
 import type { TranscriptWriter } from './writer';
 import { presentTicket } from '../api/present';
 
@@ -21,6 +22,8 @@ export interface AgentWorkDeps {
   engine: ConversationEngine;
   /** The one message limit (UTF-8 bytes), the same for customers and agents in every channel. */
   messageMaxBytes: number;
+  /** Email is set up: a reply to a widget visitor who left follows them by email. */
+  emailEnabled: boolean;
 }
 
 /** The agents' side: claim, reply, note, resolve, reopen — the same from the console, the API and Slack. */
@@ -76,7 +79,15 @@ export class AgentWork {
       ticket = await this.claim(ticketId, agent);
       conversation = (await store.conversations.get(conversation.id)) ?? conversation;
     }
-    const { message, duplicate } = await writer.append(conversation, { author: 'agent', authorId: agent.id, authorName: agent.name, content: { type: 'text', text }, clientId: clientId ?? null });
+    const emailFollowUp = (await reachOf(store, this.deps.emailEnabled, conversation)).kind === 'email';
+    const { message, duplicate } = await writer.append(conversation, {
+      author: 'agent',
+      authorId: agent.id,
+      authorName: agent.name,
+      content: { type: 'text', text },
+      clientId: clientId ?? null,
+      ...(emailFollowUp ? { emailFollowUp } : {}),
+    });
     if (duplicate) return message;
     if (!ticket.firstResponseAt) {
       await store.tickets.update(ticket.id, { firstResponseAt: message.createdAt });
@@ -104,7 +115,9 @@ export class AgentWork {
     const resolved = await store.conversations.update(conversation.id, { state: 'resolved', resolvedAt: t, botState: { ...conversation.botState, awaitingCes: true } });
     await store.events.log({ type: 'resolved', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: agent.id, data: { by: 'agent' } });
     await writer.append(resolved, { author: 'system', content: { type: 'event', event: 'resolved', agentName: agent.name } }, [{ type: 'ticket.resolved', data: { ticket: presentTicket(updated) } }]);
-    await writer.append(resolved, { author: 'bot', content: engine.cesPrompt() });
+    // A visitor who left gets the effort question by email, with the last replies.
+    const emailFollowUp = (await reachOf(store, this.deps.emailEnabled, resolved)).kind === 'email';
+    await writer.append(resolved, { author: 'bot', content: engine.cesPrompt(), ...(emailFollowUp ? { emailFollowUp } : {}) });
     this.announce(conversation.id, ticketId);
     return updated;
   }

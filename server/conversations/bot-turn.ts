@@ -10,6 +10,8 @@ import type { DomainEvents } from '../webhooks/emitter';
 /** A turn the bot has decided: what to store, and the events to act on once it is stored. */
 export interface PlannedTurn extends TurnDraft {
   events: BotEvent[];
+  /** The bot stays silent and a person takes over (e.g. an email it cannot answer with confidence). */
+  handOver?: { reason: string; language?: string };
 }
 
 export interface BotTurnDeps {
@@ -38,12 +40,20 @@ export class BotTurns {
     // Local only: the answer follows within milliseconds, so other instances gain nothing from it.
     this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' }, 'local');
     const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input }, conversation.botState ?? INITIAL_STATE);
-    return { state: turn.state, replies: turn.replies, records: turn.events.flatMap((event) => recordOf(event, input.text)), events: turn.events };
+    const records = turn.events.flatMap((event) => recordOf(event, input.text));
+    if (conversation.channel === 'email' && input.text !== undefined && !turn.events.some((e) => e.type === 'answered' || e.type === 'escalate')) {
+      // Email is not a chat: a "did you mean…" or "please rephrase" costs the customer hours.
+      // Without a confident answer a person takes it, with the email as the transcript.
+      const language = (turn.events.find((e) => e.type === 'fallback' || e.type === 'escalation_offered') as { language?: string } | undefined)?.language;
+      return { state: turn.state, replies: [], records, events: [], handOver: { reason: 'email_not_answered', ...(language ? { language } : {}) } };
+    }
+    return { state: turn.state, replies: turn.replies, records, events: turn.events };
   }
 
   /** After a stored turn: what its events do beyond being recorded (hand-over, surveys, resolving). */
   async settle(conversation: Conversation, turn: PlannedTurn): Promise<void> {
     for (const event of turn.events) await this.onEvent(conversation, event);
+    if (turn.handOver) await this.deps.escalate(conversation, turn.handOver.reason, turn.handOver.language);
   }
 
   /** A customer wrote while a person leads the conversation: agents hear of it. */

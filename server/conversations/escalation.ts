@@ -56,8 +56,15 @@ export async function escalate(deps: EscalationDeps, conversation: Conversation,
   if (!now.agentsOnline || !now.withinBusinessHours) {
     const customer = await store.customers.get(conversation.customerId);
     // Only the widget can take an email for later; elsewhere the customer is already reachable.
-    const askEmail = conversation.channel === 'web' && !queued.email && !customer?.email;
-    await writer.append(queued, { author: 'bot', content: askEmail ? { type: 'email_request', text: now.expectedReply } : { type: 'text', text: now.expectedReply } });
+    const askEmail = now.emailReplies && conversation.channel === 'web' && !queued.email && !customer?.email;
+    // Outside the widget the customer is already where the reply will come: no email to ask for.
+    const told =
+      conversation.channel === 'web'
+        ? now.expectedReply
+        : now.withinBusinessHours
+          ? `Thanks — a person from our team will reply here within ${config.slaFirstResponseMinutes} minutes.`
+          : "Thanks — we're offline right now; a person from our team will reply here when we're back.";
+    await writer.append(queued, { author: 'bot', content: askEmail ? { type: 'email_request', text: told } : { type: 'text', text: told } });
   }
   bus.publish({ type: 'conversation', conversationId: conversation.id });
   bus.publish({ type: 'ticket', ticketId: ticket.id, conversationId: conversation.id });

@@ -10,6 +10,7 @@ import { AgentWork } from './agent-work';
 import { availability } from './availability';
 import { BotTurns } from './bot-turn';
 import { escalate } from './escalation';
+import { type Reach, reachOf } from './reach';
 import { InboundEntry } from './receive';
 import { type ChannelOutbound, TranscriptWriter } from './writer';
 import { DomainEvents } from '../webhooks/emitter';
@@ -17,6 +18,7 @@ import { type TicketChange, updateTicket } from './ticket-fields';
 
 export type { Availability, ConversationView } from '../domain/views';
 export type { ChannelOutbound, MessageDraft } from './writer';
+export type { Reach } from './reach';
 
 export interface ConversationDeps {
   store: Store;
@@ -49,12 +51,12 @@ export class ConversationService {
     this.writer = new TranscriptWriter({ store, bus, nudge: () => deps.nudgeDelivery?.(), events: this.events });
     this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, events: this.events, escalate: (c, reason, language) => this.escalate(c, reason, language) });
     this.entry = new InboundEntry({ store, writer: this.writer, turns: this.turns, bus, config, log });
-    this.work = new AgentWork({ store, writer: this.writer, bus, engine, messageMaxBytes: config.messageMaxBytes });
+    this.work = new AgentWork({ store, writer: this.writer, bus, engine, messageMaxBytes: config.messageMaxBytes, emailEnabled: config.email.enabled });
   }
 
   /** A platform channel declares which stored messages leave through it (see ChannelOutbound). */
-  registerChannel(channel: Channel, outbound: ChannelOutbound): void {
-    this.writer.register(channel, outbound);
+  registerChannel(channel: Channel, outbound: ChannelOutbound, alsoFor: Channel[] = []): void {
+    this.writer.register(channel, outbound, alsoFor);
   }
 
   // --- reading ---------------------------------------------------------------------------
@@ -70,6 +72,11 @@ export class ConversationService {
     };
   }
 
+  /** How an agent's reply would reach the customer now (the console's hint above the composer). */
+  reach(conversation: Conversation): Promise<Reach> {
+    return reachOf(this.deps.store, this.deps.config.email.enabled, conversation);
+  }
+
   availability(): Promise<Availability> {
     return availability(this.deps.store, this.deps.config);
   }
@@ -79,6 +86,13 @@ export class ConversationService {
   /** The one entry for customer input from any channel. */
   receive(inbound: Inbound, onStored?: StoredHook): Promise<InboundResult> {
     return this.entry.receive(inbound, onStored);
+  }
+
+  /** A comment on the CES answer given afterwards (email's survey landing page): the first one counts. */
+  async addSurveyComment(conversationId: string, comment: string): Promise<boolean> {
+    const text = comment.replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '').trim();
+    if (!text) return false;
+    return this.deps.store.surveys.addComment(conversationId, text);
   }
 
   answerPending(conversationId: string, graceMs: number): Promise<{ retryInMs: number } | { answered: boolean }> {

@@ -19,6 +19,8 @@ export interface MessageDraft {
   authorName?: string | null;
   content: MessageContent;
   clientId?: string | null;
+  /** The customer is away from the widget but reachable by email: this message follows them there. */
+  emailFollowUp?: boolean;
 }
 
 /**
@@ -28,6 +30,8 @@ export interface MessageDraft {
  */
 export interface ChannelOutbound {
   carries(conversation: Conversation, draft: MessageDraft): boolean;
+  /** How long the row waits before it is due (email batches replies written close together). */
+  delayMs?(conversation: Conversation, draft: MessageDraft): number;
 }
 
 export interface WriterDeps {
@@ -45,16 +49,26 @@ const announced = (draft: Pick<MessageDraft, 'author' | 'content'>) => draft.aut
 /** The one way a message enters a transcript: stored, its outbox rows with it, then announced. */
 export class TranscriptWriter {
   private readonly outbound = new Map<string, ChannelOutbound>();
+  /** Deliverers that also carry other channels' conversations (email follows a widget visitor who left). */
+  private readonly followers = new Map<string, { deliverer: string; outbound: ChannelOutbound }[]>();
 
   constructor(private readonly deps: WriterDeps) {}
 
-  register(channel: string, outbound: ChannelOutbound): void {
+  /** `alsoFor`: conversation channels whose messages this deliverer may carry too. */
+  register(channel: string, outbound: ChannelOutbound, alsoFor: string[] = []): void {
     this.outbound.set(channel, outbound);
+    for (const other of alsoFor) this.followers.set(other, [...(this.followers.get(other) ?? []), { deliverer: channel, outbound }]);
   }
 
   private outboxFor(conversation: Conversation, draft: MessageDraft): NewOutboxItem[] {
-    const outbound = this.outbound.get(conversation.channel);
-    return outbound?.carries(conversation, draft) ? [{ channel: conversation.channel, payload: { type: 'message' } }] : [];
+    const own = this.outbound.get(conversation.channel);
+    const candidates = [...(own ? [{ deliverer: conversation.channel, outbound: own }] : []), ...(this.followers.get(conversation.channel) ?? [])];
+    return candidates
+      .filter((c) => c.outbound.carries(conversation, draft))
+      .map((c) => {
+        const delayMs = c.outbound.delayMs?.(conversation, draft) ?? 0;
+        return { channel: c.deliverer, payload: { type: 'message' }, ...(delayMs > 0 ? { delayMs } : {}) };
+      });
   }
 
   private async eventRows(draft: Pick<MessageDraft, 'author' | 'content'>, emit: DomainEvent[] = []): Promise<NewOutboxItem[]> {

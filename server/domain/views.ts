@@ -14,6 +14,8 @@ export interface ConversationView {
 export interface Availability {
   agentsOnline: boolean;
   withinBusinessHours: boolean;
+  /** Email is set up (SMTP_URL): only then may the widget promise a reply by email. */
+  emailReplies: boolean;
   /** Human sentence, e.g. "We usually reply within a few minutes." */
   expectedReply: string;
 }

@@ -10,7 +10,7 @@ import type { Agent, Store, Ticket, TicketFilter } from '../store/types';
 import { PRIORITIES } from '../store/types';
 
 const STATUSES = ['open', 'assigned', 'resolved'] as const;
-const CHANNELS = ['web', 'slack', 'msteams'] as const;
+const CHANNELS = ['web', 'slack', 'msteams', 'email'] as const;
 
 const listQuery = z.object({
   status: z.string().optional(),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, sql } from 'kysely';
 import { notFound } from '../domain/errors';
 import type { Channel, ChatMessage } from '../domain/transcript';
-import { isUniqueViolation, now, toMessage } from './rows';
+import { dueAt, isUniqueViolation, now, toMessage } from './rows';
 import type { Database, MessagesTable } from './schema';
 import type { NewMessage, NewOutboxItem } from './types';
 
@@ -66,9 +66,9 @@ async function oneStatement(db: Kysely<Database>, turn: BotTurnWrite, rows: Row[
       returning *
     ), queued as (
       insert into outbox (channel, conversation_id, message_id, payload, state, attempts, next_attempt_at, created_at)
-      select o.channel, ${turn.conversationId}, o.message_id, o.payload, 'pending', 0, ${at}, ${at}
-      from counter, unnest(${outbox.map((o) => o.channel)}::text[], ${outbox.map((o) => o.messageId)}::text[], ${outbox.map((o) => JSON.stringify(o.payload))}::text[])
-        as o(channel, message_id, payload)
+      select o.channel, ${turn.conversationId}, o.message_id, o.payload, 'pending', 0, o.due, ${at}
+      from counter, unnest(${outbox.map((o) => o.channel)}::text[], ${outbox.map((o) => o.messageId)}::text[], ${outbox.map((o) => JSON.stringify(o.payload))}::text[], ${outbox.map((o) => dueAt(at, o.delayMs))}::text[])
+        as o(channel, message_id, payload, due)
     ), logged as (
       insert into events (type, conversation_id, ticket_id, channel, agent_id, data, created_at)
       select e.type, ${turn.conversationId}, null, ${turn.channel}, null, e.data, ${at}
@@ -102,7 +102,7 @@ async function oneTransaction(db: Kysely<Database>, turn: BotTurnWrite, rows: Ro
     if (outbox.length) {
       await trx
         .insertInto('outbox')
-        .values(outbox.map((o) => ({ channel: o.channel, conversation_id: turn.conversationId, message_id: o.messageId, payload: JSON.stringify(o.payload), state: 'pending', attempts: 0, next_attempt_at: at, lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null })))
+        .values(outbox.map((o) => ({ channel: o.channel, conversation_id: turn.conversationId, message_id: o.messageId, payload: JSON.stringify(o.payload), state: 'pending', attempts: 0, next_attempt_at: dueAt(at, o.delayMs), lease_owner: null, lease_until: null, last_error: null, created_at: at, done_at: null })))
         .execute();
     }
     if (turn.events.length) {

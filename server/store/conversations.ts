@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
 import type { Channel, ChatMessage } from '../domain/transcript';
 import { notFound } from '../domain/errors';
-import { isUniqueViolation, now, toConversation, toMessage } from './rows';
+import { dueAt, isUniqueViolation, now, toConversation, toMessage } from './rows';
 import type { ConversationsTable, Database, MessagesTable } from './schema';
 import { type BotTurnResult, type BotTurnWrite, writeBotTurn } from './bot-turn-write';
 import { KyselyLimits } from './limits';
@@ -220,7 +220,7 @@ export class KyselyConversations implements ConversationStore {
           payload: JSON.stringify(item.payload),
           state: 'pending',
           attempts: 0,
-          next_attempt_at: at,
+          next_attempt_at: dueAt(at, item.delayMs),
           lease_owner: null,
           lease_until: null,
           last_error: null,
@@ -242,6 +242,7 @@ export class KyselyConversations implements ConversationStore {
     const at = now();
     const channels = outbox.map((o) => o.channel);
     const payloads = outbox.map((o) => JSON.stringify(o.payload));
+    const dues = outbox.map((o) => dueAt(at, o.delayMs));
     const { rows } = await sql<Selectable<MessagesTable>>`
       with counter as (
         update conversations set last_seq = last_seq + 1, updated_at = ${at}
@@ -257,8 +258,8 @@ export class KyselyConversations implements ConversationStore {
         returning *
       ), queued as (
         insert into outbox (channel, conversation_id, message_id, payload, state, attempts, next_attempt_at, created_at)
-        select o.channel, inserted.conversation_id, inserted.id, o.payload, 'pending', 0, ${at}, ${at}
-        from inserted, unnest(${channels}::text[], ${payloads}::text[]) as o(channel, payload)
+        select o.channel, inserted.conversation_id, inserted.id, o.payload, 'pending', 0, o.due, ${at}
+        from inserted, unnest(${channels}::text[], ${payloads}::text[], ${dues}::text[]) as o(channel, payload, due)
       )
       select * from inserted`.execute(this.db);
     const [row] = rows;

@@ -4,6 +4,7 @@ import { KyselyApiKeys } from './api-keys';
 import { KyselyApiReads } from './api-reads';
 import { KyselyConversations } from './conversations';
 import { KyselyCustomers } from './customers';
+import { KyselyEmail } from './email';
 import { KyselyEvents } from './events';
 import { KyselyLimits } from './limits';
 import { KyselyMetrics } from './metrics';
@@ -37,5 +38,6 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { r
     apiKeys: new KyselyApiKeys(db),
     webhooks: new KyselyWebhooks(db),
     apiReads: new KyselyApiReads(db),
+    email: new KyselyEmail(db),
   };
 }

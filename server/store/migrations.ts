@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { metricsMigration } from './migration-006-metrics';
+import { emailMigration } from './migration-004-email';
 import type { Dialect } from './open';
 import { apiMigration } from './migration-007-api';
 
@@ -226,6 +227,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     },
     '006_metrics': metricsMigration(dialect),
     '007_api': apiMigration(dialect),
+    '004_email': emailMigration(dialect),
   };
 }
 

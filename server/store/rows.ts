@@ -8,6 +8,9 @@ import type { Agent, Conversation, Customer, EventRow, OutboxItem, Ticket } from
 
 export const now = () => new Date().toISOString();
 
+/** When an outbox row becomes due: now, or after its delay (email's batching window). */
+export const dueAt = (at: string, delayMs: number | undefined) => (delayMs ? new Date(Date.parse(at) + delayMs).toISOString() : at);
+
 export function json<T>(text: string | null, fallback: T): T {
   if (text === null || text === '') return fallback;
   try {

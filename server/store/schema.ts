@@ -1,6 +1,7 @@
 import type { Generated } from 'kysely';
 import type { ConversationFactsTable, JobsTable, SettingsTable } from './metrics-schema';
 import type { ApiTables } from './api-schema';
+import type { EmailsTable, EmailThreadsTable, InstancesTable, WidgetPresenceTable } from './email';
 
 /**
  * Table shapes shared by the SQLite and PostgreSQL backends. Times are ISO-8601 UTC strings
@@ -25,6 +26,11 @@ export interface Database extends ApiTables {
   conversation_facts: ConversationFactsTable;
   jobs: JobsTable;
   settings: SettingsTable;
+  /** Email (004). */
+  emails: EmailsTable;
+  email_threads: EmailThreadsTable;
+  widget_presence: WidgetPresenceTable;
+  instances: InstancesTable;
 }
 
 export interface CustomersTable {

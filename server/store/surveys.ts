@@ -17,6 +17,8 @@ export interface SurveyStore {
    * an `invalid` error for anything but an integer 1–5.
    */
   recordCsat(conversationId: string, score: number, outbox?: NewOutboxItem[]): Promise<boolean>;
+  /** Adds a comment to the conversation's CES answer when it has none yet (email's landing page). True when stored. */
+  addComment(conversationId: string, comment: string): Promise<boolean>;
   list(range: { from: string; to: string; channel?: string }): Promise<StoredSurvey[]>;
   recordArticleFeedback(input: { articleId: string; helpful: boolean; source: string; conversationId?: string | null }): Promise<void>;
   articleFeedbackCounts(range: { from: string; to: string }): Promise<{ articleId: string; helpful: number; notHelpful: number }[]>;
@@ -46,6 +48,18 @@ export class KyselySurveys implements SurveyStore {
       })
       // One answer per conversation and survey kind: a double click is not two votes.
       .onConflict((oc) => oc.columns(['conversation_id', 'kind']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async addComment(conversationId: string, comment: string): Promise<boolean> {
+    const row = await this.db
+      .updateTable('surveys')
+      .set({ comment: comment.slice(0, 1000) })
+      .where('conversation_id', '=', conversationId)
+      .where('kind', '=', 'ces')
+      .where('comment', 'is', null)
       .returning('id')
       .executeTakeFirst();
     return row !== undefined;

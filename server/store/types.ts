@@ -5,6 +5,7 @@ import type { ApiKeyStore } from './api-keys';
 import type { ApiReadStore } from './api-reads';
 import type { ConversationStore } from './conversations';
 import type { CustomerStore } from './customers';
+import type { EmailStore } from './email';
 import type { EventStore } from './events';
 import type { LimitStore } from './limits';
 import type { MetricsStore } from './metrics';
@@ -92,6 +93,8 @@ export interface NewOutboxItem {
   channel: string;
   /** Channel-specific: `{ type: 'message' }` for the message appended with it, or a notice. */
   payload: Record<string, unknown>;
+  /** Not before this many ms from now (email's batching window); due at once by default. */
+  delayMs?: number;
 }
 
 export interface OutboxItem {
@@ -213,4 +216,5 @@ export interface Store {
   readonly apiKeys: ApiKeyStore;
   readonly webhooks: WebhookStore;
   readonly apiReads: ApiReadStore;
+  readonly email: EmailStore;
 }

@@ -38,11 +38,11 @@ describe.each(backends)('issue 18 defects on %s', (backend) => {
     await teams?.close();
   });
 
-  it('1. built-in property names are no metrics table (own keys only): 400, not 500', async () => {
+  it('1. built-in property names are no metrics table (own keys only): 404, not 500', async () => {
     for (const name of ['constructor', 'toString', 'hasOwnProperty', '__proto__', 'valueOf']) {
       const res = await server.admin(`/api/metrics/${name}.csv`);
-      expect(res.status, name).toBe(400);
-      expect(((await res.json()) as ErrorBody).error.code).toBe('unknown_table');
+      expect(res.status, name).toBe(404);
+      expect(((await res.json()) as ErrorBody).error.code).toBe('not_found');
     }
     expect((await server.admin('/api/metrics/summary.csv')).status).toBe(200);
   });

@@ -262,7 +262,22 @@ describe('CSAT switched off (the default)', () => {
 });
 
 describe('offline hand-off', () => {
+  it('without email set up (no SMTP_URL) never asks for an email nor promises one', async () => {
+    const visitor = new WidgetClient(server.url);
+    await visitor.session();
+    await visitor.connect();
+    expect(visitor.frames.find((f) => f.type === 'ready')).toMatchObject({ availability: { agentsOnline: false, emailReplies: false } });
+    visitor.press({ kind: 'handoff' }, 'Talk to a person');
+    const told = await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'text' && /come back to this chat/.test(m.content.text));
+    expect(JSON.stringify(told.content)).not.toMatch(/email/i);
+    expect(visitor.messages().some((m) => m.content.type === 'email_request')).toBe(false);
+    visitor.close();
+  });
+
   it('asks for an email when no agent is online, and the ticket keeps it', async () => {
+    // Email is set up (the SMTP relay is never reached: nobody replies here).
+    const server = await startTestServer({ SMTP_URL: 'smtp://127.0.0.1:9', EMAIL_FROM: 'support@tidyflow.test' });
+    const ticketsOf = async (conversationId: string) => ((await (await server.admin('/api/tickets')).json()) as { tickets: { id: string; conversationId: string }[] }).tickets.filter((t) => t.conversationId === conversationId);
     const visitor = new WidgetClient(server.url);
     await visitor.session();
     await visitor.connect();
@@ -277,6 +292,7 @@ describe('offline hand-off', () => {
     expect(detail.customer.email).toBe('grace@example.com');
     expect(detail.conversation.email).toBe('grace@example.com');
     visitor.close();
+    await server.close();
   });
 });
 

@@ -5,7 +5,7 @@ import { type KV, WidgetStorage } from '../src/panel/storage';
 import { FakeSocket } from './fake-socket';
 import { msg } from './fixtures';
 
-const availability = { agentsOnline: true, withinBusinessHours: true, expectedReply: 'soon' };
+const availability = { agentsOnline: true, withinBusinessHours: true, emailReplies: true, expectedReply: 'soon' };
 const limits = { messageMaxBytes: 4096 };
 
 class MemoryKV implements KV {

@@ -3,7 +3,7 @@ import type { ServerFrame } from '../../server/channels/web/protocol';
 import { backoffDelay, Connection, type ConnectionStatus, PING_MS } from '../src/panel/connection';
 import { FakeSocket } from './fake-socket';
 
-const availability = { agentsOnline: true, withinBusinessHours: true, expectedReply: 'soon' };
+const availability = { agentsOnline: true, withinBusinessHours: true, emailReplies: true, expectedReply: 'soon' };
 const limits = { messageMaxBytes: 4096 };
 
 function setup(random = () => 0) {

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { expandPlaceholders, insertAt } from '../placeholders';
 import type { AgentInfo, CannedResponse, CustomerInfo } from '../types';
 import { CannedPicker } from './CannedPicker';
+import { ReplyReach } from './email/ReplyReach';
 
 interface Props {
   ticketId: string;
@@ -12,13 +13,15 @@ interface Props {
   replyBlocked: string | null;
   /** Resolves true once the server stored the message. */
   onSend(text: string, note: boolean): Promise<boolean>;
+  /** Changes when the transcript does: the "how this reply reaches them" line is asked again. */
+  version?: number;
 }
 
 /** Unsent drafts survive switching between tickets. */
 const drafts = new Map<string, string>();
 
 /** Reply box: Enter sends, Shift+Enter adds a line; "Internal note" mode writes agent-only notes. */
-export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend }: Props) {
+export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend, version }: Props) {
   const [text, setText] = useState(() => drafts.get(ticketId) ?? '');
   const [note, setNote] = useState(false);
   const [sending, setSending] = useState(false);
@@ -104,7 +107,7 @@ export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend 
             {replyBlocked}
           </p>
         ) : (
-          <p class="muted small">{note ? 'Notes are never sent to the customer.' : 'The customer sees this reply.'}</p>
+          note ? <p class="muted small">Notes are never sent to the customer.</p> : <ReplyReach ticketId={ticketId} version={version ?? 0} />
         )}
         <button type="submit" class={note ? 'note-send' : 'primary'} data-testid="reply-send" disabled={sending || blocked || !text.trim()}>
           {sending ? 'Sending…' : note ? 'Add note' : 'Send reply'}

@@ -205,6 +205,7 @@ export function TicketView({ ticketId, me, agents, canned, events, onChanged }: 
           canned={canned}
           replyBlocked={replyBlocked}
           onSend={reply}
+          version={messages.length}
         />
       </section>
       <CustomerPanel customer={customer} conversation={conversation} previous={detail.previousConversations} />
@@ -243,7 +244,7 @@ function AssignControl({ agents, current, disabled, onAssign }: { agents: AgentI
   );
 }
 
-const PLATFORM: Record<string, string> = { slack: 'Slack', msteams: 'Teams', web: 'the widget' };
+const PLATFORM: Record<string, string> = { slack: 'Slack', msteams: 'Teams', web: 'the widget', email: 'email' };
 
 /** Replies that did not reach the customer's platform, with the platform's own reason. */
 function DeliveryProblems({ problems, channel }: { problems: DeliveryProblem[]; channel: string }) {

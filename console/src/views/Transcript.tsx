@@ -1,3 +1,4 @@
+import { OriginalEmail } from './email/OriginalEmail';
 import { useEffect, useRef } from 'preact/hooks';
 import { formatTime, safeHref } from '../format';
 import { actionDetail, eventLabel } from '../messages';
@@ -72,6 +73,7 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
         <li class={cls} {...common}>
           {head}
           <p class="text">{c.text}</p>
+          {m.author === 'customer' && m.clientId?.startsWith('email:') && <OriginalEmail messageId={m.id} />}
         </li>
       );
     case 'article': {

@@ -4,6 +4,7 @@ import type { ArticleSearch } from '../../../knowledge/search-index';
 import type { VisitorTokens } from '../../auth/visitor-token';
 import { widgetCors } from '../../http/security';
 import type { ChannelContext } from '../index';
+import type { WidgetPresence } from './presence';
 import { widgetRoutes } from './routes';
 import { WIDGET_WS_PATH, WidgetSockets } from './sockets';
 
@@ -16,6 +17,7 @@ export interface WebChannelOptions {
   summaries: () => Map<string, string>;
   /** Root-relative article link: the widget lives on the operator's own site. */
   articlePath(id: string): string;
+  presence?: WidgetPresence;
 }
 
 /**
@@ -30,7 +32,7 @@ export function mountWeb(ctx: ChannelContext & { app: Express }, options: WebCha
     widgetCors(options.isAllowedOrigin),
     widgetRoutes({ config, store, service, tokens: options.tokens, search: options.search, articleUrl: options.articlePath, summaries: options.summaries }),
   );
-  return new WidgetSockets({ config, store, service, bus, tokens: options.tokens, log, isAllowedOrigin: options.isAllowedOrigin });
+  return new WidgetSockets({ config, store, service, bus, tokens: options.tokens, log, isAllowedOrigin: options.isAllowedOrigin, ...(options.presence ? { presence: options.presence } : {}) });
 }
 
 export const isWidgetSocketPath = (url: string | undefined) => (url ?? '').split('?')[0] === WIDGET_WS_PATH;

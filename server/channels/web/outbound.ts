@@ -65,6 +65,10 @@ export class SocketIndex {
     return this.byCustomer.get(customerId) ?? EMPTY;
   }
 
+  has(client: WidgetClient): boolean {
+    return this.all.has(client);
+  }
+
   isOpen(client: WidgetClient): boolean {
     return client.ws.readyState === WebSocket.OPEN;
   }

@@ -13,6 +13,7 @@ import { clientFrameSchema } from './frames';
 import { toInbound, WEB_THREAD } from './inbound';
 import { flushStored, showMessages, SocketIndex, type WidgetClient } from './outbound';
 import type { ClientFrame, ServerFrame } from './protocol';
+import type { WidgetPresence } from './presence';
 import { refusalFrame } from './render';
 
 export const WIDGET_WS_PATH = '/api/widget/ws';
@@ -35,6 +36,8 @@ export interface WidgetSocketDeps {
   tokens: VisitorTokens;
   log: Logger;
   isAllowedOrigin(origin: string | undefined, req: IncomingMessage): boolean;
+  /** Who has a widget open, across instances (the console's "offline" and email follow-ups). */
+  presence?: WidgetPresence;
 }
 
 /** The widget's realtime channel: resumable, ordered, idempotent. It translates; the service decides. */
@@ -69,8 +72,9 @@ export class WidgetSockets {
   private onConnection(ws: WebSocket, customerId: string): void {
     const client: WidgetClient = { ws, customerId, conversationId: null, lastSent: 0, chain: Promise.resolve(), alive: true, ready: false, flushQueued: false };
     this.index.add(client);
+    this.deps.presence?.up(customerId);
     ws.on('pong', () => (client.alive = true));
-    ws.on('close', () => this.index.remove(client));
+    ws.on('close', () => this.forget(client));
     ws.on('error', (err) => this.deps.log.debug({ err: err.message }, 'widget socket error'));
     ws.on('message', (data, isBinary) => {
       client.alive = true;
@@ -278,11 +282,18 @@ export class WidgetSockets {
     if (this.index.isOpen(client)) client.ws.send(JSON.stringify(frame));
   }
 
+  /** A socket is gone (closed, dead or shut down): once per socket, whichever comes first. */
+  private forget(client: WidgetClient): void {
+    if (!this.index.has(client)) return;
+    this.index.remove(client);
+    this.deps.presence?.down(client.customerId);
+  }
+
   private sweep(): void {
     for (const client of [...this.index.clients()]) {
       if (!client.alive) {
         client.ws.terminate();
-        this.index.remove(client);
+        this.forget(client);
         continue;
       }
       client.alive = false;
@@ -299,7 +310,7 @@ export class WidgetSockets {
     for (const client of clients) {
       this.send(client, { type: 'reconnect' });
       client.ws.close(1012, 'server restarting');
-      this.index.remove(client);
+      this.forget(client);
     }
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }

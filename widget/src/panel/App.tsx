@@ -40,6 +40,7 @@ export function App({ chat, title, open, focusRequest, onClose }: Props) {
   const askEmail =
     conversation?.state === 'queued' &&
     !conversation.email &&
+    availability?.emailReplies !== false &&
     isOffline(availability) &&
     !current.some((m) => m.content.type === 'email_request');
   const status = statusLine(conversation, state.link);

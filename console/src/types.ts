@@ -9,7 +9,7 @@ export const CHANNELS: Channel[] = ['web', 'slack', 'msteams'];
 export const PRIORITY_LIST: TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
 export const CHANNEL_LABEL: Record<Channel, string> = { web: 'Web', slack: 'Slack', msteams: 'Teams' };
 
-export type Role = 'agent' | 'admin';
+export type Role = 'agent' | 'editor' | 'admin';
 export type Presence = 'online' | 'away' | 'offline';
 
 export interface AgentInfo {

@@ -12,6 +12,8 @@ export type BusEvent =
   | { type: 'typing'; conversationId: string; author: 'bot' | 'agent' | 'customer'; name?: string }
   | { type: 'ticket'; ticketId: string; conversationId: string }
   | { type: 'presence' }
+  /** The published knowledge base changed (issue 14): instances behind `version` rebuild. */
+  | { type: 'knowledge'; version: number }
   /**
    * Notifications may have been missed (the PostgreSQL LISTEN connection dropped and came
    * back): every receiver re-reads what it shows from storage. Emitted locally by a bus.

@@ -3,6 +3,7 @@ import { KyselyAgents } from './agents';
 import { KyselyConversations } from './conversations';
 import { KyselyCustomers } from './customers';
 import { KyselyEvents } from './events';
+import { KyselyKnowledge } from './knowledge';
 import { KyselyLimits } from './limits';
 import { KyselyOutbox } from './outbox';
 import type { Dialect } from './open';
@@ -29,5 +30,6 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { r
     agents: new KyselyAgents(db),
     limits: new KyselyLimits(db),
     outbox: new KyselyOutbox(db, dialect),
+    knowledge: new KyselyKnowledge(db),
   };
 }

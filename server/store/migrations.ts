@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import type { Dialect } from './open';
+import { knowledgeMigration } from './migration-005-knowledge';
 
 /**
  * Schema migrations for both backends. Written with kysely's schema builder so one list
@@ -222,6 +223,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('tickets_channel_created').on('tickets').columns(['channel', 'created_at']).execute();
       },
     },
+    '005_knowledge': knowledgeMigration(dialect),
   };
 }
 

@@ -1,11 +1,12 @@
 import type { Generated } from 'kysely';
+import type { KnowledgeTables } from './knowledge-tables';
 
 /**
  * Table shapes shared by the SQLite and PostgreSQL backends. Times are ISO-8601 UTC strings
  * (sortable as text in both databases); structured values are JSON text, so one set of
  * queries serves both dialects.
  */
-export interface Database {
+export interface Database extends KnowledgeTables {
   customers: CustomersTable;
   conversations: ConversationsTable;
   messages: MessagesTable;

@@ -4,6 +4,7 @@ import type { AgentStore } from './agents';
 import type { ConversationStore } from './conversations';
 import type { CustomerStore } from './customers';
 import type { EventStore } from './events';
+import type { KnowledgeStore } from './knowledge';
 import type { LimitStore } from './limits';
 import type { OutboxStore } from './outbox';
 import type { SurveyStore } from './surveys';
@@ -163,7 +164,7 @@ export interface Agent {
   id: string;
   email: string;
   name: string;
-  role: 'agent' | 'admin';
+  role: 'agent' | 'admin' | 'editor';
   passwordHash: string;
   presence: 'online' | 'away' | 'offline';
   lastSeenAt: string | null;
@@ -205,4 +206,5 @@ export interface Store {
   readonly agents: AgentStore;
   readonly limits: LimitStore;
   readonly outbox: OutboxStore;
+  readonly knowledge: KnowledgeStore;
 }

@@ -1,3 +1,6 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { loadClassifier } from '../../bot/nlu/classifier';
 import type { KnowledgeBundle } from '../../bot/knowledge-bundle';
@@ -20,8 +23,16 @@ export class BundleBuilder {
 
   private spawn(): Worker {
     const fromSource = import.meta.url.endsWith('.ts');
-    const url = fromSource ? new URL('./build-worker.ts', import.meta.url) : new URL('./kb-build-worker.js', import.meta.url);
-    const worker = new Worker(url, fromSource ? { execArgv: ['--import', 'tsx'] } : {});
+    let worker: Worker;
+    if (fromSource) {
+      // Node 20 does not apply `--import tsx` to worker threads: register tsx inside the worker.
+      const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+      const tsx = pathToFileURL(join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
+      const entry = new URL('./build-worker.ts', import.meta.url).href;
+      worker = new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(entry)}); });`, { eval: true });
+    } else {
+      worker = new Worker(new URL('./kb-build-worker.js', import.meta.url));
+    }
     worker.unref();
     worker.on('message', (r: BuildResponse) => {
       this.waiting.get(r.id)?.resolve(r);

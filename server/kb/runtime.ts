@@ -44,6 +44,7 @@ export class KnowledgeRuntime {
   private timer: NodeJS.Timeout | undefined;
   /** Set during a rebuild, for the bench and /readyz. */
   lastBuildMs = 0;
+  private lastError: string | undefined;
 
   private constructor(private readonly options: KnowledgeRuntimeOptions, served: Served) {
     this.served = served;
@@ -56,7 +57,7 @@ export class KnowledgeRuntime {
     if (options.initial) runtime.served.matcher = runtime.matcherFor(options.initial);
     else {
       await runtime.refresh();
-      if (!runtime.served.matcher) throw new Error('the knowledge base is empty or could not be built: run "npm run kb:import -- DIR"');
+      if (!runtime.served.matcher) throw new Error(runtime.lastError ? `the knowledge base could not be built: ${runtime.lastError}` : 'the knowledge base is empty: run "npm run kb:import -- DIR"');
     }
     runtime.unsubscribe = options.bus.subscribe((event) => {
       if (event.type === 'knowledge' && event.version > runtime.served.version) void runtime.refresh();
@@ -120,7 +121,8 @@ export class KnowledgeRuntime {
         await this.buildOnce();
       } catch (err) {
         // The previous version keeps serving; the next change or version check tries again.
-        this.options.log.error({ err: (err as Error).message }, 'knowledge rebuild failed');
+        this.lastError = (err as Error).message;
+        this.options.log.error({ err: this.lastError }, 'knowledge rebuild failed');
       }
     }
   }

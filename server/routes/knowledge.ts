@@ -80,7 +80,7 @@ export function knowledgeRoutes(deps: { store: Store; requireAgent: RequireAgent
     res.json({ article, revisions: await store.knowledge.revisions(article.id), url: deps.articlePath(article.id) });
   });
 
-  router.put('/knowledge/articles/:id', requireAgent(), async (req, res) => {
+  router.patch('/knowledge/articles/:id', requireAgent(), async (req, res) => {
     const body = z.object({ version: z.number().int().min(1), content, movePhrasings: z.boolean().optional(), note: z.string().max(500).optional() }).parse(req.body);
     send(res, await service.save(me(res), req.params.id as string, { version: body.version, content: body.content, ...(body.movePhrasings ? { movePhrasings: true } : {}), ...(body.note ? { note: body.note } : {}) }));
   });

@@ -100,7 +100,7 @@ export class ImproveInbox {
     const wrong = new Set(signals.filter((s) => s.kind === 'not_helpful' || s.kind === 'escalated_after_answer').map((s) => s.answered));
     const d = this.matcher().match(signals[0]!.text);
     const ranked = d.action === 'answer' ? [d.candidate, ...d.candidates] : d.candidates;
-    const best = ranked.find((c) => c.article && !wrong.has(c.article.id));
+    const best = ranked.find((c) => c.article && c.confidence > 0 && !wrong.has(c.article.id));
     return best?.article ? { articleId: best.article.id, title: best.article.title, why: 'matcher' } : null;
   }
 }

@@ -8,13 +8,15 @@ interface Props {
   draft: Draft | null;
   canPublish: boolean;
   categories: { id: string; name: string }[];
-  onSaved(article: KbArticle): void;
+  /** What the previous editor said (a new article reopens as itself after its first save). */
+  flash?: string;
+  onSaved(article: KbArticle, message: string): void;
 }
 
 const lines = (s: string) => s.split('\n').map((l) => l.trim()).filter(Boolean);
 
 /** One article: fields, Markdown with live preview (the server's sanitised renderer), phrasings, states, history. */
-export function ArticleEditor({ articleId, draft, canPublish, categories, onSaved }: Props) {
+export function ArticleEditor({ articleId, draft, canPublish, categories, flash, onSaved }: Props) {
   const [article, setArticle] = useState<KbArticle | null>(null);
   const [revisions, setRevisions] = useState<Revision[]>([]);
   const [content, setContent] = useState<ArticleContent | null>(draft?.content ?? null);
@@ -23,7 +25,7 @@ export function ArticleEditor({ articleId, draft, canPublish, categories, onSave
   const [preview, setPreview] = useState('');
   const [clashes, setClashes] = useState<Clash[]>([]);
   const [conflict, setConflict] = useState<{ current: KbArticle; yours: ArticleContent } | null>(null);
-  const [notice, setNotice] = useState('');
+  const [notice, setNotice] = useState(flash ?? '');
   const [busy, setBusy] = useState(false);
 
   const reload = async (id: string) => {
@@ -56,7 +58,7 @@ export function ArticleEditor({ articleId, draft, canPublish, categories, onSave
     if (result.kind === 'saved') {
       setConflict(null);
       setNotice(done);
-      onSaved(result.article);
+      onSaved(result.article, done);
       if (articleId) await reload(result.article.id);
     } else if (result.kind === 'proposed') setNotice('Your change was sent to the editors as a proposal (see History).');
     else if (result.kind === 'conflict') setConflict({ current: result.current, yours: result.yours });

@@ -16,6 +16,7 @@ export function KnowledgePage() {
   const [categories, setCategories] = useState<{ id: string; name: string }[]>([]);
   const [error, setError] = useState('');
   const [canPublish, setCanPublish] = useState(false);
+  const [flash, setFlash] = useState('');
   const [open, setOpen] = useState<string | null>(() => new URLSearchParams(location.search).get('article'));
   const [draft, setDraft] = useState<Draft | null>(() => {
     const saved = sessionStorage.getItem(DRAFT_KEY);
@@ -38,7 +39,8 @@ export function KnowledgePage() {
     kb.status().then((s) => setCanPublish(s.canPublish)).catch(() => undefined);
   }, []);
 
-  const show = (id: string | null) => {
+  const show = (id: string | null, keepFlash = false) => {
+    if (!keepFlash) setFlash('');
     setOpen(id);
     setDraft(null);
     history.replaceState(null, '', id ? `?article=${encodeURIComponent(id)}` : location.pathname);
@@ -97,9 +99,11 @@ export function KnowledgePage() {
             draft={draft}
             canPublish={canPublish}
             categories={categories}
-            onSaved={(a) => {
+            flash={flash}
+            onSaved={(a, message) => {
+              setFlash(message);
               load();
-              if (!open) show(a.id);
+              if (!open) show(a.id, true);
             }}
           />
         ) : (

@@ -135,8 +135,9 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const isApiAgent = (a: Agent) => a.id === apiAgent.id;
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
   app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent }));
-  app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
+  // Before consoleRoutes: its 32 kB JSON parser would refuse articles before ours sees them.
   app.use('/api', knowledgeRoutes({ store, requireAgent, knowledge, articlePath }));
+  app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
   app.use('/api', metricsRoutes({ store, requireAgent, bundle, csatEnabled: config.csat.enabled }));
 
   // The agent console: one page app for /console and /console/dashboard.

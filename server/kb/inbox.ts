@@ -1,7 +1,7 @@
 import type { Matcher } from '../../bot/engine';
 import type { InboxActionRow } from '../store/knowledge';
 import type { Store } from '../store/types';
-import { groupByWording, SAME_QUESTION, similarity, wordingKey } from './grouping';
+import { groupByWording, SAME_QUESTION, similarity, wordingKey } from '../../knowledge/grouping';
 import { type Ask, MISS_KINDS, readSignals, type Signal, SIGNAL_EVENT_TYPES, type SignalKind } from './signals';
 import { normalizePhrasing } from './types';
 

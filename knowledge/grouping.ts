@@ -1,5 +1,5 @@
 import lunr from 'lunr';
-import { words } from '../../knowledge/text';
+import { words } from './text';
 
 const stem = (w: string) => lunr.stemmer(new lunr.Token(w, {})).toString();
 

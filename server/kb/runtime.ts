@@ -36,7 +36,7 @@ export interface KnowledgeRuntimeOptions {
  */
 export class KnowledgeRuntime {
   private served: Served;
-  private readonly builder = new BundleBuilder();
+  readonly builder = new BundleBuilder();
   private dirty = false;
   private loop: Promise<void> | undefined;
   private readonly listeners = new Set<(version: number) => void>();

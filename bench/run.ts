@@ -114,3 +114,6 @@ if (!values['no-load']) {
   const parts = values['load-parts']?.split(',').filter((p): p is (typeof PARTS)[number] => (PARTS as readonly string[]).includes(p));
   await runLoadBench(parts ? { parts } : {});
 }
+
+// Publishing while serving (issue 14): worker-thread rebuild, swap, event-loop delay.
+await (await import('./knowledge-publish')).benchPublish();

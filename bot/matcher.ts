@@ -7,7 +7,7 @@ import { decideOn } from './nlu/decide';
 import type { IntentClassifier } from './nlu/types';
 import type { MatchThresholds } from './thresholds';
 import { splitQuestion } from './two-questions';
-import type { Candidate, CandidateRef, MatchDecision } from './types';
+import { type Candidate, type CandidateRef, type MatchDecision, OUT_OF_SCOPE_INTENT } from './types';
 
 /**
  * Built-in conversational intents are trained on short, generic phrases, so a classifier with
@@ -86,6 +86,7 @@ export class KnowledgeMatcher implements Matcher {
     const wordCount = text.trim().split(/\s+/).filter(Boolean).length;
     const stems = contentStems(text);
     for (const score of this.parts.classifier.predict(text, CLASSIFIER_TOP_K)) {
+      if (score.intent === OUT_OF_SCOPE_INTENT) continue;
       const guard = CONVERSATIONAL_GUARDS[score.intent];
       if (guard && !guard(text.slice(0, 500), wordCount)) continue;
       const c = this.fromIntent(score.intent, score.confidence);

@@ -93,3 +93,9 @@ export type BotEvent =
   | { type: 'email_captured'; email: string };
 
 export type EscalationReason = 'customer_asked' | 'not_helpful' | 'repeated_misses' | 'low_confidence' | 'unsupported_language';
+
+/**
+ * Rasa's name for examples of questions the assistant must not answer. Trained as a class of its
+ * own (its share of the probability lowers every topic's confidence) and never answered or offered.
+ */
+export const OUT_OF_SCOPE_INTENT = 'out_of_scope';

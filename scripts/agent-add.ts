@@ -19,12 +19,12 @@ const { values } = parseArgs({
 
 function fail(message: string): never {
   console.error(message);
-  console.error('usage: npm run agent:add -- --email EMAIL --name NAME [--role agent|admin] [--password PASSWORD]');
+  console.error('usage: npm run agent:add -- --email EMAIL --name NAME [--role agent|editor|admin] [--password PASSWORD]');
   process.exit(2);
 }
 
 if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) fail('--email is required');
-if (values.role !== 'agent' && values.role !== 'admin') fail('--role must be agent or admin');
+if (values.role !== 'agent' && values.role !== 'admin' && values.role !== 'editor') fail('--role must be agent, editor or admin');
 let password = values.password ?? process.env.AGENT_PASSWORD;
 if (!password) {
   const rl = createInterface({ input: process.stdin, output: process.stdout });

@@ -22,6 +22,10 @@ import { build, type BuildOptions } from 'esbuild';
 export const SERVER_ENTRIES: Record<string, string> = {
   main: 'server/main.ts',
   'agent-add': 'scripts/agent-add.ts',
+  'kb-import': 'scripts/kb-import.ts',
+  'kb-export': 'scripts/kb-export.ts',
+  // The knowledge rebuild's worker thread (server/kb/builder.ts loads it next to main.js).
+  'kb-build-worker': 'server/kb/build-worker.ts',
 };
 
 /** Run-time files: source → path under outDir. */

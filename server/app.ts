@@ -7,7 +7,6 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { ConversationEngine } from '../bot/engine';
 import type { KnowledgeBundle } from '../bot/knowledge-bundle';
-import { KnowledgeMatcher } from '../bot/matcher';
 import { agentAuth } from './auth/agent-auth';
 import { hashPassword } from './auth/passwords';
 import { VisitorTokens } from './auth/visitor-token';
@@ -25,6 +24,8 @@ import { edgeNormalisation, edgeQueryParser } from './http/edge';
 import { errorHandler, notFound } from './http/errors';
 import { cspNonce, originChecker, securityHeaders } from './http/security';
 import { LocalBus, type RealtimeBus } from './realtime/bus';
+import { KnowledgeRuntime } from './kb/runtime';
+import { knowledgeRoutes } from './routes/knowledge';
 import { authRoutes } from './routes/auth';
 import { consoleRoutes } from './routes/console';
 import { emailRoutes } from './routes/email';
@@ -42,7 +43,8 @@ export interface AnswerdeskOptions {
   config: Config;
   log: Logger;
   store: Store;
-  bundle: KnowledgeBundle;
+  /** Serve this bundle until the stored knowledge base is built (tests); main.ts builds from storage. */
+  bundle?: KnowledgeBundle;
   bus?: RealtimeBus;
   /** Where the built widget lives (dist/widget). */
   widgetDir?: string;
@@ -63,6 +65,7 @@ export interface Answerdesk {
   /** Email, when SMTP_URL is set (its SMTP receiver's port, IMAP poller, tokens). */
   email: MountedEmail | undefined;
   presence: WidgetPresence;
+  knowledge: KnowledgeRuntime;
   store: Store;
   bus: RealtimeBus;
   config: Config;
@@ -91,12 +94,12 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const { config, log, store } = options;
   const bus = options.bus ?? new LocalBus();
   const widgetDir = options.widgetDir ?? join(process.cwd(), 'dist', 'widget');
-  const bundle = options.bundle;
+  const knowledge = await KnowledgeRuntime.create({ store, bus, log, thresholds: config.thresholds, ...(options.bundle ? { initial: options.bundle } : {}) });
+  const bundle = () => knowledge.bundle();
   // Article links are root-relative: they work on the demo page and in the console alike;
   // channels that leave the site (Slack, Teams) prefix PUBLIC_URL themselves.
   const articlePath = (id: string) => `/help/articles/${encodeURIComponent(id)}`;
-  const matcher = new KnowledgeMatcher({ kb: bundle.kb, search: bundle.search, classifier: bundle.classifier, thresholds: config.thresholds });
-  const engine = new ConversationEngine({ matcher, articleUrl: articlePath, cesScale: config.ces.scale, csat: config.csat.enabled });
+  const engine = new ConversationEngine({ matcher: knowledge.matcher, articleUrl: articlePath, cesScale: config.ces.scale, csat: config.csat.enabled });
   const worker = new DeliveryWorker({ store, bus, log, leaseMs: config.outbox.leaseMs, pollMs: config.outbox.pollMs });
   const service = new ConversationService({ store, engine, bus, config, log, nudgeDelivery: () => worker.nudge() });
   const secret = resolveSecret(config.secret, config.dataDir, config.env === 'test');
@@ -125,7 +128,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   app.get('/readyz', async (_req, res) => {
     try {
       await store.ping();
-      res.json({ status: 'ready', articles: bundle.kb.articles.length, builtAt: bundle.builtAt });
+      res.json({ status: 'ready', articles: bundle().kb.articles.length, builtAt: bundle().builtAt, knowledgeVersion: knowledge.version() });
     } catch {
       res.status(503).json({ error: { code: 'not_ready', message: 'database unreachable' } });
     }
@@ -139,7 +142,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   });
   app.use(express.static(widgetDir, { index: false, maxAge: '5m' }));
 
-  app.use('/help', helpRoutes({ bundle: () => bundle, store, ipPerMinute: config.rateLimits.ipPerMinute }));
+  app.use('/help', helpRoutes({ bundle, store, ipPerMinute: config.rateLimits.ipPerMinute }));
   const presence = new WidgetPresence(store.email.presence, log);
   await presence.ready;
   const email = await mountEmail({ app, config, store, service, bus, log, worker, articleUrl: (id) => publicBase + articlePath(id) }, { secret, visitorTokens: tokens, publicBase });
@@ -150,15 +153,15 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
       presence,
       tokens,
       isAllowedOrigin,
-      search: () => bundle.search,
-      summaries: () => new Map(bundle.kb.articles.map((a) => [a.id, a.summary])),
+      search: () => bundle().search,
+      summaries: () => new Map(bundle().kb.articles.map((a) => [a.id, a.summary])),
       articlePath,
     },
   );
   // Public API, its reference, and the console's integration pages (issue 19).
   const webhookAdmin = new WebhookAdmin({ store, events: service.events, config });
   const webhooks = startWebhooks({ store, log, config, worker, events: service.events });
-  const api = publicApi({ store, service, bundle: () => bundle, config, articleUrl: (id) => publicBase + articlePath(id), webhooks: webhookAdmin, apiAgent: () => apiAgent, publicBase });
+  const api = publicApi({ store, service, bundle, config, articleUrl: (id) => publicBase + articlePath(id), webhooks: webhookAdmin, apiAgent: () => apiAgent, publicBase });
   app.use('/api/v1', api.v1);
   app.use('/api/docs', api.docs);
   app.use('/api/admin', integrationRoutes({ store, requireAgent, webhooks: webhookAdmin }));
@@ -166,16 +169,18 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const isApiAgent = (a: Agent) => a.id === apiAgent.id;
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
   app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent, setupCode, ...(options.loginDelay ? { delay: options.loginDelay } : {}) }));
+  // Before consoleRoutes: its 32 kB JSON parser would refuse articles before ours sees them.
+  app.use('/api', knowledgeRoutes({ store, requireAgent, knowledge, articlePath }));
   app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
   app.use('/api', emailRoutes({ store, service, requireAgent }));
   const surveyDefaults = { csat: config.csat.enabled, ...config.surveys };
-  app.use('/api', metricsRoutes({ store, requireAgent, bundle: () => bundle, surveyDefaults }));
+  app.use('/api', metricsRoutes({ store, requireAgent, bundle, surveyDefaults }));
   const metricsJobs = new MetricsJobs({ store, bus, log, idleResolveMs: config.metrics.idleResolveMs, pollMs: config.metrics.jobPollMs, leaseMs: config.metrics.jobLeaseMs });
 
   // The agent console: one page app for /console and /console/dashboard.
   const consoleDir = options.consoleDir ?? join(process.cwd(), 'dist', 'console');
   app.use('/console', express.static(consoleDir, { index: false, redirect: false, maxAge: '5m' }));
-  app.get(['/console', '/console/', '/console/dashboard'], (_req, res) => {
+  app.get(['/console', '/console/', '/console/dashboard', '/console/knowledge', '/console/improve'], (_req, res) => {
     res.sendFile(join(consoleDir, 'index.html'));
   });
 
@@ -207,6 +212,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
     worker,
     email,
     presence,
+    knowledge,
     store,
     bus,
     config,
@@ -250,6 +256,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
       while (draining() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       server.closeAllConnections();
       await stopped;
+      await knowledge.close();
       await bus.close();
     },
   };

@@ -1,6 +1,6 @@
 import { createAnswerdesk } from './app';
 import { ConfigError, loadConfig, loadDotEnv } from './config';
-import { loadKnowledge } from './knowledge';
+import { importOnFirstStart } from './kb/first-start';
 import { createLogger } from './logger';
 import { LocalBus, type RealtimeBus } from './realtime/bus';
 import { channelFor, PgBus } from './realtime/pg-bus';
@@ -33,8 +33,9 @@ async function main(): Promise<void> {
   const bus: RealtimeBus = config.databaseUrl
     ? await PgBus.start({ connectionString: config.databaseUrl, channel: channelFor(config.databaseSchema), log })
     : new LocalBus();
-  const bundle = loadKnowledge(config.knowledgeDir, config.knowledgeIndex, log);
-  const desk = await createAnswerdesk({ config, log, store, bundle, bus });
+  // The knowledge base lives in the database; the help-centre folder seeds it on first start.
+  await importOnFirstStart(store, config.knowledgeDir, log);
+  const desk = await createAnswerdesk({ config, log, store, bus });
   const port = await desk.listen();
   const base = config.publicUrl ?? `http://localhost:${port}`;
   log.info(

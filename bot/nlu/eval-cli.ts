@@ -14,6 +14,7 @@ import { evaluate, formatReport, OOS_LABEL, readCases, thresholdsFromEnv, type E
 import { readRasaNlu } from '../../knowledge/rasa';
 import { toTrainingExamples } from './training';
 import { applyRegime } from './sampling';
+import { formatLoop, runLearningLoop } from './learning-loop';
 
 const USAGE = `usage: npm run eval -- --train FILE.yml --cases FILE.jsonl [--cases FILE2.jsonl ...] [options]
 
@@ -28,6 +29,10 @@ const USAGE = `usage: npm run eval -- --train FILE.yml --cases FILE.jsonl [--cas
   --strict-clarify     a clarification is honest for an out-of-scope case only if none of its
                        options claims it with confidence, and right for an in-scope case only
                        if the right option is offered first
+  --learning-loop      start from --shots phrasings per intent (default 5), stream half of the
+                       cases through the "Improve the bot" inbox with a simulated reviewer,
+                       score the other half before and after (see bot/nlu/learning-loop.ts)
+  --batches N          learning loop: review and retrain after each of N batches (default 10)
 
 Thresholds come from bot/thresholds.ts; override with MATCH_ANSWER_THRESHOLD,
 MATCH_CLARIFY_THRESHOLD and MATCH_CLARIFY_MARGIN (numbers in [0, 1]).`;
@@ -40,6 +45,8 @@ interface CliOptions {
   seed: number;
   runs: number;
   strictClarify: boolean;
+  learningLoop: boolean;
+  batches: number;
 }
 
 function parse(argv: string[]): CliOptions | 'help' {
@@ -53,6 +60,8 @@ function parse(argv: string[]): CliOptions | 'help' {
       seed: { type: 'string' },
       runs: { type: 'string' },
       'strict-clarify': { type: 'boolean' },
+      'learning-loop': { type: 'boolean' },
+      batches: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -79,6 +88,8 @@ function parse(argv: string[]): CliOptions | 'help' {
     seed: integer('seed', values.seed, 0) ?? 1,
     runs: integer('runs', values.runs, 1) ?? 1,
     strictClarify: values['strict-clarify'] === true,
+    learningLoop: values['learning-loop'] === true,
+    batches: integer('batches', values.batches, 1) ?? 10,
   };
 }
 
@@ -107,6 +118,22 @@ export function main(argv: string[]): number {
     const thresholds = thresholdsFromEnv();
     const allExamples = toTrainingExamples(readRasaNlu(o.train));
     const allCases: EvalCase[] = o.cases.flatMap((f) => readCases(f));
+    if (o.learningLoop) {
+      const loop = { shots: o.shots ?? 5, seed: o.seed, batches: o.batches };
+      const reports = Array.from({ length: o.runs }, (_, run) => runLearningLoop(allExamples, allCases, thresholds, { ...loop, seed: o.seed + run }));
+      reports.forEach((r, run) => console.log(formatLoop(r, { ...loop, seed: o.seed + run }) + '\n'));
+      const avg = (f: (r: (typeof reports)[number]) => number) => reports.reduce((s, r) => s + f(r), 0) / reports.length;
+      console.log(
+        JSON.stringify({
+          runs: reports.length,
+          before: { inScopeAccuracy: avg((r) => r.before.inScopeAccuracy), oosRecall: avg((r) => r.before.oosRecall) },
+          after: { inScopeAccuracy: avg((r) => r.after.inScopeAccuracy), oosRecall: avg((r) => r.after.oosRecall) },
+          clicks: avg((r) => r.clicks),
+          inboxItems: avg((r) => r.inboxItems),
+        }),
+      );
+      return 0;
+    }
     const realistic = o.shots !== undefined || (o.holdout ?? 0) > 0;
     const reports: EvalReport[] = [];
     for (let run = 0; run < o.runs; run++) {

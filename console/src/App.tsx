@@ -158,6 +158,8 @@ function Console({ session, onSignedOut }: { session: Session; onSignedOut: () =
       <main id="main" class={`main main-${route}`} tabIndex={-1}>
         {route === 'dashboard' ? (
           <LazyDashboard />
+        ) : route === 'knowledge' || route === 'improve' ? (
+          <LazyKnowledge route={route} onOpenEditor={() => { history.pushState(null, '', `${pathOf('knowledge')}?new=inbox`); setRoute('knowledge'); }} />
         ) : (
           <QueuePage me={me} agents={agents} canned={canned} events={events} onNotice={setNotice} />
         )}
@@ -193,4 +195,14 @@ function LazyDashboard() {
   }, []);
   if (failed) return <p role="alert">The dashboard could not be loaded. Reload the page to try again.</p>;
   return View ? <View /> : <p class="muted pad">Loading the dashboard…</p>;
+}
+
+/** Knowledge and "Improve the bot" (issue 14) load on demand, like the dashboard. */
+function LazyKnowledge({ route, onOpenEditor }: { route: 'knowledge' | 'improve'; onOpenEditor(): void }) {
+  const [views, setViews] = useState<typeof import('./views/knowledge/views') | null>(null);
+  useEffect(() => {
+    void import('./views/knowledge/views').then(setViews);
+  }, []);
+  if (!views) return <p class="muted pad">Loading…</p>;
+  return route === 'knowledge' ? <views.KnowledgePage /> : <views.ImprovePage onOpenEditor={onOpenEditor} />;
 }

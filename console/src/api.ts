@@ -33,6 +33,9 @@ export class ApiError extends Error {
 let csrfToken: string | null = null;
 let onUnauthorized: (() => void) | null = null;
 
+/** For views with their own fetch (the Knowledge editor reads 409 bodies). */
+export const csrfHeader = (): Record<string, string> => (csrfToken ? { 'x-csrf-token': csrfToken } : {});
+
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }

@@ -1,15 +1,16 @@
-/** The console's two pages; the server answers both paths with the same index.html. */
-export type Route = 'queue' | 'dashboard';
+/** The console's pages; the server answers every path with the same index.html. */
+export type Route = 'queue' | 'dashboard' | 'knowledge' | 'improve';
 
 export const QUEUE_PATH = '/console';
 export const DASHBOARD_PATH = '/console/dashboard';
 
 export function routeOf(pathname: string): Route {
-  return /^\/console\/dashboard\/?$/.test(pathname) ? 'dashboard' : 'queue';
+  const page = /^\/console\/(dashboard|knowledge|improve)\/?$/.exec(pathname)?.[1];
+  return (page as Route | undefined) ?? 'queue';
 }
 
 export function pathOf(route: Route): string {
-  return route === 'dashboard' ? DASHBOARD_PATH : QUEUE_PATH;
+  return route === 'queue' ? QUEUE_PATH : route === 'dashboard' ? DASHBOARD_PATH : `/console/${route}`;
 }
 
 /** The open ticket lives in the query string (?ticket=…) so a reload keeps it open. */

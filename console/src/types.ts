@@ -9,7 +9,7 @@ export const CHANNELS: Channel[] = ['web', 'slack', 'msteams', 'email'];
 export const PRIORITY_LIST: TicketPriority[] = ['low', 'normal', 'high', 'urgent'];
 export const CHANNEL_LABEL: Record<Channel, string> = { web: 'Web', slack: 'Slack', msteams: 'Teams', email: 'Email' };
 
-export type Role = 'agent' | 'admin';
+export type Role = 'agent' | 'editor' | 'admin';
 export type Presence = 'online' | 'away' | 'offline';
 
 export interface AgentInfo {

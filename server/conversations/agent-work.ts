@@ -1,3 +1,4 @@
+import { linkedArticles } from '../kb/links';
 import type { ConversationEngine } from '../../bot/engine';
 import { conflict, forbidden, invalid, notFound, tooLarge } from '../domain/errors';
 import { byteLength, cleanText } from '../domain/text';
@@ -93,7 +94,9 @@ export class AgentWork {
       await store.tickets.update(ticket.id, { firstResponseAt: message.createdAt });
       await store.events.log({ type: 'first_response', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: agent.id });
     }
-    await store.events.log({ type: 'agent_reply', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: agent.id });
+    // An article the agent answered with teaches the bot ("Improve the bot": question → that article).
+    const articles = linkedArticles(text);
+    await store.events.log({ type: 'agent_reply', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: agent.id, ...(articles.length ? { data: { articles } } : {}) });
     bus.publish({ type: 'ticket', ticketId, conversationId: conversation.id });
     return message;
   }

@@ -19,6 +19,8 @@ export type BusEvent =
   | { type: 'presence' }
   /** Webhook subscriptions changed: emitters re-read which event types are wanted. */
   | { type: 'webhooks' }
+  /** The published knowledge base changed (issue 14): instances behind `version` rebuild. */
+  | { type: 'knowledge'; version: number }
   /**
    * Notifications may have been missed (the PostgreSQL LISTEN connection dropped and came
    * back): every receiver re-reads what it shows from storage. Emitted locally by a bus.

@@ -32,7 +32,7 @@ export function consoleRoutes(deps: { store: Store; requireAgent: RequireAgent; 
         email: z.email().max(254),
         name: z.string().trim().min(1).max(80),
         password: z.string().min(10, 'passwords need at least 10 characters').max(200),
-        role: z.enum(['agent', 'admin']).default('agent'),
+        role: z.enum(['agent', 'editor', 'admin']).default('agent'),
       })
       .parse(req.body);
     if (await store.agents.byEmail(body.email)) throw conflict('agent_exists', `an agent with email ${quote(body.email)} already exists`);

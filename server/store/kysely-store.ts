@@ -6,6 +6,7 @@ import { KyselyConversations } from './conversations';
 import { KyselyCustomers } from './customers';
 import { KyselyEmail } from './email';
 import { KyselyEvents } from './events';
+import { KyselyKnowledge } from './knowledge';
 import { KyselyLimits } from './limits';
 import { KyselyMetrics } from './metrics';
 import { KyselyOutbox } from './outbox';
@@ -39,5 +40,6 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { r
     webhooks: new KyselyWebhooks(db),
     apiReads: new KyselyApiReads(db),
     email: new KyselyEmail(db),
+    knowledge: new KyselyKnowledge(db),
   };
 }

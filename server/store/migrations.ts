@@ -3,6 +3,7 @@ import { metricsMigration } from './migration-006-metrics';
 import { emailMigration } from './migration-004-email';
 import type { Dialect } from './open';
 import { apiMigration } from './migration-007-api';
+import { knowledgeMigration } from './migration-005-knowledge';
 
 /**
  * Schema migrations for both backends. Written with kysely's schema builder so one list
@@ -228,6 +229,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '006_metrics': metricsMigration(dialect),
     '007_api': apiMigration(dialect),
     '004_email': emailMigration(dialect),
+    '005_knowledge': knowledgeMigration(dialect),
   };
 }
 

@@ -2,13 +2,14 @@ import type { Generated } from 'kysely';
 import type { ConversationFactsTable, JobsTable, SettingsTable } from './metrics-schema';
 import type { ApiTables } from './api-schema';
 import type { EmailsTable, EmailThreadsTable, InstancesTable, WidgetPresenceTable } from './email';
+import type { KnowledgeTables } from './knowledge-tables';
 
 /**
  * Table shapes shared by the SQLite and PostgreSQL backends. Times are ISO-8601 UTC strings
  * (sortable as text in both databases); structured values are JSON text, so one set of
  * queries serves both dialects.
  */
-export interface Database extends ApiTables {
+export interface Database extends ApiTables, KnowledgeTables {
   customers: CustomersTable;
   conversations: ConversationsTable;
   messages: MessagesTable;

@@ -7,6 +7,7 @@ import type { ConversationStore } from './conversations';
 import type { CustomerStore } from './customers';
 import type { EmailStore } from './email';
 import type { EventStore } from './events';
+import type { KnowledgeStore } from './knowledge';
 import type { LimitStore } from './limits';
 import type { MetricsStore } from './metrics';
 import type { OutboxStore } from './outbox';
@@ -170,7 +171,7 @@ export interface Agent {
   id: string;
   email: string;
   name: string;
-  role: 'agent' | 'admin';
+  role: 'agent' | 'admin' | 'editor';
   passwordHash: string;
   presence: 'online' | 'away' | 'offline';
   lastSeenAt: string | null;
@@ -217,4 +218,5 @@ export interface Store {
   readonly webhooks: WebhookStore;
   readonly apiReads: ApiReadStore;
   readonly email: EmailStore;
+  readonly knowledge: KnowledgeStore;
 }

@@ -5,6 +5,7 @@ import { cesChart, dailyChart } from '../charts';
 import { csatDetail, formatDuration, formatNumber, formatPercent, lastNDays, metricsQuery } from '../format';
 import { CHANNEL_LABEL, CHANNELS, type Metrics, type MetricsTable } from '../types';
 import { ArticleDraftPanel } from './ArticleDraft';
+import { MissesPanel } from './improve/MissesPanel';
 import { Chart } from './Chart';
 
 /** Support metrics: KPIs, trends, workload, article quality and the questions nobody answered. */
@@ -245,52 +246,8 @@ function DashboardBody({ data, csv, onDraft }: { data: Metrics; csv: (t: Metrics
         )}
       </section>
 
-      <section class="panel" aria-labelledby="unanswered-heading">
-        <div class="panel-head">
-          <h2 id="unanswered-heading">Top unanswered questions</h2>
-          {csv('unanswered')}
-        </div>
-        {data.unanswered.length === 0 ? (
-          <p class="muted">The bot had an answer for everything in this range.</p>
-        ) : (
-          <table data-testid="unanswered-table">
-            <thead>
-              <tr>
-                <th scope="col">Question</th>
-                <th scope="col" class="num">Times asked</th>
-                <th scope="col">Examples</th>
-                <th scope="col">
-                  <span class="sr-only">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.unanswered.map((u, i) => (
-                <tr key={`${i}-${u.text}`} data-testid="unanswered-row">
-                  <th scope="row">{u.text}</th>
-                  <td class="num">{u.count}</td>
-                  <td>
-                    {u.examples.length === 0 ? (
-                      <span class="muted">—</span>
-                    ) : (
-                      <ul class="examples">
-                        {u.examples.slice(0, 5).map((ex, j) => (
-                          <li key={j}>{ex}</li>
-                        ))}
-                      </ul>
-                    )}
-                  </td>
-                  <td>
-                    <button type="button" class="small" data-testid="draft-article" onClick={() => onDraft({ text: u.text, examples: u.examples })}>
-                      Draft an article<span class="sr-only"> for “{u.text}”</span>
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+      {/* Misses (wrong answers and dead-end clarifications too) are reviewed in "Improve the bot" (issue 14). */}
+      <MissesPanel />
     </>
   );
 }

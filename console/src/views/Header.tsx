@@ -37,6 +37,8 @@ export function Header({ me, route, presence, connection, onNavigate, onPresence
       <nav aria-label="Console">
         {link('queue', 'Queue')}
         {link('dashboard', 'Dashboard')}
+        {link('knowledge', 'Knowledge')}
+        {link('improve', 'Improve the bot')}
       </nav>
       <span class={`connection connection-${connection}`} title="Live updates">
         <span class="dot" aria-hidden="true" />
@@ -47,7 +49,7 @@ export function Header({ me, route, presence, connection, onNavigate, onPresence
           <span class="who-name" data-testid="agent-name">
             {me.name}
           </span>
-          {me.role === 'admin' && <span class="badge">admin</span>}
+          {me.role !== 'agent' && <span class="badge">{me.role}</span>}
         </span>
         <button
           type="button"

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../server/channels/web/protocol';
+import { dropSchema, freshSchema, postgresRequiredInCi } from '../support/stores';
+import { WidgetClient } from '../support/widget-client';
+import { type KbInstance, startKbInstance } from './instances';
+
+const available = await postgresRequiredInCi('knowledge publishing across instances');
+
+async function ask(url: string, text: string): Promise<{ client: WidgetClient; reply: ChatMessage }> {
+  const client = new WidgetClient(url);
+  await client.session();
+  await client.connect();
+  client.say(text);
+  const reply = await client.waitForMessage((m) => m.author === 'bot', 10_000);
+  return { client, reply };
+}
+
+const articleOf = (m: ChatMessage) => (m.content.type === 'article' ? m.content.articleId : null);
+
+describe.skipIf(!available)('publish is live on every instance (PostgreSQL, two instances)', () => {
+  const schema = freshSchema();
+  let a: KbInstance;
+  let b: KbInstance;
+  beforeAll(async () => {
+    a = await startKbInstance(schema);
+    b = await startKbInstance(schema);
+  }, 60_000);
+  afterAll(async () => {
+    await a?.close();
+    await b?.close();
+    await dropSchema(schema);
+  });
+
+  it('an uncovered question reaches the inbox; the article created from it answers it on the other instance, no restart', async () => {
+    const question = 'Can I import my projects from Trello?';
+    const first = await ask(a.url, question);
+    expect(articleOf(first.reply)).toBeNull();
+    first.client.close();
+
+    const inbox = (await (await a.api('/api/knowledge/inbox')).json()) as { items: { key: string; text: string; kinds: Record<string, number>; status: string; conversations: { id: string }[] }[] };
+    const item = inbox.items.find((i) => i.text === question);
+    expect(item?.kinds.fallback).toBe(1);
+    expect(item?.status).toBe('open');
+    expect(item?.conversations[0]?.id).toBe(first.client.conversationId);
+
+    const draft = (await (await a.api('/api/knowledge/inbox/draft', { method: 'POST', body: JSON.stringify({ key: item!.key }) })).json()) as { slug: string; content: Record<string, unknown> };
+    expect(draft.content.phrasings).toEqual([question]);
+    const created = await a.api('/api/knowledge/articles', {
+      method: 'POST',
+      body: JSON.stringify({
+        slug: 'import-from-trello',
+        inboxKey: item!.key,
+        publish: true,
+        content: { ...draft.content, title: 'Import projects from Trello', category: 'integrations', tags: ['trello', 'import'], summary: 'Settings → Import → Trello brings boards, lists and cards over as projects.', body: '## Import from Trello\n\nGo to **Settings → Import** and choose Trello.' },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const version = await a.desk.store.knowledge.publishedVersion();
+    await b.desk.knowledge.whenVersion(version);
+
+    const again = await ask(b.url, question);
+    expect(articleOf(again.reply)).toBe('import-from-trello');
+    again.client.close();
+    // The help centre on the other instance serves it too.
+    const page = await fetch(`${b.url}/help/articles/import-from-trello`);
+    expect(page.status).toBe(200);
+
+    const after = (await (await a.api('/api/knowledge/inbox?status=done')).json()) as { items: { key: string; action: { kind: string; target: string }; effect: { asked: number; answered: number } }[] };
+    const done = after.items.find((i) => i.key === item!.key);
+    expect(done?.action).toMatchObject({ kind: 'create_article', target: 'import-from-trello' });
+    expect(done?.effect).toEqual({ asked: 1, answered: 1 });
+  }, 60_000);
+
+  it('a wrong answer marked "didn\'t help" → add as a phrasing of the right article → the right answer', async () => {
+    const question = 'how do I leave a workspace';
+    const first = await ask(b.url, question);
+    expect(articleOf(first.reply)).toBe('delete-account');
+    first.client.press({ kind: 'feedback', helpful: false, articleId: 'delete-account' });
+    await first.client.waitFor((f) => f.type === 'message' && f.message.author === 'bot' && f.message.seq > first.reply.seq, 10_000);
+    first.client.close();
+
+    const inbox = (await (await a.api('/api/knowledge/inbox')).json()) as { items: { key: string; text: string; kinds: Record<string, number>; guess: { articleId: string } | null }[] };
+    const item = inbox.items.find((i) => i.text === question);
+    expect(item?.kinds.not_helpful).toBe(1);
+    // The best guess is never the answer that did not help.
+    expect(item?.guess?.articleId).not.toBe('delete-account');
+
+    const added = await a.api('/api/knowledge/inbox/actions', { method: 'POST', body: JSON.stringify({ key: item!.key, action: 'add_phrasing', articleId: 'manage-team-members' }) });
+    expect(added.status).toBe(201);
+    await b.desk.knowledge.whenVersion(await a.desk.store.knowledge.publishedVersion());
+    const again = await ask(b.url, question);
+    expect(articleOf(again.reply)).toBe('manage-team-members');
+    again.client.close();
+  }, 60_000);
+});

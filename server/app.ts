@@ -18,13 +18,14 @@ import { isWidgetSocketPath, mountWeb } from './channels/web';
 import type { WidgetSockets } from './channels/web/sockets';
 import { DeliveryWorker } from './outbox/worker';
 import { errorHandler, notFound } from './http/errors';
-import { cspNonce, originChecker, securityHeaders } from './http/security';
+import { cspNonce, originChecker, securityHeaders, widgetCors } from './http/security';
 import { LocalBus, type RealtimeBus } from './realtime/bus';
 import { authRoutes } from './routes/auth';
 import { consoleRoutes } from './routes/console';
 import { helpRoutes } from './routes/help';
 import { metricsRoutes } from './routes/metrics';
 import { ticketRoutes } from './routes/tickets';
+import { uiRoutes, widgetConfigRoute } from './routes/ui';
 import { resolveSecret } from './secrets';
 import type { Agent, Store } from './store/types';
 
@@ -128,6 +129,9 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
       articlePath,
     },
   );
+  // Widget branding, console settings, agent typing, search (issue 16: server/routes/ui.ts).
+  app.use('/api/widget', widgetCors(isAllowedOrigin), widgetConfigRoute({ store, config }));
+  app.use('/api', uiRoutes({ store, config, requireAgent, bus }));
   app.use('/api/tickets', ticketRoutes({ store, service, requireAgent, bus, messageMaxBytes: config.messageMaxBytes }));
   const isApiAgent = (a: Agent) => a.id === apiAgent.id;
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');

@@ -10,6 +10,7 @@ import type { Database } from './schema';
 import { KyselySurveys } from './surveys';
 import { KyselyTickets } from './tickets';
 import type { Store } from './types';
+import { KyselyUi } from './ui';
 
 /** Both backends: every area runs the same portable SQL (ON CONFLICT, RETURNING) on SQLite and PostgreSQL. */
 export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { readonly db: Kysely<Database> } {
@@ -29,5 +30,6 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { r
     agents: new KyselyAgents(db),
     limits: new KyselyLimits(db),
     outbox: new KyselyOutbox(db, dialect),
+    ui: new KyselyUi(db, dialect),
   };
 }

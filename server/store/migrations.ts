@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { migration009Ui } from './migration-009-ui';
 import type { Dialect } from './open';
 
 /**
@@ -222,6 +223,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('tickets_channel_created').on('tickets').columns(['channel', 'created_at']).execute();
       },
     },
+    '009_ui': migration009Ui(dialect),
   };
 }
 

@@ -8,6 +8,7 @@ import type { LimitStore } from './limits';
 import type { OutboxStore } from './outbox';
 import type { SurveyStore } from './surveys';
 import type { TicketStore } from './tickets';
+import type { UiStore } from './ui';
 
 export interface Customer {
   id: string;
@@ -205,4 +206,5 @@ export interface Store {
   readonly agents: AgentStore;
   readonly limits: LimitStore;
   readonly outbox: OutboxStore;
+  readonly ui: UiStore;
 }

@@ -1,6 +1,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { utf8Length } from './chat';
+import { useUi } from './ui';
 
 /** Show the counter once fewer than this many characters are left. */
 const COUNTER_FROM = 500;
@@ -17,6 +18,7 @@ interface Props {
 
 /** Enter sends, Shift+Enter adds a line. The limit is the server's, in UTF-8 bytes. */
 export function Composer({ value, inputRef, onInput, onSend, maxBytes }: Props) {
+  const { t } = useUi();
   const [note, setNote] = useState('');
   const left = maxBytes - utf8Length(value.trim());
   const over = left < 0;
@@ -27,7 +29,7 @@ export function Composer({ value, inputRef, onInput, onSend, maxBytes }: Props) 
 
   const send = () => {
     if (!value.trim()) return;
-    if (over) return setNote('Your message is too long. Please shorten it or split it up.');
+    if (over) return setNote(t('tooLong'));
     if (onSend(value)) setNote('');
   };
 
@@ -42,8 +44,8 @@ export function Composer({ value, inputRef, onInput, onSend, maxBytes }: Props) 
       <div class="line">
         <textarea
           ref={inputRef}
-          aria-label="Message"
-          placeholder="Type your question…"
+          aria-label={t('message')}
+          placeholder={t('placeholder')}
           rows={1}
           aria-describedby={showCounter ? 'answerdesk-counter' : undefined}
           value={value}
@@ -62,12 +64,12 @@ export function Composer({ value, inputRef, onInput, onSend, maxBytes }: Props) 
           }}
         />
         <button type="submit" class="primary" disabled={!value.trim() || over}>
-          Send
+          {t('send')}
         </button>
       </div>
       {showCounter && (
         <p id="answerdesk-counter" class={over ? 'counter over' : 'counter'}>
-          {over ? `${-left} characters over the limit` : `${left} characters left`}
+          {over ? t('over', { n: -left }) : t('left', { n: left })}
         </p>
       )}
       {note && (

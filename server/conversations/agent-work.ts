@@ -1,7 +1,7 @@
 import type { ConversationEngine } from '../../bot/engine';
 import { conflict, forbidden, invalid, notFound, tooLarge } from '../domain/errors';
 import { byteLength, cleanText } from '../domain/text';
-import type { ChatMessage } from '../domain/transcript';
+import type { ChatMessage, MessageContent } from '../domain/transcript';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Agent, Conversation, Store, Ticket } from '../store/types';
 import type { TranscriptWriter } from './writer';
@@ -49,10 +49,15 @@ export class AgentWork {
   }
 
   async reply(ticketId: string, agent: Agent, raw: string, clientId?: string): Promise<ChatMessage> {
-    const { store, writer, bus, messageMaxBytes } = this.deps;
     const text = cleanText(raw);
     if (text === '') throw invalid('empty_message', 'text is empty');
-    if (byteLength(text) > messageMaxBytes) throw tooLarge(`Messages are limited to ${messageMaxBytes} bytes. Please shorten it or split it up.`);
+    if (byteLength(text) > this.deps.messageMaxBytes) throw tooLarge(`Messages are limited to ${this.deps.messageMaxBytes} bytes. Please shorten it or split it up.`);
+    return this.send(ticketId, agent, { type: 'text', text }, clientId);
+  }
+
+  /** An agent's message of any customer-visible kind (text, an article card): the same rules as a reply. */
+  async send(ticketId: string, agent: Agent, content: Exclude<MessageContent, { type: 'note' | 'event' }>, clientId?: string): Promise<ChatMessage> {
+    const { store, writer, bus } = this.deps;
     let { ticket, conversation } = await this.ticketAndConversation(ticketId);
     if (ticket.status === 'resolved') throw conflict('ticket_resolved', 'this ticket is resolved; reopen it to reply');
     if (ticket.assigneeId && ticket.assigneeId !== agent.id && agent.role !== 'admin') {
@@ -63,7 +68,7 @@ export class AgentWork {
       ticket = await this.claim(ticketId, agent);
       conversation = (await store.conversations.get(conversation.id)) ?? conversation;
     }
-    const { message, duplicate } = await writer.append(conversation, { author: 'agent', authorId: agent.id, authorName: agent.name, content: { type: 'text', text }, clientId: clientId ?? null });
+    const { message, duplicate } = await writer.append(conversation, { author: 'agent', authorId: agent.id, authorName: agent.name, content, clientId: clientId ?? null });
     if (duplicate) return message;
     if (!ticket.firstResponseAt) {
       await store.tickets.update(ticket.id, { firstResponseAt: message.createdAt });

@@ -5,6 +5,7 @@ import { acceptedInAnyState } from '../domain/transcript';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Conversation, Store, Ticket } from '../store/types';
 import type { TranscriptWriter } from './writer';
+import { NO_QUESTION_SUBJECT, subjectOf } from './escalation';
 
 export interface BotTurnDeps {
   store: Store;
@@ -31,6 +32,8 @@ export class BotTurns {
     }
     await store.events.log({ type: 'customer_message', conversationId: conversation.id, channel: conversation.channel });
     const ticket = await store.tickets.byConversation(conversation.id);
+    // Opened from the header's button, before any question: the first real question names it.
+    if (ticket && input.text?.trim() && ticket.subject === NO_QUESTION_SUBJECT) await store.tickets.update(ticket.id, { subject: subjectOf(input.text) });
     if (ticket) bus.publish({ type: 'ticket', ticketId: ticket.id, conversationId: conversation.id });
   }
 

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Dialect } from './open';
 import { now } from './rows';
 import type { CannedResponse } from './types';
 
 interface UiTables {
+  tickets: { id: string; conversation_id: string; customer_id: string; subject: string; created_at: string };
+  customers: { id: string; name: string | null; email: string | null };
+  messages: { conversation_id: string; content: string };
   settings: { key: string; value: string; updated_at: string };
   canned_responses: { id: string; title: string; body: string; created_by: string | null; created_at: string };
   attachments: { id: string; conversation_id: string; name: string; mime: string; size: number; data: Uint8Array; uploaded_by: string; created_at: string };
@@ -28,11 +31,24 @@ export interface UiStore {
   updateCanned(id: string, input: { title: string; body: string }): Promise<CannedResponse | undefined>;
   saveAttachment(input: { conversationId: string; name: string; mime: string; data: Uint8Array; uploadedBy: string }): Promise<AttachmentMeta>;
   attachment(id: string): Promise<(AttachmentMeta & { data: Uint8Array }) | undefined>;
+  /**
+   * Ticket ids whose subject, customer name or email, or any message contains every word of
+   * `query` (case-insensitive substring match, newest first). Portable SQL on both backends.
+   */
+  searchTickets(query: string, limit?: number): Promise<string[]>;
+  /** Ticket id and subject for each of these conversations that has one. */
+  ticketsOf(conversationIds: string[]): Promise<{ id: string; conversationId: string; subject: string }[]>;
 }
+
+/** `%word%` for LIKE with the wildcard characters of the word itself escaped. */
+const likeTerm = (word: string) => `%${word.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export class KyselyUi implements UiStore {
   private readonly db: Kysely<UiTables>;
-  constructor(db: Kysely<any>, _dialect: Dialect) {
+  constructor(
+    db: Kysely<any>,
+    private readonly dialect: Dialect,
+  ) {
     this.db = db as Kysely<UiTables>;
   }
 
@@ -63,6 +79,39 @@ export class KyselyUi implements UiStore {
     const row = { id: randomUUID(), conversation_id: input.conversationId, name: input.name, mime: input.mime, size: input.data.byteLength, data: input.data, uploaded_by: input.uploadedBy, created_at: now() };
     await this.db.insertInto('attachments').values(row).execute();
     return { id: row.id, conversationId: row.conversation_id, name: row.name, mime: row.mime, size: row.size, uploadedBy: row.uploaded_by, createdAt: row.created_at };
+  }
+
+  async searchTickets(query: string, limit = 50): Promise<string[]> {
+    const words = query.trim().split(/\s+/).filter(Boolean).slice(0, 8);
+    if (words.length === 0) return [];
+    // The words a person wrote (message content is JSON; its keys must not match "text").
+    const said = this.dialect === 'postgres' ? sql`lower(coalesce(messages.content::json->>'text', ''))` : sql`lower(coalesce(json_extract(messages.content, '$.text'), ''))`;
+    let q = this.db.selectFrom('tickets').leftJoin('customers', 'customers.id', 'tickets.customer_id').select('tickets.id');
+    for (const word of words) {
+      const term = likeTerm(word);
+      q = q.where((eb) =>
+        eb.or([
+          eb(sql`lower(tickets.subject)`, 'like', sql`${term} escape '\\'`),
+          eb(sql`lower(coalesce(customers.name, ''))`, 'like', sql`${term} escape '\\'`),
+          eb(sql`lower(coalesce(customers.email, ''))`, 'like', sql`${term} escape '\\'`),
+          eb.exists(
+            eb
+              .selectFrom('messages')
+              .select(sql`1`.as('one'))
+              .whereRef('messages.conversation_id', '=', 'tickets.conversation_id')
+              .where(said, 'like', sql`${term} escape '\\'`),
+          ),
+        ]),
+      );
+    }
+    const rows = await q.orderBy('tickets.created_at', 'desc').limit(limit).execute();
+    return rows.map((r) => r.id);
+  }
+
+  async ticketsOf(conversationIds: string[]): Promise<{ id: string; conversationId: string; subject: string }[]> {
+    if (conversationIds.length === 0) return [];
+    const rows = await this.db.selectFrom('tickets').select(['id', 'conversation_id', 'subject']).where('conversation_id', 'in', conversationIds).execute();
+    return rows.map((r) => ({ id: r.id, conversationId: r.conversation_id, subject: r.subject }));
   }
 
   async attachment(id: string): Promise<(AttachmentMeta & { data: Uint8Array }) | undefined> {

@@ -6,6 +6,9 @@
 import type {
   AgentInfo,
   ArticleDraft,
+  Branding,
+  HelpArticle,
+  PastConversation,
   CannedResponse,
   ChatMessage,
   Metrics,
@@ -42,7 +45,7 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export async function request<T>(method: Method, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -114,6 +117,15 @@ export const api = {
   canned: () => request<{ responses: CannedResponse[] }>('GET', '/api/canned'),
   createCanned: (title: string, body: string) => request<{ response: CannedResponse }>('POST', '/api/canned', { title, body }),
   deleteCanned: (id: string) => request<void>('DELETE', `/api/canned/${enc(id)}`),
+  updateCanned: (id: string, title: string, body: string) => request<{ response: CannedResponse }>('PUT', `/api/canned/${enc(id)}`, { title, body }),
+
+  searchTickets: (q: string) => request<{ tickets: QueueTicket[] }>('GET', `/api/search/tickets?q=${enc(q)}`),
+  helpArticles: (q: string) => request<{ articles: HelpArticle[] }>('GET', `/api/help-articles?q=${enc(q)}`),
+  sendArticle: (ticketId: string, articleId: string) => request<{ message: ChatMessage }>('POST', `/api/tickets/${enc(ticketId)}/article`, { articleId, clientId: newClientId() }),
+  typing: (ticketId: string) => request<void>('POST', `/api/tickets/${enc(ticketId)}/typing`),
+  customerConversations: (customerId: string) => request<{ conversations: PastConversation[] }>('GET', `/api/customers/${enc(customerId)}/conversations`),
+  branding: () => request<{ branding: Branding }>('GET', '/api/settings/branding'),
+  saveBranding: (branding: Branding) => request<{ branding: Branding }>('PUT', '/api/settings/branding', branding),
 
   metrics: (query: string) => request<Metrics>('GET', `/api/metrics?${query}`),
   articleDraft: (q: string, examples: string[]) =>

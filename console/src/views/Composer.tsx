@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { expandPlaceholders, insertAt } from '../placeholders';
-import type { AgentInfo, CannedResponse, CustomerInfo } from '../types';
+import { api } from '../api';
+import type { AgentInfo, CannedResponse, CustomerInfo, HelpArticle } from '../types';
+import { ArticlePicker } from './ArticlePicker';
 import { CannedPicker } from './CannedPicker';
 
 interface Props {
@@ -12,13 +14,19 @@ interface Props {
   replyBlocked: string | null;
   /** Resolves true once the server stored the message. */
   onSend(text: string, note: boolean): Promise<boolean>;
+  /** Send a help article as a card; resolves true once stored. */
+  onArticle(article: HelpArticle): Promise<boolean>;
 }
+
+/** Tell the customer "… is typing" at most this often. */
+const TYPING_EVERY_MS = 3000;
 
 /** Unsent drafts survive switching between tickets. */
 const drafts = new Map<string, string>();
 
 /** Reply box: Enter sends, Shift+Enter adds a line; "Internal note" mode writes agent-only notes. */
-export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend }: Props) {
+export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend, onArticle }: Props) {
+  const lastTyping = useRef(0);
   const [text, setText] = useState(() => drafts.get(ticketId) ?? '');
   const [note, setNote] = useState(false);
   const [sending, setSending] = useState(false);
@@ -77,7 +85,10 @@ export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend 
             Internal note
           </button>
         </div>
-        <CannedPicker responses={canned} onPick={insert} />
+        <span class="row">
+          <ArticlePicker disabled={replyBlocked !== null} onSend={onArticle} />
+          <CannedPicker responses={canned} onPick={insert} />
+        </span>
       </div>
       <label for={`composer-${ticketId}`} class="composer-label">
         {label}
@@ -90,8 +101,16 @@ export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend 
         placeholder={note ? 'Write a note for your team…' : 'Write a reply… (Enter to send, Shift+Enter for a new line)'}
         value={text}
         aria-describedby={blocked ? `composer-blocked-${ticketId}` : undefined}
-        onInput={(e) => setText(e.currentTarget.value)}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          // The customer sees "… is typing" (replies only: notes are private).
+          if (!note && !blocked && Date.now() - lastTyping.current > TYPING_EVERY_MS) {
+            lastTyping.current = Date.now();
+            void api.typing(ticketId).catch(() => undefined);
+          }
+        }}
         onKeyDown={(e) => {
+          if (e.key === 'Escape') e.currentTarget.blur();
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             void send();

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { formatTime, safeHref } from '../format';
 import { actionDetail, eventLabel } from '../messages';
+import { Rich } from '../../../widget/src/panel/Rich';
 import type { ChatMessage } from '../types';
 
 /**
@@ -63,7 +64,9 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
       return (
         <li class={`${cls} msg-note`} {...common} aria-label={`Internal note by ${who}`}>
           {head}
-          <p class="text">{c.text}</p>
+          <div class="text rich">
+            <Rich text={c.text} />
+          </div>
           <p class="note-hint">Only agents can see this.</p>
         </li>
       );
@@ -71,7 +74,9 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
       return (
         <li class={cls} {...common}>
           {head}
-          <p class="text">{c.text}</p>
+          <div class="text rich">
+            <Rich text={c.text} />
+          </div>
         </li>
       );
     case 'article': {
@@ -96,7 +101,9 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
       return (
         <li class={cls} {...common}>
           {head}
-          <p class="text">{c.text}</p>
+          <div class="text rich">
+            <Rich text={c.text} />
+          </div>
           <ul class="choices" aria-label="Choices offered">
             {c.choices.map((ch, i) => (
               <li key={i} class="chip">
@@ -126,7 +133,9 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
       return (
         <li class={cls} {...common}>
           {head}
-          <p class="text">{c.text}</p>
+          <div class="text rich">
+            <Rich text={c.text} />
+          </div>
           <p class="muted small">Asked the customer for an email address</p>
         </li>
       );

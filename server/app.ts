@@ -119,7 +119,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   });
   app.use(express.static(widgetDir, { index: false, maxAge: '5m' }));
 
-  app.use('/help', helpRoutes({ bundle: () => bundle, store, ipPerMinute: config.rateLimits.ipPerMinute }));
+  app.use('/help', helpRoutes({ bundle: () => bundle, store, ipPerMinute: config.rateLimits.ipPerMinute, publicUrl: config.publicUrl, widgetKey: config.widgetKeys[0], log }));
   const sockets = mountWeb(
     { app, config, store, service, bus, log, worker, articleUrl: articlePath },
     {

@@ -38,6 +38,13 @@ export function migration009Ui(dialect: Dialect): Migration {
         .addColumn('uploaded_by', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
         .execute();
+      // Help-centre page views per article, for "popular articles" (one counter row each).
+      await db.schema
+        .createTable('article_views')
+        .addColumn('article_id', 'text', (c) => c.primaryKey())
+        .addColumn('views', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+
       await db.schema.createIndex('attachments_conversation').on('attachments').column('conversation_id').execute();
 
       const existing = await db.selectFrom('canned_responses').select('id').limit(1).execute();

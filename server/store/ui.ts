@@ -5,6 +5,7 @@ import { now } from './rows';
 import type { CannedResponse } from './types';
 
 interface UiTables {
+  article_views: { article_id: string; views: number };
   tickets: { id: string; conversation_id: string; customer_id: string; subject: string; created_at: string };
   customers: { id: string; name: string | null; email: string | null };
   messages: { conversation_id: string; content: string };
@@ -38,6 +39,10 @@ export interface UiStore {
   searchTickets(query: string, limit?: number): Promise<string[]>;
   /** Ticket id and subject for each of these conversations that has one. */
   ticketsOf(conversationIds: string[]): Promise<{ id: string; conversationId: string; subject: string }[]>;
+  /** One more view of a help-centre article (an atomic upsert: concurrent views all count). */
+  countView(articleId: string): Promise<void>;
+  /** The most viewed articles, most first. */
+  mostViewed(limit: number): Promise<{ articleId: string; views: number }[]>;
 }
 
 /** `%word%` for LIKE with the wildcard characters of the word itself escaped. */
@@ -112,6 +117,19 @@ export class KyselyUi implements UiStore {
     if (conversationIds.length === 0) return [];
     const rows = await this.db.selectFrom('tickets').select(['id', 'conversation_id', 'subject']).where('conversation_id', 'in', conversationIds).execute();
     return rows.map((r) => ({ id: r.id, conversationId: r.conversation_id, subject: r.subject }));
+  }
+
+  async countView(articleId: string): Promise<void> {
+    await this.db
+      .insertInto('article_views')
+      .values({ article_id: articleId, views: 1 })
+      .onConflict((oc) => oc.column('article_id').doUpdateSet({ views: sql`article_views.views + 1` }))
+      .execute();
+  }
+
+  async mostViewed(limit: number): Promise<{ articleId: string; views: number }[]> {
+    const rows = await this.db.selectFrom('article_views').selectAll().orderBy('views', 'desc').orderBy('article_id').limit(limit).execute();
+    return rows.map((r) => ({ articleId: r.article_id, views: Number(r.views) }));
   }
 
   async attachment(id: string): Promise<(AttachmentMeta & { data: Uint8Array }) | undefined> {

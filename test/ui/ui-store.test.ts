@@ -64,6 +64,15 @@ for (const backend of BACKENDS) {
       expect(await store.ui.ticketsOf([a.conversationId])).toEqual([{ id: a.id, conversationId: a.conversationId, subject: 'Invoice is wrong' }]);
     });
 
+    it.skipIf(!available)('counts article views, concurrent ones too, and ranks the most viewed', async () => {
+      await Promise.all(Array.from({ length: 12 }, () => store.ui.countView('reset-password')));
+      await store.ui.countView('invoices');
+      expect(await store.ui.mostViewed(5)).toEqual([
+        { articleId: 'reset-password', views: 12 },
+        { articleId: 'invoices', views: 1 },
+      ]);
+    });
+
     it.skipIf(!available)('stores attachments in the database, byte for byte', async () => {
       const t = await ticketFor('Ada', 'ada@x.test', 'File', ['see file']);
       const data = new Uint8Array([0x25, 0x50, 0x44, 0x46, 0, 255, 1, 2]);

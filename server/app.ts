@@ -27,6 +27,7 @@ import { metricsRoutes } from './routes/metrics';
 import { ticketRoutes } from './routes/tickets';
 import { uiRoutes, widgetConfigRoute } from './routes/ui';
 import { uiTicketRoutes } from './routes/ui-tickets';
+import { attachmentRoutes } from './routes/attachments';
 import { resolveSecret } from './secrets';
 import type { Agent, Store } from './store/types';
 
@@ -132,6 +133,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   );
   // Widget branding, console settings, agent typing, search (issue 16: server/routes/ui.ts).
   app.use('/api/widget', widgetCors(isAllowedOrigin), widgetConfigRoute({ store, config }));
+  app.use('/api', attachmentRoutes({ store, service, requireAgent, tokens, bus, publicUrl: config.publicUrl }));
   app.use('/api', uiRoutes({ store, config, requireAgent, bus }));
   app.use('/api', uiTicketRoutes({ store, service, requireAgent, bundle: () => bundle, articlePath }));
   app.use('/api/tickets', ticketRoutes({ store, service, requireAgent, bus, messageMaxBytes: config.messageMaxBytes }));

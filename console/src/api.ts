@@ -132,6 +132,21 @@ export const api = {
     request<ArticleDraft>('GET', `/api/articles/draft?${new URLSearchParams({ q, examples: JSON.stringify(examples) }).toString()}`),
 };
 
+/** Upload a file to a ticket (raw body; the server reads its type from the content). */
+export async function uploadToTicket(ticketId: string, file: File): Promise<ChatMessage> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/octet-stream' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(`/api/tickets/${enc(ticketId)}/attachments?name=${enc(file.name.slice(0, 200))}`, { method: 'POST', headers, credentials: 'same-origin', body: file });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+  }
+  const data = (await res.json().catch(() => null)) as { message?: ChatMessage; error?: { code?: string; message?: string } } | null;
+  if (!res.ok || !data?.message) throw new ApiError(res.status, data?.error?.code ?? `http_${res.status}`, data?.error?.message ?? `Upload failed (${res.status})`);
+  return data.message;
+}
+
 /** A client id for idempotent replies (the server echoes it on the stored message). */
 export function newClientId(): string {
   return typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `c-${Date.now()}-${Math.random().toString(36).slice(2)}`;

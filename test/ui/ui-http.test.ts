@@ -29,7 +29,7 @@ async function escalatedVisitor(): Promise<{ visitor: WidgetClient; ticketId: st
 }
 
 const upload = (path: string, data: Buffer, name: string, auth: string) =>
-  fetch(`${server.url}${path}?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/octet-stream' }, body: data });
+  fetch(`${server.url}${path}?name=${encodeURIComponent(name)}`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/octet-stream' }, body: new Uint8Array(data) });
 
 describe('widget, console and help centre HTTP (issue 16)', () => {
   it('names a header-button ticket after the first real question', async () => {

@@ -72,6 +72,7 @@ const en = {
   attach: 'Attach a file',
   uploading: 'Uploading {name}…',
   download: 'Download {name}',
+  errTooBig: 'Files can be up to 10 MB. Please send a smaller one.',
 };
 
 export type Words = typeof en;
@@ -144,6 +145,7 @@ const fr: Words = {
   attach: 'Joindre un fichier',
   uploading: 'Envoi de {name}…',
   download: 'Télécharger {name}',
+  errTooBig: 'Les fichiers sont limités à 10 Mo. Envoyez-en un plus petit.',
 };
 
 const de: Words = {
@@ -214,6 +216,7 @@ const de: Words = {
   attach: 'Datei anhängen',
   uploading: '{name} wird hochgeladen…',
   download: '{name} herunterladen',
+  errTooBig: 'Dateien dürfen höchstens 10 MB groß sein. Bitte eine kleinere senden.',
 };
 
 const es: Words = {
@@ -284,6 +287,7 @@ const es: Words = {
   attach: 'Adjuntar un archivo',
   uploading: 'Subiendo {name}…',
   download: 'Descargar {name}',
+  errTooBig: 'Los archivos pueden ocupar hasta 10 MB. Envíe uno más pequeño.',
 };
 
 export const LOCALES = { en, fr, de, es };

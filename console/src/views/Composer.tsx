@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { expandPlaceholders, insertAt } from '../placeholders';
-import { api } from '../api';
-import type { AgentInfo, CannedResponse, CustomerInfo, HelpArticle } from '../types';
+import { api, uploadToTicket } from '../api';
+import { ATTACHMENT_MAX_BYTES } from '../../../server/domain/attachments';
+import type { AgentInfo, CannedResponse, ChatMessage, CustomerInfo, HelpArticle } from '../types';
 import { ArticlePicker } from './ArticlePicker';
 import { CannedPicker } from './CannedPicker';
 
@@ -14,6 +15,9 @@ interface Props {
   replyBlocked: string | null;
   /** Resolves true once the server stored the message. */
   onSend(text: string, note: boolean): Promise<boolean>;
+  /** A file was sent (the message it became). */
+  onUploaded(message: ChatMessage): void;
+  onError(message: string): void;
   /** Send a help article as a card; resolves true once stored. */
   onArticle(article: HelpArticle): Promise<boolean>;
 }
@@ -25,7 +29,9 @@ const TYPING_EVERY_MS = 3000;
 const drafts = new Map<string, string>();
 
 /** Reply box: Enter sends, Shift+Enter adds a line; "Internal note" mode writes agent-only notes. */
-export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend, onArticle }: Props) {
+export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend, onArticle, onUploaded, onError }: Props) {
+  const [uploading, setUploading] = useState<string | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
   const lastTyping = useRef(0);
   const [text, setText] = useState(() => drafts.get(ticketId) ?? '');
   const [note, setNote] = useState(false);
@@ -86,6 +92,31 @@ export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend,
           </button>
         </div>
         <span class="row">
+          <input
+            ref={picker}
+            type="file"
+            hidden
+            accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"
+            data-testid="attach-input"
+            onChange={async (e) => {
+              const el = e.currentTarget;
+              const file = el.files?.[0];
+              el.value = '';
+              if (!file) return;
+              if (file.size > ATTACHMENT_MAX_BYTES) return onError('Files can be up to 10 MB. Please send a smaller one.');
+              setUploading(file.name);
+              try {
+                onUploaded(await uploadToTicket(ticketId, file));
+              } catch (err) {
+                onError(err instanceof Error ? err.message : 'The file was not sent.');
+              } finally {
+                setUploading(null);
+              }
+            }}
+          />
+          <button type="button" class="small" disabled={replyBlocked !== null || uploading !== null} onClick={() => picker.current?.click()} data-testid="attach">
+            {uploading ? `Uploading ${uploading}…` : 'Attach file'}
+          </button>
           <ArticlePicker disabled={replyBlocked !== null} onSend={onArticle} />
           <CannedPicker responses={canned} onPick={insert} />
         </span>

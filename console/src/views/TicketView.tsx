@@ -231,6 +231,12 @@ export function TicketView({ ticketId, me, agents, canned, events, onChanged, on
           replyBlocked={replyBlocked}
           onSend={reply}
           onArticle={shareArticle}
+          onUploaded={(m) => {
+            addMessage(m);
+            void load();
+            onChanged();
+          }}
+          onError={(msg) => setActionError(capitalize(msg))}
         />
       </section>
       <CustomerPanel customer={customer} conversation={conversation} previous={detail.previousConversations} onClose={() => setShowCustomer(false)} />

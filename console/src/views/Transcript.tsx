@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { formatTime, safeHref } from '../format';
 import { actionDetail, eventLabel } from '../messages';
 import { Rich } from '../../../widget/src/panel/Rich';
+import { parseAttachment } from '../../../server/domain/attachments';
 import type { ChatMessage } from '../types';
 
 /**
@@ -70,15 +71,31 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
           <p class="note-hint">Only agents can see this.</p>
         </li>
       );
-    case 'text':
+    case 'text': {
+      const file = parseAttachment(c.text);
       return (
         <li class={cls} {...common}>
           {head}
-          <div class="text rich">
-            <Rich text={c.text} />
-          </div>
+          {file ? (
+            <p class="text" data-testid="attachment">
+              {file.kind === 'image' && (
+                <a href={file.url} target="_blank" rel="noopener noreferrer">
+                  <img class="attachment-img" src={file.url} alt={file.name} loading="lazy" />
+                </a>
+              )}
+              <a href={`${file.url}?download`} download={file.name}>
+                📎 {file.name}
+              </a>{' '}
+              <span class="muted small">({file.kind === 'pdf' ? 'PDF, ' : ''}{file.size})</span>
+            </p>
+          ) : (
+            <div class="text rich">
+              <Rich text={c.text} />
+            </div>
+          )}
         </li>
       );
+    }
     case 'article': {
       const href = safeHref(c.url);
       return (

@@ -104,6 +104,8 @@ export function App({ chat, open, focusRequest, onClose }: Props) {
       <Composer
         value={draft}
         maxBytes={state.maxMessageBytes}
+        uploading={state.uploading}
+        {...(transcript.conversationId ? { onFile: (file: File) => void chat.upload(file, t('errTooBig')) } : {})}
         inputRef={input}
         onInput={(v) => {
           setDraft(v);

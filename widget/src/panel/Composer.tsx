@@ -1,5 +1,5 @@
 import type { RefObject } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { utf8Length } from './chat';
 import { useUi } from './ui';
 
@@ -14,10 +14,14 @@ interface Props {
   onSend(text: string): boolean;
   /** The server's limit, in UTF-8 bytes. */
   maxBytes: number;
+  /** Files can be sent once there is a conversation to put them in. */
+  onFile?: (file: File) => void;
+  uploading: string | null;
 }
 
 /** Enter sends, Shift+Enter adds a line. The limit is the server's, in UTF-8 bytes. */
-export function Composer({ value, inputRef, onInput, onSend, maxBytes }: Props) {
+export function Composer({ value, inputRef, onInput, onSend, maxBytes, onFile, uploading }: Props) {
+  const picker = useRef<HTMLInputElement>(null);
   const { t } = useUi();
   const [note, setNote] = useState('');
   const left = maxBytes - utf8Length(value.trim());
@@ -41,7 +45,33 @@ export function Composer({ value, inputRef, onInput, onSend, maxBytes }: Props) 
         send();
       }}
     >
+      {uploading && (
+        <p class="hint" role="status">
+          {t('uploading', { name: uploading })}
+        </p>
+      )}
       <div class="line">
+        {onFile && (
+          <>
+            <input
+              ref={picker}
+              type="file"
+              accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"
+              hidden
+              onChange={(e) => {
+                const el = e.currentTarget;
+                const file = el.files?.[0];
+                if (file) onFile(file);
+                el.value = '';
+              }}
+            />
+            <button type="button" class="file" aria-label={t('attach')} title={t('attach')} disabled={!!uploading} onClick={() => picker.current?.click()}>
+              <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d="M16.5 6.5v10.1a4.5 4.5 0 0 1-9 0V5.8a3 3 0 0 1 6 0v9.8a1.5 1.5 0 0 1-3 0V6.5H9v9.1a3 3 0 0 0 6 0V5.8a4.5 4.5 0 0 0-9 0v10.8a6 6 0 0 0 12 0V6.5h-1.5z" />
+              </svg>
+            </button>
+          </>
+        )}
         <textarea
           ref={inputRef}
           aria-label={t('message')}

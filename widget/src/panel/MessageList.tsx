@@ -1,7 +1,9 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { Action } from '../../../bot/types';
 import type { ChatMessage } from '../../../server/channels/web/protocol';
+import { parseAttachment } from '../../../server/domain/attachments';
 import { answeredMessages, messageKey } from './answered';
+import { Attachment } from './Attachment';
 import { ArticleCard } from './ArticleCard';
 import { CesSurvey } from './CesSurvey';
 import { CsatSurvey } from './CsatSurvey';
@@ -127,8 +129,16 @@ function Message({ message: m, startsGroup, answered, answer, live, away, chat, 
           {c.label}
         </p>
       );
-    case 'text':
+    case 'text': {
       if (m.author === 'system') return <p class="system">{c.text}</p>;
+      const file = parseAttachment(c.text);
+      if (file)
+        return (
+          <>
+            {who}
+            <Attachment file={file} mine={mine} />
+          </>
+        );
       return (
         <>
           {who}
@@ -138,6 +148,7 @@ function Message({ message: m, startsGroup, answered, answer, live, away, chat, 
           </div>
         </>
       );
+    }
     case 'article':
       return (
         <>

@@ -153,6 +153,8 @@ export function TicketView({ ticketId, me, agents, canned, events, onChanged, on
       <section class="ticket" aria-labelledby="ticket-subject" data-testid="ticket-view" data-ticket-id={ticket.id} data-status={ticket.status}>
         <header class="ticket-head">
           <div class="ticket-title">
+            {/* On phones the queue (and its h1) is hidden while a ticket is open. */}
+            <h1 class="sr-only ticket-h1">Ticket</h1>
             <div class="ticket-nav">
               <button type="button" class="ghost small back" onClick={onBack} data-testid="back-to-queue">
                 ← Queue

@@ -123,6 +123,8 @@ function Message({ message: m, startsGroup, answered, answer, live, away, chat, 
         </p>
       );
     case 'action':
+      // An email given in the form shows there (✓ address); no second chip for it.
+      if (c.action.kind === 'email') return null;
       return (
         <p class="press">
           <span class="sr">{t('youChose')}</span>

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords';
 import { axeViolations, launchChromium, watchPage } from '../support/browser';
 import { SAMPLE_KB_DIR } from '../support/fixtures';
+import { gradientPng } from '../support/png';
 import { startTestServer, type TestServer } from '../support/server';
 
 /**
@@ -20,7 +21,7 @@ const WIDTHS = [
   { width: 390, height: 844 },
 ] as const;
 
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const PNG = gradientPng(240, 150);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(300, 0x90)]);
 

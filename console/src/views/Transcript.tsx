@@ -83,8 +83,9 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
                   <img class="attachment-img" src={file.url} alt={file.name} loading="lazy" />
                 </a>
               )}
+              <span aria-hidden="true">Attachment: </span>
               <a href={`${file.url}?download`} download={file.name}>
-                📎 {file.name}
+                {file.name}
               </a>{' '}
               <span class="muted small">({file.kind === 'pdf' ? 'PDF, ' : ''}{file.size})</span>
             </p>

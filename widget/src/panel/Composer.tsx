@@ -1,6 +1,7 @@
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { utf8Length } from './chat';
+import { CLIP } from './Attachment';
 import { useUi } from './ui';
 
 /** Show the counter once fewer than this many characters are left. */
@@ -67,7 +68,7 @@ export function Composer({ value, inputRef, onInput, onSend, maxBytes, onFile, u
             />
             <button type="button" class="file" aria-label={t('attach')} title={t('attach')} disabled={!!uploading} onClick={() => picker.current?.click()}>
               <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-                <path d="M16.5 6.5v10.1a4.5 4.5 0 0 1-9 0V5.8a3 3 0 0 1 6 0v9.8a1.5 1.5 0 0 1-3 0V6.5H9v9.1a3 3 0 0 0 6 0V5.8a4.5 4.5 0 0 0-9 0v10.8a6 6 0 0 0 12 0V6.5h-1.5z" />
+                <path d={CLIP} />
               </svg>
             </button>
           </>

@@ -91,6 +91,7 @@ export interface BotText {
   rephrase: string;
   stillNotFinding: string;
   talkToPerson: string;
+  /** Says only what happens now; the queue line and the availability say what happens next. */
   connecting: string;
   notHelpfulOffer: string;
   maybeThisOne: string;
@@ -110,7 +111,7 @@ const TEXT: Record<BotLanguage, BotText> = {
     rephrase: "Sorry, I didn't quite get that. Could you rephrase it?",
     stillNotFinding: "I'm still not finding an answer. Would you like to talk to a person?",
     talkToPerson: 'Talk to a person',
-    connecting: "I'm connecting you with our support team. Someone will be with you shortly.",
+    connecting: "I'm connecting you with our support team.",
     notHelpfulOffer: "Sorry that didn't help. Would you like to talk to a person?",
     maybeThisOne: 'Sorry about that. Maybe this one helps:',
     glad: 'Great, glad that helped!',
@@ -125,7 +126,7 @@ const TEXT: Record<BotLanguage, BotText> = {
     rephrase: "Désolé, je n'ai pas bien compris. Pouvez-vous reformuler ?",
     stillNotFinding: 'Je ne trouve toujours pas de réponse. Voulez-vous parler à une personne ?',
     talkToPerson: 'Parler à une personne',
-    connecting: 'Je vous mets en relation avec notre équipe. Quelqu’un va vous répondre sous peu.',
+    connecting: 'Je vous mets en relation avec notre équipe.',
     notHelpfulOffer: "Désolé que cela n'ait pas aidé. Voulez-vous parler à une personne ?",
     maybeThisOne: 'Désolé. Cet article vous aidera peut-être :',
     glad: 'Parfait, ravi que cela vous ait aidé !',
@@ -140,7 +141,7 @@ const TEXT: Record<BotLanguage, BotText> = {
     rephrase: 'Entschuldigung, das habe ich nicht ganz verstanden. Können Sie es anders formulieren?',
     stillNotFinding: 'Ich finde immer noch keine Antwort. Möchten Sie mit einer Person sprechen?',
     talkToPerson: 'Mit einer Person sprechen',
-    connecting: 'Ich verbinde Sie mit unserem Support-Team. Gleich meldet sich jemand bei Ihnen.',
+    connecting: 'Ich verbinde Sie mit unserem Support-Team.',
     notHelpfulOffer: 'Schade, dass das nicht geholfen hat. Möchten Sie mit einer Person sprechen?',
     maybeThisOne: 'Entschuldigung. Vielleicht hilft dieser Artikel:',
     glad: 'Super, freut mich, dass es geholfen hat!',
@@ -155,7 +156,7 @@ const TEXT: Record<BotLanguage, BotText> = {
     rephrase: 'Lo siento, no lo he entendido bien. ¿Puede reformularlo?',
     stillNotFinding: 'Sigo sin encontrar una respuesta. ¿Quiere hablar con una persona?',
     talkToPerson: 'Hablar con una persona',
-    connecting: 'Le pongo en contacto con nuestro equipo de soporte. Alguien le atenderá en breve.',
+    connecting: 'Le pongo en contacto con nuestro equipo de soporte.',
     notHelpfulOffer: 'Siento que no haya servido. ¿Quiere hablar con una persona?',
     maybeThisOne: 'Lo siento. Quizá este artículo le ayude:',
     glad: '¡Perfecto, me alegro de que haya servido!',

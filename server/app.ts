@@ -22,7 +22,7 @@ import { DeliveryWorker } from './outbox/worker';
 import { SetupCode } from './auth/setup-code';
 import { edgeNormalisation, edgeQueryParser } from './http/edge';
 import { errorHandler, notFound } from './http/errors';
-import { cspNonce, originChecker, securityHeaders } from './http/security';
+import { cspNonce, originChecker, securityHeaders, widgetCors } from './http/security';
 import { LocalBus, type RealtimeBus } from './realtime/bus';
 import { KnowledgeRuntime } from './kb/runtime';
 import { knowledgeRoutes } from './routes/knowledge';
@@ -32,6 +32,9 @@ import { emailRoutes } from './routes/email';
 import { helpRoutes } from './routes/help';
 import { metricsRoutes } from './routes/metrics';
 import { ticketRoutes } from './routes/tickets';
+import { uiRoutes, widgetConfigRoute } from './routes/ui';
+import { uiTicketRoutes } from './routes/ui-tickets';
+import { attachmentRoutes } from './routes/attachments';
 import { resolveSecret } from './secrets';
 import { publicApi } from './api';
 import { integrationRoutes } from './routes/integrations';
@@ -142,7 +145,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   });
   app.use(express.static(widgetDir, { index: false, maxAge: '5m' }));
 
-  app.use('/help', helpRoutes({ bundle, store, ipPerMinute: config.rateLimits.ipPerMinute }));
+  app.use('/help', helpRoutes({ bundle, store, ipPerMinute: config.rateLimits.ipPerMinute, publicUrl: config.publicUrl, widgetKey: config.widgetKeys[0], log }));
   const presence = new WidgetPresence(store.email.presence, log);
   await presence.ready;
   const email = await mountEmail({ app, config, store, service, bus, log, worker, articleUrl: (id) => publicBase + articlePath(id) }, { secret, visitorTokens: tokens, publicBase });
@@ -165,6 +168,11 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   app.use('/api/v1', api.v1);
   app.use('/api/docs', api.docs);
   app.use('/api/admin', integrationRoutes({ store, requireAgent, webhooks: webhookAdmin }));
+  // Widget branding, console settings, agent typing, search (issue 16: server/routes/ui.ts).
+  app.use('/api/widget', widgetCors(isAllowedOrigin), widgetConfigRoute({ store, config }));
+  app.use('/api', attachmentRoutes({ store, service, requireAgent, tokens, bus, publicUrl: config.publicUrl }));
+  app.use('/api', uiRoutes({ store, config, requireAgent, bus }));
+  app.use('/api', uiTicketRoutes({ store, service, requireAgent, bundle, articlePath }));
   app.use('/api/tickets', ticketRoutes({ store, service, requireAgent, bus, messageMaxBytes: config.messageMaxBytes }));
   const isApiAgent = (a: Agent) => a.id === apiAgent.id;
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');

@@ -6,6 +6,9 @@
 import type {
   AgentInfo,
   ArticleDraft,
+  Branding,
+  HelpArticle,
+  PastConversation,
   CannedResponse,
   ChatMessage,
   Metrics,
@@ -45,7 +48,7 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export async function request<T>(method: Method, path: string, body?: unknown, options: { quiet401?: boolean } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -117,11 +120,35 @@ export const api = {
   canned: () => request<{ responses: CannedResponse[] }>('GET', '/api/canned'),
   createCanned: (title: string, body: string) => request<{ response: CannedResponse }>('POST', '/api/canned', { title, body }),
   deleteCanned: (id: string) => request<void>('DELETE', `/api/canned/${enc(id)}`),
+  updateCanned: (id: string, title: string, body: string) => request<{ response: CannedResponse }>('PUT', `/api/canned/${enc(id)}`, { title, body }),
+
+  searchTickets: (q: string) => request<{ tickets: QueueTicket[] }>('GET', `/api/search/tickets?q=${enc(q)}`),
+  helpArticles: (q: string) => request<{ articles: HelpArticle[] }>('GET', `/api/help-articles?q=${enc(q)}`),
+  sendArticle: (ticketId: string, articleId: string) => request<{ message: ChatMessage }>('POST', `/api/tickets/${enc(ticketId)}/article`, { articleId, clientId: newClientId() }),
+  typing: (ticketId: string) => request<void>('POST', `/api/tickets/${enc(ticketId)}/typing`),
+  customerConversations: (customerId: string) => request<{ conversations: PastConversation[] }>('GET', `/api/customers/${enc(customerId)}/conversations`),
+  branding: () => request<{ branding: Branding }>('GET', '/api/settings/branding'),
+  saveBranding: (branding: Branding) => request<{ branding: Branding }>('PUT', '/api/settings/branding', branding),
 
   metrics: (query: string) => request<Metrics>('GET', `/api/metrics?${query}`),
   articleDraft: (q: string, examples: string[]) =>
     request<ArticleDraft>('GET', `/api/articles/draft?${new URLSearchParams({ q, examples: JSON.stringify(examples) }).toString()}`),
 };
+
+/** Upload a file to a ticket (raw body; the server reads its type from the content). */
+export async function uploadToTicket(ticketId: string, file: File): Promise<ChatMessage> {
+  const headers: Record<string, string> = { accept: 'application/json', 'content-type': 'application/octet-stream' };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  let res: Response;
+  try {
+    res = await fetch(`/api/tickets/${enc(ticketId)}/attachments?name=${enc(file.name.slice(0, 200))}`, { method: 'POST', headers, credentials: 'same-origin', body: file });
+  } catch {
+    throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
+  }
+  const data = (await res.json().catch(() => null)) as { message?: ChatMessage; error?: { code?: string; message?: string } } | null;
+  if (!res.ok || !data?.message) throw new ApiError(res.status, data?.error?.code ?? `http_${res.status}`, data?.error?.message ?? `Upload failed (${res.status})`);
+  return data.message;
+}
 
 /** A client id for idempotent replies (the server echoes it on the stored message). */
 export function newClientId(): string {

@@ -63,6 +63,27 @@ export interface TicketQuery {
   priority: string;
 }
 
+export type { Branding } from '../../server/domain/branding';
+
+/** An article for the composer's "Insert article" picker. */
+export interface HelpArticle {
+  id: string;
+  title: string;
+  summary: string;
+  locale: string;
+  url: string;
+}
+
+/** One of the customer's conversations, for "Previous conversations". */
+export interface PastConversation {
+  id: string;
+  channel: Channel;
+  state: ConversationState;
+  createdAt: string;
+  subject: string | null;
+  ticketId: string | null;
+}
+
 export interface CannedResponse {
   id: string;
   title: string;

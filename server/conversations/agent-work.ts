@@ -2,7 +2,7 @@ import { linkedArticles } from '../kb/links';
 import type { ConversationEngine } from '../../bot/engine';
 import { conflict, forbidden, invalid, notFound, tooLarge } from '../domain/errors';
 import { byteLength, cleanText } from '../domain/text';
-import type { ChatMessage } from '../domain/transcript';
+import type { ChatMessage, MessageContent } from '../domain/transcript';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Agent, Conversation, Store, Ticket } from '../store/types';
 import { reachOf } from './reach';
@@ -68,10 +68,15 @@ export class AgentWork {
   }
 
   async reply(ticketId: string, agent: Agent, raw: string, clientId?: string): Promise<ChatMessage> {
-    const { store, writer, bus, messageMaxBytes } = this.deps;
     const text = cleanText(raw);
     if (text === '') throw invalid('empty_message', 'text is empty');
-    if (byteLength(text) > messageMaxBytes) throw tooLarge(`Messages are limited to ${messageMaxBytes} bytes. Please shorten it or split it up.`);
+    if (byteLength(text) > this.deps.messageMaxBytes) throw tooLarge(`Messages are limited to ${this.deps.messageMaxBytes} bytes. Please shorten it or split it up.`);
+    return this.send(ticketId, agent, { type: 'text', text }, clientId);
+  }
+
+  /** An agent's message of any customer-visible kind (text, an article card): the same rules as a reply. */
+  async send(ticketId: string, agent: Agent, content: Exclude<MessageContent, { type: 'note' | 'event' }>, clientId?: string): Promise<ChatMessage> {
+    const { store, writer, bus } = this.deps;
     let { ticket, conversation } = await this.ticketAndConversation(ticketId);
     if (ticket.status === 'resolved') throw conflict('ticket_resolved', 'this ticket is resolved; reopen it to reply');
     if (!mayHandle(ticket, agent)) throw forbidden(TRANSFER_ADMINS_ONLY, 'admins_only');
@@ -85,7 +90,7 @@ export class AgentWork {
       author: 'agent',
       authorId: agent.id,
       authorName: agent.name,
-      content: { type: 'text', text },
+      content,
       clientId: clientId ?? null,
       ...(emailFollowUp ? { emailFollowUp } : {}),
     });
@@ -95,7 +100,7 @@ export class AgentWork {
       await store.events.log({ type: 'first_response', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: agent.id });
     }
     // An article the agent answered with teaches the bot ("Improve the bot": question → that article).
-    const articles = linkedArticles(text);
+    const articles = content.type === 'article' ? [content.articleId] : content.type === 'text' ? linkedArticles(content.text) : [];
     await store.events.log({ type: 'agent_reply', conversationId: conversation.id, ticketId, channel: conversation.channel, agentId: agent.id, ...(articles.length ? { data: { articles } } : {}) });
     bus.publish({ type: 'ticket', ticketId, conversationId: conversation.id });
     return message;

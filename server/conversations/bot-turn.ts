@@ -13,6 +13,7 @@ export interface PlannedTurn extends TurnDraft {
   /** The bot stays silent and a person takes over (e.g. an email it cannot answer with confidence). */
   handOver?: { reason: string; language?: string };
 }
+import { NO_QUESTION_SUBJECT, subjectOf } from './escalation';
 
 export interface BotTurnDeps {
   store: Store;
@@ -57,10 +58,14 @@ export class BotTurns {
   }
 
   /** A customer wrote while a person leads the conversation: agents hear of it. */
-  async toAgents(conversation: Conversation): Promise<void> {
+  async toAgents(conversation: Conversation, input: TurnInput): Promise<void> {
     const { store, bus } = this.deps;
     await store.events.log({ type: 'customer_message', conversationId: conversation.id, channel: conversation.channel });
     const ticket = await store.tickets.byConversation(conversation.id);
+    // Opened from the header's button, before any question: the first real question names it.
+    if (ticket && input.text?.trim() && ticket.subject === NO_QUESTION_SUBJECT) await store.tickets.update(ticket.id, { subject: subjectOf(input.text) });
+    // Opened from the header's button, before any question: the first real question names it.
+    if (ticket && input.text?.trim() && ticket.subject === NO_QUESTION_SUBJECT) await store.tickets.update(ticket.id, { subject: subjectOf(input.text) });
     if (ticket) bus.publish({ type: 'ticket', ticketId: ticket.id, conversationId: conversation.id });
   }
 

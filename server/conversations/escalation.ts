@@ -6,6 +6,11 @@ import { presentTicket } from '../api/present';
 import type { TranscriptWriter } from './writer';
 
 const SUBJECT_MAX = 120;
+/** The subject of a ticket opened before the customer typed anything (the header's button). */
+export const NO_QUESTION_SUBJECT = 'Conversation with the bot';
+
+/** A ticket subject from what the customer typed: one line, bounded. */
+export const subjectOf = (text: string): string => text.replace(/\s+/g, ' ').trim().slice(0, SUBJECT_MAX);
 
 export interface EscalationDeps {
   store: Store;
@@ -35,7 +40,7 @@ export async function escalate(deps: EscalationDeps, conversation: Conversation,
   if (existing && existing.status !== 'resolved') return existing;
   const messages = await store.conversations.listMessages(conversation.id);
   const firstText = messages.find((m) => m.author === 'customer' && m.content.type === 'text');
-  const subject = firstText && firstText.content.type === 'text' ? firstText.content.text : 'Conversation with the bot';
+  const subject = firstText && firstText.content.type === 'text' ? firstText.content.text : NO_QUESTION_SUBJECT;
   const ticket = existing
     ? await store.tickets.update(existing.id, { status: 'open', assigneeId: null, resolvedAt: null })
     : await store.tickets.create({
@@ -43,7 +48,7 @@ export async function escalate(deps: EscalationDeps, conversation: Conversation,
         customerId: conversation.customerId,
         channel: conversation.channel,
         priority: 'normal',
-        subject: subject.replace(/\s+/g, ' ').slice(0, SUBJECT_MAX),
+        subject: subjectOf(subject),
         reason,
         tags: language ? [`lang:${language.slice(0, 16)}`] : [],
         attempts: attemptsOf(await store.events.ofConversation(conversation.id)),

@@ -118,6 +118,11 @@ export class ConversationService {
     return this.work.reply(ticketId, agent, text, clientId);
   }
 
+  /** An article card (or other customer-visible content) from an agent, delivered in the customer's channel. */
+  agentSend(...args: Parameters<AgentWork['send']>): Promise<ChatMessage> {
+    return this.work.send(...args);
+  }
+
   addNote(ticketId: string, agent: Agent, text: string): Promise<ChatMessage> {
     return this.work.note(ticketId, agent, text);
   }

@@ -77,7 +77,7 @@ export class InboundEntry {
       const { message, duplicate } = await this.deps.writer.append(conversation, { author: 'customer', content, clientId }, emit);
       announceOpened();
       await onStored?.(message, ref, duplicate);
-      if (!duplicate) await this.deps.turns.toAgents(conversation);
+      if (!duplicate) await this.deps.turns.toAgents(conversation, input);
       return { kind: 'stored', message, conversationId: conversation.id, duplicate };
     }
     // The bot answers: question and answer are written together (one round trip on PostgreSQL),

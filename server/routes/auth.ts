@@ -34,7 +34,11 @@ const newAgent = z.object({
   password: z.string().min(10, 'passwords need at least 10 characters').max(200),
 });
 
-export const publicAgent = (a: Agent) => ({ id: a.id, name: a.name, email: a.email, role: a.role, presence: a.presence });
+/** An agent whose console stopped sending heartbeats is offline, whatever they last chose. */
+const PRESENCE_STALE_MS = 2 * 60_000;
+const effectivePresence = (a: Agent) => (a.presence === 'online' && (!a.lastSeenAt || Date.now() - Date.parse(a.lastSeenAt) > PRESENCE_STALE_MS) ? 'offline' : a.presence);
+
+export const publicAgent = (a: Agent) => ({ id: a.id, name: a.name, email: a.email, role: a.role, presence: effectivePresence(a), lastSeenAt: a.lastSeenAt });
 
 export interface AuthRouteDeps {
   store: Store;

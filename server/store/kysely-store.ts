@@ -16,6 +16,7 @@ import { KyselySurveys } from './surveys';
 import { KyselyTickets } from './tickets';
 import type { Store } from './types';
 import { KyselyWebhooks } from './webhooks';
+import { KyselyUi } from './ui';
 
 /** Both backends: every area runs the same portable SQL (ON CONFLICT, RETURNING) on SQLite and PostgreSQL. */
 export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { readonly db: Kysely<Database> } {
@@ -41,5 +42,6 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { r
     apiReads: new KyselyApiReads(db),
     email: new KyselyEmail(db),
     knowledge: new KyselyKnowledge(db),
+    ui: new KyselyUi(db, dialect),
   };
 }

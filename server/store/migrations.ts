@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { metricsMigration } from './migration-006-metrics';
 import { emailMigration } from './migration-004-email';
+import { migration009Ui } from './migration-009-ui';
 import type { Dialect } from './open';
 import { apiMigration } from './migration-007-api';
 import { knowledgeMigration } from './migration-005-knowledge';
@@ -226,10 +227,11 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('tickets_channel_created').on('tickets').columns(['channel', 'created_at']).execute();
       },
     },
-    '006_metrics': metricsMigration(dialect),
-    '007_api': apiMigration(dialect),
     '004_email': emailMigration(dialect),
     '005_knowledge': knowledgeMigration(dialect),
+    '006_metrics': metricsMigration(dialect),
+    '007_api': apiMigration(dialect),
+    '009_ui': migration009Ui(dialect),
   };
 }
 

@@ -14,6 +14,7 @@ import type { OutboxStore } from './outbox';
 import type { SurveyStore } from './surveys';
 import type { TicketStore } from './tickets';
 import type { WebhookStore } from './webhooks';
+import type { UiStore } from './ui';
 
 export interface Customer {
   id: string;
@@ -219,4 +220,5 @@ export interface Store {
   readonly apiReads: ApiReadStore;
   readonly email: EmailStore;
   readonly knowledge: KnowledgeStore;
+  readonly ui: UiStore;
 }

@@ -117,7 +117,9 @@ for (const backend of BACKENDS) {
       elsewhere.close();
       // A forged or expired link is a clear 410, never a 5xx.
       const signed = link.pathname.split('/').pop()!;
-      const forged = signed.slice(0, -1) + (signed.endsWith('x') ? 'y' : 'x');
+      // A character in the middle: the last one of base64url may carry only padding bits.
+      const at = Math.floor(signed.length / 2);
+      const forged = signed.slice(0, at) + (signed[at] === 'x' ? 'y' : 'x') + signed.slice(at + 1);
       expect((await fetch(`${server.url}/email/l/${forged}`)).status).toBe(410);
       expect((await fetch(`${server.url}/email/l/garbage`)).status).toBe(410);
     });

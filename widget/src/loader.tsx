@@ -8,8 +8,12 @@
  * (preact, the actual chat) from the same base URL on first open — or at idle time when the
  * visitor already has a conversation, so unread replies show on the badge.
  */
-import { PANEL_GLOBAL, storageKey, type Identity, type PanelApi, type PanelModule } from './shared';
+import { pickLocale, translator } from './i18n';
 import { createShell } from './loader/shadow';
+import { PANEL_GLOBAL, storageKey, type Identity, type PanelApi, type PanelModule, type WidgetConfig } from './shared';
+
+/** The launcher waits this long for the team's colours before showing in the default ones. */
+const BRAND_WAIT_MS = 1500;
 
 type Command = 'open' | 'close' | 'identify' | 'page';
 type AnswerdeskFn = ((command: Command, arg?: unknown) => void) & { q?: ArrayLike<unknown>[]; loaded?: boolean };
@@ -32,8 +36,11 @@ function boot(): void {
   const src = new URL(script.src, location.href);
   const origin = src.origin;
   const base = new URL('.', src).href;
-  const title = script.dataset.title?.trim() || 'Support';
+  const title = script.dataset.title?.trim() || '';
   const nonce = script.nonce || undefined;
+  // data-locale="fr" overrides the browser's languages.
+  const locale = pickLocale(script.dataset.locale, navigator.languages ?? [navigator.language]);
+  const t = translator(locale);
 
   const identity: Identity = {};
   let pageUrl = location.href;
@@ -50,8 +57,24 @@ function boot(): void {
   };
   const openKey = storageKey(key, 'open');
 
-  const shell = createShell(nonce, () => close());
+  const shell = createShell(nonce, t, locale, () => close());
   const { root, launcher, slot, frame } = shell;
+
+  // Branding lives on the server, so the console changes it for every page without a new snippet.
+  let config: WidgetConfig | null = null;
+  const configListeners: ((c: WidgetConfig) => void)[] = [];
+  const readConfig = () =>
+    fetch(`${origin}/api/widget/config?key=${encodeURIComponent(key)}`)
+      .then((r) => (r.ok ? (r.json() as Promise<WidgetConfig>) : null))
+      .then((c) => {
+        if (!c?.branding) return;
+        config = c;
+        shell.setBrand(c.branding.brandColor, c.branding.position);
+        for (const fn of configListeners) fn(c);
+      })
+      .catch(() => undefined);
+  void readConfig();
+  setTimeout(() => frame.classList.add('ready'), BRAND_WAIT_MS);
 
   const loadPanel = (): Promise<PanelApi> =>
     (loading ??= new Promise<PanelApi>((resolve, reject) => {
@@ -63,6 +86,10 @@ function boot(): void {
             origin,
             key,
             title,
+            locale,
+            t,
+            config: () => config,
+            onConfig: (fn) => configListeners.push(fn),
             identity,
             pageUrl,
             open: isOpen,
@@ -95,6 +122,7 @@ function boot(): void {
     session(() => sessionStorage)?.setItem(openKey, '1');
     frame.classList.add('open');
     slot.hidden = false;
+    void readConfig();
     if (api) return api.setOpen(true, focus);
     shell.setLoading('loading');
     loadPanel().then(

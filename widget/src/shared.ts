@@ -3,6 +3,16 @@
  * Types and a few tiny helpers only, so the loader bundle stays small.
  */
 
+import type { Branding } from '../../server/domain/branding';
+import type { Locale, Translate } from './i18n';
+
+/** GET /api/widget/config: the team's branding, read on every page load (and on open). */
+export interface WidgetConfig {
+  branding: Branding;
+  /** First names of agents online now (empty when the presence line is switched off). */
+  team: { name: string }[];
+}
+
 export interface Identity {
   name?: string;
   email?: string;
@@ -18,7 +28,15 @@ export interface PanelHost {
   /** Origin of widget.js, e.g. "https://support.example.com": every API call goes there. */
   origin: string;
   key: string;
+  /** The embed's data-title: the header's name when the team has not set one. */
   title: string;
+  locale: Locale;
+  /** The loader's translator: the panel bundle carries no dictionaries of its own. */
+  t: Translate;
+  /** The latest config (null until it arrived or if it could not be read). */
+  config(): WidgetConfig | null;
+  /** Called when a fresher config arrives (the loader re-reads it each time the chat opens). */
+  onConfig(fn: (config: WidgetConfig) => void): void;
   identity: Identity;
   pageUrl: string;
   open: boolean;

@@ -5,7 +5,7 @@ import type { BotAttempt } from '../types';
 /** Why the bot escalated and what it tried first, so the agent does not repeat it. */
 export function BotAttempts({ attempts, reason }: { attempts: BotAttempt[]; reason: string }) {
   return (
-    <details class="bot-attempts" open={attempts.length > 0 && attempts.length <= 6} data-testid="bot-attempts">
+    <details class="bot-attempts" open={attempts.length > 0 && attempts.length <= 6 && window.innerHeight >= 860} data-testid="bot-attempts">
       <summary>
         <strong>Why it escalated:</strong> <span data-testid="escalation-reason">{reason ? reasonLabel(reason) : 'Unknown'}</span>
         <span class="muted"> · the bot tried {attempts.length === 1 ? '1 thing' : `${attempts.length} things`}</span>

@@ -1,6 +1,9 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { expandPlaceholders, insertAt } from '../placeholders';
-import type { AgentInfo, CannedResponse, CustomerInfo } from '../types';
+import { api, uploadToTicket } from '../api';
+import { ATTACHMENT_MAX_BYTES } from '../../../server/domain/attachments';
+import type { AgentInfo, CannedResponse, ChatMessage, CustomerInfo, HelpArticle } from '../types';
+import { ArticlePicker } from './ArticlePicker';
 import { CannedPicker } from './CannedPicker';
 import { ReplyReach } from './email/ReplyReach';
 
@@ -15,13 +18,24 @@ interface Props {
   onSend(text: string, note: boolean): Promise<boolean>;
   /** Changes when the transcript does: the "how this reply reaches them" line is asked again. */
   version?: number;
+  /** A file was sent (the message it became). */
+  onUploaded(message: ChatMessage): void;
+  onError(message: string): void;
+  /** Send a help article as a card; resolves true once stored. */
+  onArticle(article: HelpArticle): Promise<boolean>;
 }
+
+/** Tell the customer "… is typing" at most this often. */
+const TYPING_EVERY_MS = 3000;
 
 /** Unsent drafts survive switching between tickets. */
 const drafts = new Map<string, string>();
 
 /** Reply box: Enter sends, Shift+Enter adds a line; "Internal note" mode writes agent-only notes. */
-export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend, version }: Props) {
+export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend, onArticle, onUploaded, onError, version }: Props) {
+  const [uploading, setUploading] = useState<string | null>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const lastTyping = useRef(0);
   const [text, setText] = useState(() => drafts.get(ticketId) ?? '');
   const [note, setNote] = useState(false);
   const [sending, setSending] = useState(false);
@@ -80,7 +94,35 @@ export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend,
             Internal note
           </button>
         </div>
-        <CannedPicker responses={canned} onPick={insert} />
+        <span class="row">
+          <input
+            ref={picker}
+            type="file"
+            hidden
+            accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"
+            data-testid="attach-input"
+            onChange={async (e) => {
+              const el = e.currentTarget;
+              const file = el.files?.[0];
+              el.value = '';
+              if (!file) return;
+              if (file.size > ATTACHMENT_MAX_BYTES) return onError('Files can be up to 10 MB. Please send a smaller one.');
+              setUploading(file.name);
+              try {
+                onUploaded(await uploadToTicket(ticketId, file));
+              } catch (err) {
+                onError(err instanceof Error ? err.message : 'The file was not sent.');
+              } finally {
+                setUploading(null);
+              }
+            }}
+          />
+          <button type="button" class="small" disabled={replyBlocked !== null || uploading !== null} onClick={() => picker.current?.click()} data-testid="attach">
+            {uploading ? `Uploading ${uploading}…` : 'Attach file'}
+          </button>
+          <ArticlePicker disabled={replyBlocked !== null} onSend={onArticle} />
+          <CannedPicker responses={canned} onPick={insert} />
+        </span>
       </div>
       <label for={`composer-${ticketId}`} class="composer-label">
         {label}
@@ -93,8 +135,16 @@ export function Composer({ ticketId, me, customer, canned, replyBlocked, onSend,
         placeholder={note ? 'Write a note for your team…' : 'Write a reply… (Enter to send, Shift+Enter for a new line)'}
         value={text}
         aria-describedby={blocked ? `composer-blocked-${ticketId}` : undefined}
-        onInput={(e) => setText(e.currentTarget.value)}
+        onInput={(e) => {
+          setText(e.currentTarget.value);
+          // The customer sees "… is typing" (replies only: notes are private).
+          if (!note && !blocked && Date.now() - lastTyping.current > TYPING_EVERY_MS) {
+            lastTyping.current = Date.now();
+            void api.typing(ticketId).catch(() => undefined);
+          }
+        }}
         onKeyDown={(e) => {
+          if (e.key === 'Escape') e.currentTarget.blur();
           if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
             e.preventDefault();
             void send();

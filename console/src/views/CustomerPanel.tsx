@@ -1,20 +1,44 @@
 import { Fragment } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { api } from '../api';
 import { formatTime, safeHref } from '../format';
-import { CHANNEL_LABEL, type CustomerInfo, type TicketDetail } from '../types';
+import { QUEUE_PATH } from '../routes';
+import { CHANNEL_LABEL, type CustomerInfo, type PastConversation, type TicketDetail } from '../types';
 
 interface Props {
   customer: CustomerInfo | null;
   conversation: TicketDetail['conversation'];
   previous: TicketDetail['previousConversations'];
+  /** Close the panel where it is a drawer (narrow screens). */
+  onClose(): void;
 }
 
 /** Who the agent is talking to: contact details, where they were, attributes, history. */
-export function CustomerPanel({ customer, conversation, previous }: Props) {
+export function CustomerPanel({ customer, conversation, previous, onClose }: Props) {
+  const [past, setPast] = useState<PastConversation[] | null>(null);
+  const customerId = customer?.id;
+  useEffect(() => {
+    if (!customerId) return;
+    let live = true;
+    api.customerConversations(customerId).then(
+      (r) => live && setPast(r.conversations.filter((c) => c.id !== conversation?.id)),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [customerId, conversation?.id, previous.length]);
+  const earlier = past ?? previous.map((p) => ({ ...p, subject: null, ticketId: null }));
   const page = safeHref(customer?.pageUrl);
   const attributes = Object.entries(customer?.attributes ?? {});
   return (
-    <aside class="customer-panel" aria-labelledby="customer-heading" data-testid="customer-panel">
-      <h2 id="customer-heading">Customer</h2>
+    <aside class="customer-panel" id="customer-panel" aria-labelledby="customer-heading" data-testid="customer-panel">
+      <div class="panel-top">
+        <h2 id="customer-heading">Customer</h2>
+        <button type="button" class="ghost small drawer-close" onClick={onClose}>
+          Close
+        </button>
+      </div>
       {!customer ? (
         <p class="muted">No customer record.</p>
       ) : (
@@ -63,13 +87,22 @@ export function CustomerPanel({ customer, conversation, previous }: Props) {
         </dl>
       )}
       <h3>Previous conversations</h3>
-      {previous.length === 0 ? (
+      {earlier.length === 0 ? (
         <p class="muted">This is their first conversation.</p>
       ) : (
-        <ul class="previous">
-          {previous.map((p) => (
+        <ul class="previous" data-testid="previous-conversations">
+          {earlier.map((p) => (
             <li key={p.id}>
-              <span>{formatTime(p.createdAt)}</span> <span class="chip">{CHANNEL_LABEL[p.channel] ?? p.channel}</span> <span class="muted">{p.state}</span>
+              {p.ticketId ? (
+                <a href={`${QUEUE_PATH}?ticket=${encodeURIComponent(p.ticketId)}`} class="prev-subject">
+                  {p.subject ?? '(no subject)'}
+                </a>
+              ) : (
+                <span class="prev-subject">{p.subject ?? 'Answered by the bot'}</span>
+              )}
+              <span class="prev-meta muted small">
+                {formatTime(p.createdAt)} · {CHANNEL_LABEL[p.channel] ?? p.channel} · {p.state === 'resolved' ? 'resolved' : p.state === 'bot' ? 'with the bot' : p.state}
+              </span>
             </li>
           ))}
         </ul>

@@ -6,6 +6,9 @@ import { beep, newTicketIds, titleWithBadge } from '../notify';
 import { QUEUE_PATH, ticketFromSearch } from '../routes';
 import { slaStatus } from '../sla';
 import { type AgentInfo, type CannedResponse, CHANNEL_LABEL, CHANNELS, PRIORITY_LIST, type QueueTicket, type TicketQuery } from '../types';
+import { type QueueSort, SORT_LABEL, sortQueue } from '../queue-sort';
+import { press, type ShortcutAction, useShortcuts } from '../shortcuts';
+import { ShortcutsHelp } from './ShortcutsHelp';
 import { TicketView } from './TicketView';
 
 interface Props {
@@ -19,6 +22,18 @@ interface Props {
 const DEFAULT_QUERY: TicketQuery = { status: 'open,assigned', channel: '', assignee: '', priority: '' };
 const FILTERS_KEY = 'answerdesk:queue-filters';
 export const LAST_TICKET_KEY = 'answerdesk:last-ticket-search';
+const SORT_KEY = 'answerdesk:queue-sort';
+const SEARCH_DEBOUNCE_MS = 200;
+
+function savedSort(): QueueSort {
+  try {
+    const s = sessionStorage.getItem(SORT_KEY);
+    if (s && s in SORT_LABEL) return s as QueueSort;
+  } catch {
+    // Ignore unreadable storage.
+  }
+  return 'sla';
+}
 
 function savedQuery(): TicketQuery {
   try {
@@ -41,6 +56,28 @@ export function QueuePage({ me, agents, canned, events, onNotice }: Props) {
   const request = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const queryKey = JSON.stringify(query);
+  const [sort, setSort] = useState<QueueSort>(savedSort);
+  const [search, setSearch] = useState('');
+  const [found, setFound] = useState<QueueTicket[] | null>(null);
+  const [help, setHelp] = useState(false);
+  const searchBox = useRef<HTMLInputElement>(null);
+
+  // Search runs on the server (subjects, every message, customers' names and emails).
+  useEffect(() => {
+    const q = search.trim();
+    if (!q) return setFound(null);
+    let live = true;
+    const t = setTimeout(() => {
+      api.searchTickets(q).then(
+        (r) => live && setFound(r.tickets),
+        () => live && setFound([]),
+      );
+    }, SEARCH_DEBOUNCE_MS);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
+  }, [search]);
 
   const load = useCallback(
     async (notify: boolean) => {
@@ -126,18 +163,67 @@ export function QueuePage({ me, agents, canned, events, onNotice }: Props) {
   };
 
   const set = (patch: Partial<TicketQuery>) => setQuery((q) => ({ ...q, ...patch }));
+  const shown = found ?? sortQueue(tickets ?? [], sort);
+
+  const onShortcut = useCallback(
+    (action: ShortcutAction) => {
+      const ids = shown.map((t) => t.id);
+      const at = selected ? ids.indexOf(selected) : -1;
+      if (action === 'next' || action === 'previous') {
+        const next = ids[action === 'next' ? Math.min(at + 1, ids.length - 1) : Math.max(at - 1, 0)];
+        if (next) open(next);
+      } else if (action === 'search') searchBox.current?.focus();
+      else if (action === 'help') setHelp(true);
+      else if (action === 'reply') {
+        press('mode-reply');
+        press('reply-input');
+      } else if (action === 'note') {
+        press('mode-note');
+        press('reply-input');
+      } else if (action === 'claim') press('claim');
+      else if (action === 'resolve') press('resolve');
+      else if (action === 'article') press('article-toggle');
+    },
+    [shown, selected],
+  );
+  useShortcuts(onShortcut);
 
   return (
-    <div class="queue-page">
+    <div class={`queue-page${selected ? ' has-ticket' : ''}`}>
       <section class="queue" aria-labelledby="queue-heading">
         <div class="queue-head">
           <h1 id="queue-heading">
             Queue {tickets && <span class="count">({tickets.length})</span>}
           </h1>
-          <button type="button" class="ghost small" onClick={() => void load(false)} aria-label="Refresh the queue">
-            Refresh
-          </button>
+          <span class="row">
+            <button type="button" class="ghost small" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="shortcuts-toggle">
+              ?
+            </button>
+            <button type="button" class="ghost small" onClick={() => void load(false)} aria-label="Refresh the queue">
+              Refresh
+            </button>
+          </span>
         </div>
+        <form class="queue-search" role="search" onSubmit={(e) => e.preventDefault()}>
+          <label for="queue-search" class="sr-only">
+            Search tickets, messages and customers
+          </label>
+          <input
+            id="queue-search"
+            ref={searchBox}
+            type="search"
+            placeholder="Search tickets, messages, customers… ( / )"
+            value={search}
+            data-testid="queue-search"
+            onInput={(e) => setSearch(e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Escape') {
+                setSearch('');
+                e.currentTarget.blur();
+              }
+            }}
+          />
+        </form>
         <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Queue filters">
           <label>
             <span>Status</span>
@@ -179,6 +265,28 @@ export function QueuePage({ me, agents, canned, events, onNotice }: Props) {
               ))}
             </select>
           </label>
+          <label class="span2">
+            <span>Sort</span>
+            <select
+              value={sort}
+              data-testid="queue-sort"
+              onChange={(e) => {
+                const next = e.currentTarget.value as QueueSort;
+                setSort(next);
+                try {
+                  sessionStorage.setItem(SORT_KEY, next);
+                } catch {
+                  // ignore
+                }
+              }}
+            >
+              {(Object.keys(SORT_LABEL) as QueueSort[]).map((s) => (
+                <option value={s} key={s}>
+                  {SORT_LABEL[s]}
+                </option>
+              ))}
+            </select>
+          </label>
         </form>
         {error && (
           <p class="error" role="alert">
@@ -188,19 +296,44 @@ export function QueuePage({ me, agents, canned, events, onNotice }: Props) {
             </button>
           </p>
         )}
-        {tickets === null && !error ? (
+        {found !== null ? (
+          found.length === 0 ? (
+            <p class="muted pad" data-testid="search-empty">
+              No tickets match “{search.trim()}”.
+            </p>
+          ) : (
+            <>
+              <p class="muted small pad-x" role="status">
+                {found.length === 1 ? '1 ticket' : `${found.length} tickets`} match “{search.trim()}” (any status)
+              </p>
+              <QueueList tickets={found} selected={selected} fresh={fresh} meId={me.id} onOpen={open} />
+            </>
+          )
+        ) : tickets === null && !error ? (
           <p class="muted pad">Loading tickets…</p>
         ) : tickets && tickets.length === 0 ? (
           <p class="muted pad" data-testid="queue-empty">
             No tickets match these filters.
           </p>
         ) : (
-          <QueueList tickets={tickets ?? []} selected={selected} fresh={fresh} meId={me.id} onOpen={open} />
+          <QueueList tickets={shown} selected={selected} fresh={fresh} meId={me.id} onOpen={open} />
         )}
       </section>
       <div class="ticket-pane">
         {selected ? (
-          <TicketView key={selected} ticketId={selected} me={me} agents={agents} canned={canned} events={events} onChanged={() => void load(false)} />
+          <TicketView
+            key={selected}
+            ticketId={selected}
+            me={me}
+            agents={agents}
+            canned={canned}
+            events={events}
+            onChanged={() => void load(false)}
+            onBack={() => {
+              setSelected(null);
+              history.pushState(null, '', QUEUE_PATH);
+            }}
+          />
         ) : (
           <div class="empty-state">
             <h2>No ticket open</h2>
@@ -208,6 +341,7 @@ export function QueuePage({ me, agents, canned, events, onNotice }: Props) {
           </div>
         )}
       </div>
+      {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
     </div>
   );
 }

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { capitalize } from '../format';
 import type { AgentInfo, CannedResponse, Role } from '../types';
+import { BrandingSettings } from './BrandingSettings';
 
 interface Props {
   canned: CannedResponse[];
@@ -29,6 +30,7 @@ export function Settings({ canned, agents, onClose, onCannedChanged, onAgentsCha
           Close
         </button>
       </div>
+      <BrandingSettings />
       <CannedSettings canned={canned} onChanged={onCannedChanged} />
       <AgentSettings agents={agents} onChanged={onAgentsChanged} />
     </dialog>
@@ -40,13 +42,16 @@ function CannedSettings({ canned, onChanged }: { canned: CannedResponse[]; onCha
   const [body, setBody] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
 
   const add = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
     setError('');
     try {
-      await api.createCanned(title.trim(), body.trim());
+      if (editing) await api.updateCanned(editing, title.trim(), body.trim());
+      else await api.createCanned(title.trim(), body.trim());
+      setEditing(null);
       setTitle('');
       setBody('');
       onChanged();
@@ -79,9 +84,25 @@ function CannedSettings({ canned, onChanged }: { canned: CannedResponse[]; onCha
                 <strong>{r.title}</strong>
                 <p class="muted small pre">{r.body}</p>
               </div>
-              <button type="button" class="small danger" onClick={() => void remove(r)} aria-label={`Delete canned response ${r.title}`}>
-                Delete
-              </button>
+              <span class="row">
+                <button
+                  type="button"
+                  class="small"
+                  data-testid="canned-edit"
+                  aria-label={`Edit canned response ${r.title}`}
+                  onClick={() => {
+                    setEditing(r.id);
+                    setTitle(r.title);
+                    setBody(r.body);
+                    document.getElementById('canned-title')?.focus();
+                  }}
+                >
+                  Edit
+                </button>
+                <button type="button" class="small danger" onClick={() => void remove(r)} aria-label={`Delete canned response ${r.title}`}>
+                  Delete
+                </button>
+              </span>
             </li>
           ))}
         </ul>
@@ -100,9 +121,23 @@ function CannedSettings({ canned, onChanged }: { canned: CannedResponse[]; onCha
             {error}
           </p>
         )}
-        <button type="submit" class="primary" disabled={busy || !title.trim() || !body.trim()}>
-          Add canned response
-        </button>
+        <span class="row">
+          <button type="submit" class="primary" disabled={busy || !title.trim() || !body.trim()} data-testid="canned-save">
+            {editing ? 'Save changes' : 'Add canned response'}
+          </button>
+          {editing && (
+            <button
+              type="button"
+              onClick={() => {
+                setEditing(null);
+                setTitle('');
+                setBody('');
+              }}
+            >
+              Cancel
+            </button>
+          )}
+        </span>
       </form>
     </section>
   );

@@ -5,7 +5,7 @@ import type { ConsoleEvents } from '../events';
 import { capitalize, formatTime } from '../format';
 import { useConsoleEvents, useNow } from '../hooks';
 import { slaStatus } from '../sla';
-import { type AgentInfo, type CannedResponse, CHANNEL_LABEL, type ChatMessage, PRIORITY_LIST, type TicketDetail, type TicketPriority } from '../types';
+import { type AgentInfo, type CannedResponse, CHANNEL_LABEL, type ChatMessage, type HelpArticle, PRIORITY_LIST, type TicketDetail, type TicketPriority } from '../types';
 import { BotAttempts } from './BotAttempts';
 import { Composer } from './Composer';
 import { CustomerPanel } from './CustomerPanel';
@@ -20,11 +20,14 @@ interface Props {
   events: ConsoleEvents;
   /** Something changed through this view: refresh the queue. */
   onChanged(): void;
+  /** Back to the queue (phones show one pane at a time). */
+  onBack(): void;
 }
 
 const TYPING_MS = 5000;
 
-export function TicketView({ ticketId, me, agents, canned, events, onChanged }: Props) {
+export function TicketView({ ticketId, me, agents, canned, events, onChanged, onBack }: Props) {
+  const [showCustomer, setShowCustomer] = useState(false);
   const [detail, setDetail] = useState<TicketDetail | null>(null);
   const [loadError, setLoadError] = useState('');
   const [actionError, setActionError] = useState('');
@@ -131,11 +134,35 @@ export function TicketView({ ticketId, me, agents, canned, events, onChanged }: 
     }
   };
 
+  const shareArticle = async (article: HelpArticle): Promise<boolean> => {
+    setActionError('');
+    try {
+      const { message } = await api.sendArticle(ticket.id, article.id);
+      if (message) addMessage(message);
+      void load();
+      onChanged();
+      return true;
+    } catch (err) {
+      setActionError(capitalize(err instanceof Error ? err.message : 'The article was not sent.'));
+      return false;
+    }
+  };
+
   return (
-    <div class="ticket-layout">
+    <div class={`ticket-layout${showCustomer ? ' show-customer' : ''}`}>
       <section class="ticket" aria-labelledby="ticket-subject" data-testid="ticket-view" data-ticket-id={ticket.id} data-status={ticket.status}>
         <header class="ticket-head">
           <div class="ticket-title">
+            {/* On phones the queue (and its h1) is hidden while a ticket is open. */}
+            <h1 class="sr-only ticket-h1">Ticket</h1>
+            <div class="ticket-nav">
+              <button type="button" class="ghost small back" onClick={onBack} data-testid="back-to-queue">
+                ← Queue
+              </button>
+              <button type="button" class="small customer-toggle" aria-expanded={showCustomer} aria-controls="customer-panel" onClick={() => setShowCustomer(!showCustomer)} data-testid="customer-toggle">
+                {showCustomer ? 'Hide customer' : 'Customer'}
+              </button>
+            </div>
             <h2 id="ticket-subject">{ticket.subject || '(no subject)'}</h2>
             <p class="meta">
               <span class={`status status-${ticket.status}`} data-testid="ticket-status">
@@ -206,9 +233,16 @@ export function TicketView({ ticketId, me, agents, canned, events, onChanged }: 
           replyBlocked={replyBlocked}
           onSend={reply}
           version={messages.length}
+          onArticle={shareArticle}
+          onUploaded={(m) => {
+            addMessage(m);
+            void load();
+            onChanged();
+          }}
+          onError={(msg) => setActionError(capitalize(msg))}
         />
       </section>
-      <CustomerPanel customer={customer} conversation={conversation} previous={detail.previousConversations} />
+      <CustomerPanel customer={customer} conversation={conversation} previous={detail.previousConversations} onClose={() => setShowCustomer(false)} />
     </div>
   );
 }
@@ -221,7 +255,11 @@ function AssignControl({ agents, current, disabled, onAssign }: { agents: AgentI
       class="assign"
       onSubmit={(e) => {
         e.preventDefault();
-        if (target) onAssign(target);
+        const agent = agents.find((a) => a.id === target);
+        if (!agent) return;
+        // Handing a customer to someone who is not here leaves them waiting while told they are helped.
+        if (agent.presence !== 'online' && !confirm(`${agent.name} is ${agent.presence ?? 'offline'} right now. The customer would wait until ${agent.name} is back. Transfer anyway?`)) return;
+        onAssign(target);
         setTarget('');
       }}
     >
@@ -232,7 +270,7 @@ function AssignControl({ agents, current, disabled, onAssign }: { agents: AgentI
           {options.map((a) => (
             <option key={a.id} value={a.id}>
               {a.name}
-              {a.presence && a.presence !== 'online' ? ` (${a.presence})` : ''}
+              {a.presence === 'online' ? ' (online)' : ` (${a.presence ?? 'offline'})`}
             </option>
           ))}
         </select>

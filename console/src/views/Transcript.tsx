@@ -2,6 +2,8 @@ import { OriginalEmail } from './email/OriginalEmail';
 import { useEffect, useRef } from 'preact/hooks';
 import { formatTime, safeHref } from '../format';
 import { actionDetail, eventLabel } from '../messages';
+import { Rich } from '../../../widget/src/panel/Rich';
+import { parseAttachment } from '../../../server/domain/attachments';
 import type { ChatMessage } from '../types';
 
 /**
@@ -64,18 +66,39 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
       return (
         <li class={`${cls} msg-note`} {...common} aria-label={`Internal note by ${who}`}>
           {head}
-          <p class="text">{c.text}</p>
+          <div class="text rich">
+            <Rich text={c.text} />
+          </div>
           <p class="note-hint">Only agents can see this.</p>
         </li>
       );
-    case 'text':
+    case 'text': {
+      const file = parseAttachment(c.text);
       return (
         <li class={cls} {...common}>
           {head}
-          <p class="text">{c.text}</p>
+          {file ? (
+            <p class="text" data-testid="attachment">
+              {file.kind === 'image' && (
+                <a href={file.url} target="_blank" rel="noopener noreferrer">
+                  <img class="attachment-img" src={file.url} alt={file.name} loading="lazy" />
+                </a>
+              )}
+              <span aria-hidden="true">Attachment: </span>
+              <a href={`${file.url}?download`} download={file.name}>
+                {file.name}
+              </a>{' '}
+              <span class="muted small">({file.kind === 'pdf' ? 'PDF, ' : ''}{file.size})</span>
+            </p>
+          ) : (
+            <div class="text rich">
+              <Rich text={c.text} />
+            </div>
+          )}
           {m.author === 'customer' && m.clientId?.startsWith('email:') && <OriginalEmail messageId={m.id} />}
         </li>
       );
+    }
     case 'article': {
       const href = safeHref(c.url);
       return (
@@ -98,7 +121,9 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
       return (
         <li class={cls} {...common}>
           {head}
-          <p class="text">{c.text}</p>
+          <div class="text rich">
+            <Rich text={c.text} />
+          </div>
           <ul class="choices" aria-label="Choices offered">
             {c.choices.map((ch, i) => (
               <li key={i} class="chip">
@@ -128,7 +153,9 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
       return (
         <li class={cls} {...common}>
           {head}
-          <p class="text">{c.text}</p>
+          <div class="text rich">
+            <Rich text={c.text} />
+          </div>
           <p class="muted small">Asked the customer for an email address</p>
         </li>
       );

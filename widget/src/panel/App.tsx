@@ -7,18 +7,19 @@ import { errorText, isOffline, statusLine } from './labels';
 import { MessageList } from './MessageList';
 import { Suggestions } from './Suggestions';
 import { visitorHasSpoken } from './transcript';
+import { useUi } from './ui';
 import { useChatState } from './useChat';
 
 interface Props {
   chat: Chat;
-  title: string;
   open: boolean;
   /** Bumped by the loader each time focus should move into the composer. */
   focusRequest: number;
   onClose(): void;
 }
 
-export function App({ chat, title, open, focusRequest, onClose }: Props) {
+export function App({ chat, open, focusRequest, onClose }: Props) {
+  const { t, teamName } = useUi();
   const state = useChatState(chat);
   const [draft, setDraft] = useState('');
   const input = useRef<HTMLTextAreaElement>(null);
@@ -43,13 +44,14 @@ export function App({ chat, title, open, focusRequest, onClose }: Props) {
     availability?.emailReplies !== false &&
     isOffline(availability) &&
     !current.some((m) => m.content.type === 'email_request');
-  const status = statusLine(conversation, state.link);
+  const status = statusLine(conversation, state.link, availability, t);
+  const email = conversation?.email ?? (emailGiven?.kind === 'email' ? emailGiven.email : undefined);
 
   return (
     <div
       class="panel"
       role="dialog"
-      aria-label={title}
+      aria-label={teamName}
       onKeyDown={(e) => {
         if (e.key === 'Escape') {
           e.stopPropagation();
@@ -69,18 +71,18 @@ export function App({ chat, title, open, focusRequest, onClose }: Props) {
       }}
     >
       <Header
-        title={title}
         state={state}
+        email={email}
         onClose={onClose}
         handoffPending={handoffPending}
-        onHandoff={() => chat.sendAction({ kind: 'handoff' }, 'Talk to a person')}
+        onHandoff={() => chat.sendAction({ kind: 'handoff' }, t('talk'))}
       />
       <p class="status" role="status">
         {status}
       </p>
       <MessageList chat={chat} state={state} />
       <p class="typing" aria-live="polite">
-        {state.typing ? `${state.typing.name ?? (state.typing.author === 'bot' ? 'Bot' : 'An agent')} is typing…` : ''}
+        {state.typing ? t('typing', { name: state.typing.name ?? (state.typing.author === 'bot' ? teamName : t('agent')) }) : ''}
       </p>
       {askEmail && availability && (
         <div class="offline">
@@ -93,9 +95,9 @@ export function App({ chat, title, open, focusRequest, onClose }: Props) {
       )}
       {state.error && (
         <div class="alert" role="alert">
-          <span>{errorText(state.error.code, state.error.message)}</span>
+          <span>{errorText(state.error.code, state.error.message, t)}</span>
           <button type="button" class="link" onClick={() => chat.dismissError()}>
-            Dismiss
+            {t('dismiss')}
           </button>
         </div>
       )}
@@ -103,6 +105,8 @@ export function App({ chat, title, open, focusRequest, onClose }: Props) {
       <Composer
         value={draft}
         maxBytes={state.maxMessageBytes}
+        uploading={state.uploading}
+        {...(transcript.conversationId ? { onFile: (file: File) => void chat.upload(file, t('errTooBig')) } : {})}
         inputRef={input}
         onInput={(v) => {
           setDraft(v);

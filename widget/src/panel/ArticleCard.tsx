@@ -1,5 +1,6 @@
 import type { Action } from '../../../bot/types';
 import type { Reply } from '../../../bot/types';
+import { useUi } from './ui';
 
 type Article = Extract<Reply, { type: 'article' }>;
 
@@ -14,29 +15,32 @@ interface Props {
 }
 
 export function ArticleCard({ article, href, answer, answered, live, onAction }: Props) {
+  const { t } = useUi();
   const helpful = answer?.kind === 'feedback' ? answer.helpful : undefined;
   const send = (yes: boolean) =>
     onAction(
       { kind: 'feedback', helpful: yes, articleId: article.articleId, ...(article.intent ? { intent: article.intent } : {}) },
-      yes ? 'Yes, this helped' : "No, this didn't help",
+      yes ? t('yesHelped') : t('noHelp'),
     );
   return (
     <div class="card">
       <h3>{article.title}</h3>
       {article.summary && <p>{article.summary}</p>}
       <a href={href} target="_blank" rel="noopener noreferrer">
-        Read article<span class="sr">: {article.title} (opens in a new tab)</span>
+        {t('read')}
+        <span class="sr">
+          : {article.title} {t('newTab')}
+        </span>
       </a>
       {article.askFeedback && (
-        <div class="ask" role="group" aria-label={`Did this help? ${article.title}`}>
-          <p aria-hidden="true">Did this help?</p>
+        <div class="ask" role="group" aria-label={`${t('didHelp')} ${article.title}`}>
+          <p aria-hidden="true">{t('didHelp')}</p>
           <button type="button" class="btn" aria-pressed={helpful === true} disabled={answered || !live} onClick={() => send(true)}>
-            Yes
+            {t('yes')}
           </button>
           <button type="button" class="btn" aria-pressed={helpful === false} disabled={answered || !live} onClick={() => send(false)}>
-            No
+            {t('no')}
           </button>
-          {answered && <p>Thanks for your feedback.</p>}
         </div>
       )}
     </div>

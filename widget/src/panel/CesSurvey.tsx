@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Action, Reply } from '../../../bot/types';
 import { CES_HINT, cesOptions } from '../../../bot/wording';
 import { ScoreButtons } from './ScoreButtons';
+import { useUi } from './ui';
 
 type Ces = Extract<Reply, { type: 'ces' }>;
 
@@ -15,6 +16,7 @@ interface Props {
 
 /** Customer effort score: pick a score, optionally comment, send `{kind:'ces', score, comment}`. */
 export function CesSurvey({ survey, answer, answered, live, onAction }: Props) {
+  const { t } = useUi();
   const options = cesOptions(survey.scale);
   const [score, setScore] = useState<number | null>(null);
   const [comment, setComment] = useState('');
@@ -35,23 +37,20 @@ export function CesSurvey({ survey, answer, answered, live, onAction }: Props) {
       <p>{survey.question}</p>
       <ScoreButtons question={survey.question} options={options} chosen={chosen} disabled={locked} onPick={(o) => setScore(o.score)} />
       {survey.scale !== 'three-choice' && <p class="hint">{CES_HINT}</p>}
-      {answered ? (
-        <p>Thanks for your feedback!</p>
-      ) : (
+      {!answered &&
         live && (
           <>
             <label>
-              Comment (optional)
+              {t('comment')}
               <textarea class="field" rows={2} maxLength={1000} value={comment} onInput={(e) => setComment((e.currentTarget as HTMLTextAreaElement).value)} />
             </label>
             <div>
               <button type="submit" class="primary" disabled={chosen === null}>
-                Send feedback
+                {t('sendFeedback')}
               </button>
             </div>
           </>
-        )
-      )}
+        )}
     </form>
   );
 }

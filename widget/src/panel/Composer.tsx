@@ -1,6 +1,8 @@
 import type { RefObject } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { utf8Length } from './chat';
+import { CLIP } from './Attachment';
+import { useUi } from './ui';
 
 /** Show the counter once fewer than this many characters are left. */
 const COUNTER_FROM = 500;
@@ -13,10 +15,15 @@ interface Props {
   onSend(text: string): boolean;
   /** The server's limit, in UTF-8 bytes. */
   maxBytes: number;
+  /** Files can be sent once there is a conversation to put them in. */
+  onFile?: (file: File) => void;
+  uploading: string | null;
 }
 
 /** Enter sends, Shift+Enter adds a line. The limit is the server's, in UTF-8 bytes. */
-export function Composer({ value, inputRef, onInput, onSend, maxBytes }: Props) {
+export function Composer({ value, inputRef, onInput, onSend, maxBytes, onFile, uploading }: Props) {
+  const picker = useRef<HTMLInputElement>(null);
+  const { t } = useUi();
   const [note, setNote] = useState('');
   const left = maxBytes - utf8Length(value.trim());
   const over = left < 0;
@@ -27,7 +34,7 @@ export function Composer({ value, inputRef, onInput, onSend, maxBytes }: Props) 
 
   const send = () => {
     if (!value.trim()) return;
-    if (over) return setNote('Your message is too long. Please shorten it or split it up.');
+    if (over) return setNote(t('tooLong'));
     if (onSend(value)) setNote('');
   };
 
@@ -39,11 +46,37 @@ export function Composer({ value, inputRef, onInput, onSend, maxBytes }: Props) 
         send();
       }}
     >
+      {uploading && (
+        <p class="hint" role="status">
+          {t('uploading', { name: uploading })}
+        </p>
+      )}
       <div class="line">
+        {onFile && (
+          <>
+            <input
+              ref={picker}
+              type="file"
+              accept="image/png,image/jpeg,image/gif,image/webp,application/pdf"
+              hidden
+              onChange={(e) => {
+                const el = e.currentTarget;
+                const file = el.files?.[0];
+                if (file) onFile(file);
+                el.value = '';
+              }}
+            />
+            <button type="button" class="file" aria-label={t('attach')} title={t('attach')} disabled={!!uploading} onClick={() => picker.current?.click()}>
+              <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d={CLIP} />
+              </svg>
+            </button>
+          </>
+        )}
         <textarea
           ref={inputRef}
-          aria-label="Message"
-          placeholder="Type your question…"
+          aria-label={t('message')}
+          placeholder={t('placeholder')}
           rows={1}
           aria-describedby={showCounter ? 'answerdesk-counter' : undefined}
           value={value}
@@ -62,12 +95,12 @@ export function Composer({ value, inputRef, onInput, onSend, maxBytes }: Props) 
           }}
         />
         <button type="submit" class="primary" disabled={!value.trim() || over}>
-          Send
+          {t('send')}
         </button>
       </div>
       {showCounter && (
         <p id="answerdesk-counter" class={over ? 'counter over' : 'counter'}>
-          {over ? `${-left} characters over the limit` : `${left} characters left`}
+          {over ? t('over', { n: -left }) : t('left', { n: left })}
         </p>
       )}
       {note && (

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { useUi } from './ui';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -12,20 +13,21 @@ interface Props {
 
 /** "Leave your email and we'll reply": sends `{kind:'email', email}`. */
 export function EmailForm({ text, done, disabled, onSubmit }: Props) {
+  const { t } = useUi();
   const [email, setEmail] = useState('');
   const [error, setError] = useState('');
   if (done) {
     return (
       <div class="widget">
         <p>{text}</p>
-        <p>{typeof done === 'string' ? `Thanks! We'll reply to ${done}.` : "Thanks! We'll reply by email."}</p>
+        {typeof done === 'string' && <p class="done">✓ {done}</p>}
       </div>
     );
   }
   const submit = (e: Event) => {
     e.preventDefault();
     const value = email.trim();
-    if (!EMAIL.test(value) || value.length > 254) return setError('Please enter a valid email address.');
+    if (!EMAIL.test(value) || value.length > 254) return setError(t('emailBad'));
     setError('');
     onSubmit(value);
   };
@@ -33,7 +35,7 @@ export function EmailForm({ text, done, disabled, onSubmit }: Props) {
     <form class="widget" onSubmit={submit} noValidate>
       <p>{text}</p>
       <label>
-        Email address
+        {t('email')}
         <input
           class="field"
           type="email"
@@ -52,7 +54,7 @@ export function EmailForm({ text, done, disabled, onSubmit }: Props) {
       )}
       <div>
         <button type="submit" class="primary" disabled={disabled}>
-          Send email address
+          {t('emailSend')}
         </button>
       </div>
     </form>

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { SuggestResponse } from '../../../server/channels/web/protocol';
 import type { Chat } from './chat';
+import { useUi } from './ui';
 
 export const SUGGEST_DEBOUNCE_MS = 150;
 
 /** Search-as-you-type: help articles that may answer the question before it is even sent. */
 export function Suggestions({ chat, query }: { chat: Chat; query: string }) {
+  const { t } = useUi();
   const [articles, setArticles] = useState<SuggestResponse['articles']>([]);
   const q = query.trim();
 
@@ -31,18 +33,18 @@ export function Suggestions({ chat, query }: { chat: Chat; query: string }) {
   return (
     <>
       <p class="sr" role="status">
-        {shown.length ? `${shown.length} suggested ${shown.length === 1 ? 'article' : 'articles'} above the message box` : ''}
+        {shown.length ? t('suggestedN', { n: shown.length }) : ''}
       </p>
       {shown.length > 0 && (
         <div class="suggest">
-          <h3>Suggested articles</h3>
-          <ul aria-label="Suggested articles">
+          <h3>{t('suggested')}</h3>
+          <ul aria-label={t('suggested')}>
             {shown.map((a) => (
               <li key={a.id}>
                 <a href={chat.resolveUrl(a.url)} target="_blank" rel="noopener noreferrer">
                   {a.title}
                   {a.summary && <span>{a.summary}</span>}
-                  <span class="sr"> (opens in a new tab)</span>
+                  <span class="sr"> {t('newTab')}</span>
                 </a>
               </li>
             ))}

@@ -17,6 +17,7 @@ import type { Identity } from '../shared';
 import { Connection, type SocketLike, type Timers } from './connection';
 import type { WidgetStorage } from './storage';
 import * as T from './transcript';
+import { ATTACHMENT_MAX_BYTES } from '../../../server/domain/attachments';
 
 /**
  * The server limits messages in UTF-8 bytes (MESSAGE_MAX_BYTES); its `ready` frame says how
@@ -42,6 +43,8 @@ export interface ChatState {
   open: boolean;
   /** The server's message limit in UTF-8 bytes. */
   maxMessageBytes: number;
+  /** The name of the file being uploaded, if any. */
+  uploading: string | null;
 }
 
 export interface ChatDeps {
@@ -113,7 +116,7 @@ export class Chat {
       setInterval: (fn, ms) => setInterval(fn, ms),
       clearInterval: (id) => clearInterval(id as ReturnType<typeof setInterval>),
     };
-    this.state = { transcript: saved.transcript, conversation: null, availability: null, link: 'connecting', typing: null, error: null, open: false, maxMessageBytes: DEFAULT_MESSAGE_MAX_BYTES };
+    this.state = { transcript: saved.transcript, conversation: null, availability: null, link: 'connecting', typing: null, error: null, open: false, maxMessageBytes: DEFAULT_MESSAGE_MAX_BYTES, uploading: null };
     this.conn = new Connection({
       url: ({ failures }) => this.socketUrl(failures),
       createSocket: deps.createSocket,
@@ -175,6 +178,31 @@ export class Chat {
 
   discard(clientId: string): void {
     this.update(T.discard(this.state.transcript, clientId));
+  }
+
+  /**
+   * Send a file (image or PDF up to 10 MB) into the current conversation. The server checks its
+   * content; its answer, or its reason for refusing, shows like any other message or error.
+   */
+  async upload(file: { name: string; size: number; type: string; arrayBuffer(): Promise<ArrayBuffer> }, tooBig: string): Promise<void> {
+    if (file.size > ATTACHMENT_MAX_BYTES) return this.set({ error: { code: 'file_too_large', message: tooBig } });
+    if (!this.token || !this.state.transcript.conversationId) return;
+    this.set({ uploading: file.name, error: null });
+    try {
+      const res = await this.deps.fetch(`${this.deps.origin}/api/widget/attachments?name=${encodeURIComponent(file.name.slice(0, 200))}`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/octet-stream' },
+        body: await file.arrayBuffer(),
+      });
+      if (!res.ok) {
+        const body = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+        this.set({ error: { code: body?.error?.code ?? 'upload_failed', message: body?.error?.message ?? '' } });
+      }
+    } catch {
+      this.set({ error: { code: 'upload_failed', message: '' } });
+    } finally {
+      this.set({ uploading: null });
+    }
   }
 
   dismissError(): void {

@@ -10,6 +10,7 @@ import { App } from './App';
 import { Chat, randomId } from './chat';
 import type { SocketLike } from './connection';
 import { safeKV, WidgetStorage } from './storage';
+import { type Ui, UiContext } from './ui';
 
 export function mount(host: PanelHost): PanelApi {
   adoptCss(host.root, PANEL_CSS);
@@ -32,8 +33,19 @@ export function mount(host: PanelHost): PanelApi {
   chat.setOpen(open);
   host.setUnread((lastUnread = chat.state.transcript.unread));
 
+  const { t } = host;
+  const ui = (): Ui => {
+    const config = host.config();
+    return { t, locale: host.locale, config, teamName: config?.branding.teamName || host.title || t('support') };
+  };
   const draw = () =>
-    render(<App chat={chat} title={host.title} open={open} focusRequest={focusRequest} onClose={host.requestClose} />, host.container);
+    render(
+      <UiContext.Provider value={ui()}>
+        <App chat={chat} open={open} focusRequest={focusRequest} onClose={host.requestClose} />
+      </UiContext.Provider>,
+      host.container,
+    );
+  host.onConfig(() => draw());
   host.container.textContent = '';
   draw();
   chat.start();

@@ -1,47 +1,53 @@
-/** User-facing strings derived from protocol values, in one place. */
-import type { Availability, ChatMessage, ConversationView, MessageContent } from '../../../server/channels/web/protocol';
+/** User-facing strings derived from protocol values, in one place, in the visitor's language. */
+import type { Availability, ChatMessage, ConversationView } from '../../../server/channels/web/protocol';
+import type { Translate } from '../i18n';
 import type { LinkStatus } from './chat';
 
-
-export function authorName(m: Pick<ChatMessage, 'author' | 'authorName'>): string {
+export function authorName(m: Pick<ChatMessage, 'author' | 'authorName'>, t: Translate): string {
   if (m.authorName) return m.authorName;
-  return m.author === 'bot' ? 'Bot' : m.author === 'agent' ? 'Support agent' : m.author === 'customer' ? 'You' : 'System';
+  return m.author === 'bot' ? t('bot') : m.author === 'agent' ? t('agent') : t('you');
 }
 
-export function errorText(code: string, fallback: string): string {
+export function errorText(code: string, fallback: string, t: Translate): string {
   switch (code) {
     case 'message_too_large':
-      return 'That message is too long. Please shorten it or split it up.';
+      return t('errTooLarge');
     case 'rate_limited':
-      return "You're sending messages too quickly. Please wait a moment and try again.";
+      return t('errRate');
     case 'empty_message':
-      return 'The message is empty.';
+      return t('errEmpty');
     default:
-      return fallback || 'Something went wrong. Please try again.';
+      return fallback || t('errGeneric');
   }
 }
 
-/** The line under the header: who is handling the conversation, or the connection state. */
-export function statusLine(conversation: ConversationView | null, link: LinkStatus): string {
-  if (link === 'reconnecting') return 'Reconnecting…';
-  if (link === 'fallback') return 'Connection lost. Trying to reconnect…';
+export const isOffline = (a: Availability | null): boolean => !!a && (!a.agentsOnline || !a.withinBusinessHours);
+
+/**
+ * The strip under the header: the connection when it is down, else who has the conversation.
+ * Queued while nobody is online says nothing here: the transcript's email request already says
+ * what happens next, and the header says where the reply will go.
+ */
+export function statusLine(conversation: ConversationView | null, link: LinkStatus, availability: Availability | null, t: Translate): string {
+  if (link === 'reconnecting') return t('reconnecting');
+  if (link === 'fallback') return t('lost');
   switch (conversation?.state) {
     case 'queued':
-      return 'Waiting for an agent…';
+      return isOffline(availability) ? '' : t('waiting');
     case 'assigned':
-      return `${conversation.agentName ?? 'An agent'} is helping you`;
+      return t('helping', { name: conversation.agentName ?? t('agent') });
     case 'resolved':
-      return 'This conversation is resolved. Send a message if you need anything else.';
+      return t('resolvedLine');
     default:
       return '';
   }
 }
 
-export function availabilityLine(a: Availability | null): string {
-  if (!a) return '';
-  return a.agentsOnline && a.withinBusinessHours ? `We're online. ${a.expectedReply}` : a.expectedReply;
+/** The header's presence line: where a reply will come from, reflecting what we know. */
+export function presenceLine(availability: Availability | null, email: string | undefined, team: { name: string }[], t: Translate): { text: string; online: boolean } {
+  const online = !!availability && !isOffline(availability);
+  if (!online && email) return { text: t('replyTo', { email }), online };
+  if (!availability) return { text: '', online };
+  if (!online) return { text: t('away'), online };
+  return { text: team.length ? t('onlineNames', { names: team.map((m) => m.name).join(', ') }) : t('online'), online };
 }
-
-export const isOffline = (a: Availability | null): boolean => !!a && (!a.agentsOnline || !a.withinBusinessHours);
-
-

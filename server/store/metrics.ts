@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { DrillFigure } from '../domain/resolution';
 import { type DrillPage, drillDown } from '../metrics/drill';
 import { type DailyRow, daily, distribution, type FigureCounts, figureCounts, ticketTimes } from '../metrics/figures';
@@ -14,6 +14,7 @@ import type { Database } from './schema';
 const ROLLUP_JOB = 'metrics_rollup';
 /** Events are folded again this long after their time stamp: a transaction still open then is late. */
 const ROLLUP_MARGIN_MS = 5 * 60_000;
+const ANALYZE_AFTER_ROWS = 10_000;
 
 /** The metrics area: the per-conversation roll-up, leased jobs, and the dashboard's aggregates (all SQL). */
 export interface MetricsStore {
@@ -47,6 +48,9 @@ export class KyselyMetrics implements MetricsStore {
     const since = watermark === null ? null : new Date(Date.parse(watermark) - ROLLUP_MARGIN_MS).toISOString();
     const written = await foldFacts(this.db, this.dialect, since);
     await advanceWatermark(this.db, ROLLUP_JOB, startedAt);
+    // After a big fold (the first one over an existing history) PostgreSQL's planner has no
+    // idea of the roll-up's size until autovacuum comes by, and picks nested loops; tell it now.
+    if (written >= ANALYZE_AFTER_ROWS && this.dialect === 'postgres') await sql`analyze conversation_facts, customers, events`.execute(this.db);
     return written;
   }
 

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { DrillFigure } from '../domain/resolution';
 import { type DrillPage, drillDown } from '../metrics/drill';
-import { type DailyRow, daily, distribution, type FigureCounts, figureCounts, ticketTimes } from '../metrics/figures';
+import { type DailyRow, daily, type FigureCounts, figureCounts, ticketTimes } from '../metrics/figures';
 import { type ClosedConversation, closeIdleBatch } from '../metrics/idle-close';
 import { acquireLease, advanceWatermark, readWatermark, releaseLease } from '../metrics/jobs';
 import type { MetricsQuery } from '../metrics/query';
@@ -25,7 +25,6 @@ export interface MetricsStore {
   acquireLease(job: string, owner: string, leaseMs: number): Promise<boolean>;
   releaseLease(job: string, owner: string): Promise<void>;
   figures(q: MetricsQuery): Promise<FigureCounts>;
-  distribution(q: MetricsQuery, survey: 'ces' | 'csat' | 'nps'): Promise<number[]>;
   daily(q: MetricsQuery): Promise<DailyRow[]>;
   ticketTimes(q: MetricsQuery): ReturnType<typeof ticketTimes>;
   agentWork(q: MetricsQuery): ReturnType<typeof agentWork>;
@@ -65,9 +64,6 @@ export class KyselyMetrics implements MetricsStore {
   }
   figures(q: MetricsQuery) {
     return figureCounts(this.db, this.dialect, q, now());
-  }
-  distribution(q: MetricsQuery, survey: 'ces' | 'csat' | 'nps') {
-    return distribution(this.db, this.dialect, q, survey);
   }
   daily(q: MetricsQuery) {
     return daily(this.db, this.dialect, q);

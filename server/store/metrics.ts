@@ -20,6 +20,8 @@ const ANALYZE_AFTER_ROWS = 10_000;
 export interface MetricsStore {
   /** Folds events since the last watermark (minus a margin) into the roll-up; returns rows written. */
   refresh(): Promise<number>;
+  /** Folds the whole event log again (after importing a history with past time stamps). */
+  rebuild(): Promise<number>;
   /** Closes bot conversations idle since before `cutoff`, at most `limit`; each exactly once. */
   closeIdle(cutoff: Date, limit: number): Promise<ClosedConversation[]>;
   acquireLease(job: string, owner: string, leaseMs: number): Promise<boolean>;
@@ -42,9 +44,16 @@ export class KyselyMetrics implements MetricsStore {
   ) {}
 
   async refresh(): Promise<number> {
-    const startedAt = now();
     const watermark = await readWatermark(this.db, ROLLUP_JOB);
-    const since = watermark === null ? null : new Date(Date.parse(watermark) - ROLLUP_MARGIN_MS).toISOString();
+    return this.fold(watermark === null ? null : new Date(Date.parse(watermark) - ROLLUP_MARGIN_MS).toISOString());
+  }
+
+  rebuild(): Promise<number> {
+    return this.fold(null);
+  }
+
+  private async fold(since: string | null): Promise<number> {
+    const startedAt = now();
     const written = await foldFacts(this.db, this.dialect, since);
     await advanceWatermark(this.db, ROLLUP_JOB, startedAt);
     // After a big fold (the first one over an existing history) PostgreSQL's planner has no

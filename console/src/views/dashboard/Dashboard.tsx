@@ -11,7 +11,7 @@ import './dashboard.css';
 import { DrillDown } from './DrillDown';
 import { Filters } from './Filters';
 import { type DashboardFilters, filtersQuery } from './filters';
-import { DefinitionList } from './Info';
+import { useDefinitions } from './Info';
 import { Tables } from './Tables';
 import { Tile } from './Tile';
 
@@ -198,23 +198,27 @@ function Charts({ data, csv }: { data: Metrics; csv: (t: MetricsTable) => preact
   const ces = data.summary.ces;
   const buildDaily = useMemo(() => (el: HTMLElement, w: number) => dailyChart(el, daily, w), [daily]);
   const buildCes = useMemo(() => (el: HTMLElement, w: number) => cesChart(el, ces.distribution, w), [ces.distribution]);
+  const dailyDef = useDefinitions(['conversations', 'selfService', 'escalated'], 'chart-daily');
+  const cesDef = useDefinitions(['ces'], 'chart-ces');
   return (
     <div class="chart-grid">
       <section class="panel" aria-labelledby="daily-heading">
         <div class="panel-head">
           <h2 id="daily-heading">
-            Conversations per day <DefinitionList figures={['conversations', 'selfService', 'escalated']} testId="chart-daily" />
+            Conversations per day {dailyDef.button}
           </h2>
           {csv('daily')}
         </div>
+        {dailyDef.text}
         {daily.length === 0 ? <p class="muted">No conversations in this range.</p> : <Chart testId="chart-daily" label="Conversations, escalations and self-served per day" summary={describeDaily(daily)} build={buildDaily} />}
       </section>
       <section class="panel" aria-labelledby="ces-heading">
         <div class="panel-head">
           <h2 id="ces-heading">
-            Customer effort scores <DefinitionList figures={['ces']} testId="chart-ces" />
+            Customer effort scores {cesDef.button}
           </h2>
         </div>
+        {cesDef.text}
         <Chart testId="chart-ces" label="Distribution of effort scores 1–7" summary={describeCes(ces.distribution)} build={buildCes} />
       </section>
     </div>

@@ -86,8 +86,9 @@ export function DrillDown({ figure, query, onClose }: { figure: DrillFigure; que
           <button type="button" class="small" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))} data-testid="drill-prev">
             Previous
           </button>
+          {/* From the page shown, not the one asked for: the two differ while the next page loads. */}
           <span data-testid="drill-position">
-            {offset + 1}–{Math.min(offset + PAGE, total)} of {total.toLocaleString('en-US')}
+            {page.offset + 1}–{Math.min(page.offset + page.rows.length, total)} of {total.toLocaleString('en-US')}
           </span>
           <button type="button" class="small" disabled={offset + PAGE >= total} onClick={() => setOffset(offset + PAGE)} data-testid="drill-next">
             Next

@@ -23,26 +23,25 @@ export function useDefinition(figure: FigureKey, testId: string) {
   return { button, text };
 }
 
-/** Definitions of several figures together (a chart that draws more than one). */
-export function DefinitionList({ figures, testId }: { figures: FigureKey[]; testId: string }) {
+/** Definitions of several figures together (a chart that draws more than one): the button, and the text to place below the heading. */
+export function useDefinitions(figures: FigureKey[], testId: string) {
   const [open, setOpen] = useState(false);
   const id = `def-${testId}`;
-  return (
-    <>
-      <button type="button" class="info" aria-expanded={open} aria-controls={id} onClick={() => setOpen((o) => !o)} data-testid={`${testId}-info`}>
-        <span aria-hidden="true">i</span>
-        <span class="sr-only">What do these numbers mean?</span>
-      </button>
-      {open && (
-        <dl class="definition" id={id} data-testid={`${testId}-definition`}>
-          {figures.map((f) => (
-            <div key={f}>
-              <dt>{DEFINITIONS[f].label}</dt>
-              <dd>{DEFINITIONS[f].text}</dd>
-            </div>
-          ))}
-        </dl>
-      )}
-    </>
+  const button = (
+    <button type="button" class="info" aria-expanded={open} aria-controls={id} onClick={() => setOpen((o) => !o)} data-testid={`${testId}-info`}>
+      <span aria-hidden="true">i</span>
+      <span class="sr-only">What do these numbers mean?</span>
+    </button>
   );
+  const text = open ? (
+    <dl class="definition" id={id} data-testid={`${testId}-definition`}>
+      {figures.map((f) => (
+        <div key={f}>
+          <dt>{DEFINITIONS[f].label}</dt>
+          <dd>{DEFINITIONS[f].text}</dd>
+        </div>
+      ))}
+    </dl>
+  ) : null;
+  return { button, text };
 }

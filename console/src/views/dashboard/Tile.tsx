@@ -64,8 +64,8 @@ export function Tile({ testId, definition, value, figure, parts, detail, compare
           </span>
         )}
         {detail && <span class="kpi-detail">{detail}</span>}
+        {def.text}
       </dd>
-      {def.text}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import type { Action, BotEvent, Reply } from '../../bot/types';
 import { acceptedInAnyState } from '../domain/transcript';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Conversation, Store, Ticket } from '../store/types';
+import { followUpSurveys, type SurveySettings } from '../metrics/survey-settings';
 import type { TranscriptWriter } from './writer';
 
 export interface BotTurnDeps {
@@ -13,6 +14,8 @@ export interface BotTurnDeps {
   bus: RealtimeBus;
   log: Logger;
   escalate(conversation: Conversation, reason: string, language?: string): Promise<Ticket>;
+  /** CSAT/NPS defaults from the environment; the console settings override them. */
+  surveyDefaults: SurveySettings;
 }
 
 type TurnInput = { text?: string; action?: Action };
@@ -66,7 +69,9 @@ export class BotTurns {
    */
   private async run(conversation: Conversation, input: TurnInput): Promise<void> {
     this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' });
-    const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input }, conversation.botState ?? INITIAL_STATE);
+    // A CES answer may lead on to CSAT and NPS: which ones is the service's decision (settings, once per customer in N days).
+    const surveys = input.action?.kind === 'ces' ? await followUpSurveys(this.deps.store, this.deps.surveyDefaults, conversation.customerId) : undefined;
+    const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input, ...(surveys ? { surveys } : {}) }, conversation.botState ?? INITIAL_STATE);
     const records = turn.events.flatMap((event) => recordOf(event, input.text));
     await this.deps.writer.appendTurn(conversation, turn.state, turn.replies, records);
     for (const event of turn.events) await this.onEvent(conversation, event);
@@ -104,6 +109,10 @@ export class BotTurns {
         return this.recordCes(conversation, event.score, event.comment);
       case 'csat':
         return this.recordCsat(conversation, event.score);
+      case 'nps':
+        return this.recordNps(conversation, event.score);
+      case 'survey_asked':
+        return;
       case 'email_captured': {
         await store.conversations.update(conversation.id, { email: event.email });
         await store.customers.save({ id: conversation.customerId, channel: conversation.channel, email: event.email });
@@ -138,6 +147,14 @@ export class BotTurns {
     // set); writing `conversation.botState` here would put the pre-turn state back.
   }
 
+  /** NPS has its own survey row: one per conversation (a second answer changes nothing). */
+  private async recordNps(conversation: Conversation, score: number): Promise<void> {
+    const { store } = this.deps;
+    const ticket = await store.tickets.byConversation(conversation.id);
+    const stored = await store.surveys.record({ conversationId: conversation.id, channel: conversation.channel, kind: 'nps', score, agentId: ticket?.assigneeId ?? null, humanInvolved: ticket !== undefined });
+    if (stored) await store.events.log({ type: 'nps_answered', conversationId: conversation.id, channel: conversation.channel, data: { score, humanInvolved: ticket !== undefined } });
+  }
+
   /** CSAT rides on the CES survey row: the first answer counts, later ones change nothing. */
   private async recordCsat(conversation: Conversation, score: number): Promise<void> {
     const { store } = this.deps;
@@ -161,6 +178,9 @@ function recordOf(event: BotEvent, text: string | undefined): { type: string; da
       return [{ type: 'bot_feedback', data: { helpful: event.helpful, ref: event.ref } }];
     case 'escalation_offered':
       return [{ type: 'escalation_offered', data: { reason: event.reason, ...(event.language ? { language: event.language } : {}) } }];
+    case 'survey_asked':
+      // The once-per-customer window for CSAT and NPS counts these.
+      return [{ type: 'survey_asked', data: { survey: event.survey } }];
     default:
       return [];
   }

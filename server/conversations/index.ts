@@ -42,7 +42,8 @@ export class ConversationService {
   constructor(private readonly deps: ConversationDeps) {
     const { store, bus, engine, config, log } = deps;
     this.writer = new TranscriptWriter({ store, bus, nudge: () => deps.nudgeDelivery?.() });
-    this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, escalate: (c, reason, language) => this.escalate(c, reason, language) });
+    const surveyDefaults = { csat: config.csat.enabled, ...config.surveys };
+    this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, surveyDefaults, escalate: (c, reason, language) => this.escalate(c, reason, language) });
     this.entry = new InboundEntry({ store, writer: this.writer, turns: this.turns, bus, config, log });
     this.work = new AgentWork({ store, writer: this.writer, bus, engine, messageMaxBytes: config.messageMaxBytes });
   }

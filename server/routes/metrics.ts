@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import type { KnowledgeBundle } from '../../bot/knowledge-bundle';
 import type { RequireAgent } from '../auth/agent-auth';
@@ -10,7 +10,7 @@ import { buildDashboard, dayRange, type Metrics } from '../metrics/dashboard';
 import { toCsv } from '../metrics/csv';
 import { draftArticle } from '../metrics/draft';
 import { parseDashboardQuery } from '../metrics/request';
-import { type SurveySettings, surveySettings } from '../metrics/survey-settings';
+import { saveSurveySettings, type SurveySettings, surveySettings, surveySettingsPatch } from '../metrics/survey-settings';
 import type { Store } from '../store/types';
 
 const DRILL_PAGE = 50;
@@ -78,6 +78,14 @@ export function metricsRoutes(deps: { store: Store; requireAgent: RequireAgent; 
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="answerdesk-${name}-${m.range.from}-${m.range.to}.csv"`);
     res.send(toCsv(tables[name]!(m)));
+  });
+
+  router.get('/settings/surveys', requireAgent(), async (_req, res) => {
+    res.json(await surveySettings(store, deps.surveyDefaults));
+  });
+
+  router.patch('/settings/surveys', express.json({ limit: '4kb' }), requireAgent('admin'), async (req, res) => {
+    res.json(await saveSurveySettings(store, deps.surveyDefaults, surveySettingsPatch.parse(req.body ?? {})));
   });
 
   router.get('/articles/draft', requireAgent(), (req, res) => {

@@ -5,6 +5,7 @@ import { type DailyRow, daily, type FigureCounts, figureCounts, ticketTimes } fr
 import { type ClosedConversation, closeIdleBatch } from '../metrics/idle-close';
 import { acquireLease, advanceWatermark, readWatermark, releaseLease } from '../metrics/jobs';
 import type { MetricsQuery } from '../metrics/query';
+import { jsonText } from '../metrics/dialect-sql';
 import { foldFacts } from '../metrics/rollup';
 import { agentWork, articleVotes, fallbackTexts } from '../metrics/tables';
 import type { Dialect } from './open';
@@ -33,6 +34,8 @@ export interface MetricsStore {
   articleVotes(q: MetricsQuery): ReturnType<typeof articleVotes>;
   fallbackTexts(q: MetricsQuery, limit: number): Promise<string[]>;
   drillDown(q: MetricsQuery, figure: DrillFigure, page: { offset: number; limit: number }): Promise<DrillPage>;
+  /** Whether this customer was asked the CSAT or NPS question since `since` (ISO). */
+  surveyAskedSince(customerId: string, survey: 'csat' | 'nps', since: string): Promise<boolean>;
   setting(key: string): Promise<string | undefined>;
   saveSetting(key: string, value: string): Promise<void>;
 }
@@ -91,6 +94,14 @@ export class KyselyMetrics implements MetricsStore {
   }
   drillDown(q: MetricsQuery, figure: DrillFigure, page: { offset: number; limit: number }) {
     return drillDown(this.db, this.dialect, q, figure, page, now());
+  }
+
+  async surveyAskedSince(customerId: string, survey: 'csat' | 'nps', since: string): Promise<boolean> {
+    const row = await sql<{ one: number }>`
+      select 1 as one from conversations c join events e on e.conversation_id = c.id
+      where c.customer_id = ${customerId} and e.type = 'survey_asked' and e.created_at >= ${since} and ${jsonText(this.dialect, sql.ref('e.data'), ['survey'])} = ${survey}
+      limit 1`.execute(this.db);
+    return row.rows.length > 0;
   }
 
   async setting(key: string): Promise<string | undefined> {

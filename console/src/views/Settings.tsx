@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { capitalize } from '../format';
 import type { AgentInfo, CannedResponse, Role } from '../types';
+import { SurveySettings } from './dashboard/SurveySettings';
 
 interface Props {
   canned: CannedResponse[];
@@ -31,6 +32,7 @@ export function Settings({ canned, agents, onClose, onCannedChanged, onAgentsCha
       </div>
       <CannedSettings canned={canned} onChanged={onCannedChanged} />
       <AgentSettings agents={agents} onChanged={onAgentsChanged} />
+      <SurveySettings />
     </dialog>
   );
 }

@@ -5,6 +5,7 @@ import { answeredMessages, messageKey } from './answered';
 import { ArticleCard } from './ArticleCard';
 import { CesSurvey } from './CesSurvey';
 import { CsatSurvey } from './CsatSurvey';
+import { NpsSurvey } from './NpsSurvey';
 import type { Chat, ChatState } from './chat';
 import { EmailForm } from './EmailForm';
 import { eventText } from '../../../bot/wording';
@@ -139,6 +140,13 @@ function Message({ message: m, showName, answered, answer, live, chat, emailDone
         <>
           {who}
           <CsatSurvey survey={c} answer={answer} answered={answered} live={live} onAction={onAction} />
+        </>
+      );
+    case 'nps':
+      return (
+        <>
+          {who}
+          <NpsSurvey survey={c} answer={answer} answered={answered} live={live} onAction={onAction} />
         </>
       );
     case 'email_request': {

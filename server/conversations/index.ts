@@ -90,6 +90,17 @@ export class ConversationService {
     return escalate({ store: this.deps.store, writer: this.writer, bus: this.deps.bus, config: this.deps.config }, conversation, reason, language);
   }
 
+  /**
+   * The CES question after a resolution nobody announced (an idle bot conversation closed as
+   * resolved): in the conversation's channel, answerable whatever its state.
+   */
+  async askForEffort(conversationId: string): Promise<void> {
+    const conversation = await this.deps.store.conversations.get(conversationId);
+    if (!conversation || conversation.state !== 'resolved') return;
+    const updated = await this.deps.store.conversations.update(conversation.id, { botState: { ...conversation.botState, awaitingCes: true } });
+    await this.writer.append(updated, { author: 'bot', content: this.deps.engine.cesPrompt() });
+  }
+
   // --- agent side ------------------------------------------------------------------------
 
   claim(ticketId: string, agent: Agent, options: { force?: boolean; assignTo?: Agent } = {}): Promise<Ticket> {

@@ -42,6 +42,16 @@ describe('metrics over HTTP', () => {
     expect(m.summary.nps.enabled).toBe(true);
     const events = await server.desk.store.events.ofConversation(visitor.conversationId!);
     expect(events.filter((e) => e.type === 'auto_closed').map((e) => e.data.outcome)).toEqual(['assumed']);
+    // CES follows every resolution, the assumed one too; the answer counts.
+    await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'ces', 10_000);
+    visitor.press({ kind: 'ces', score: 5 }, '5 out of 7');
+    // NPS_ENABLED: the NPS question follows.
+    await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'nps');
+    visitor.press({ kind: 'nps', score: 3 }, '3 out of 10');
+    await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'text' && /thank you/i.test(m.content.text));
+    const after = (await json<Metrics>(`/api/metrics?from=${today}&to=${today}`)).summary;
+    expect(after.ces).toMatchObject({ count: 1, average: 5, botOnlyAverage: 5 });
+    expect(after.nps).toMatchObject({ count: 1, score: -100, detractors: 1 });
   });
 
   it('filters by a customer attribute the site sent, and by channel', async () => {

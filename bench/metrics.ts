@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { toCsv } from '../server/metrics/csv';
@@ -113,6 +113,7 @@ export async function runMetricsBench(options: { conversations?: number } = {}):
   const shape: HistoryShape = { conversations: options.conversations ?? 100_000, days: 90, end: END, customers: Math.max(50, Math.round((options.conversations ?? 100_000) / 20)) };
   const rows = [];
   const checks: string[] = [];
+  const load = { start: loadavg()[0]!.toFixed(1) };
   const dir = mkdtempSync(join(tmpdir(), 'answerdesk-metrics-bench-'));
   try {
     const sqlite = await openStore({ sqlitePath: join(dir, 'bench.sqlite') });
@@ -141,6 +142,8 @@ export async function runMetricsBench(options: { conversations?: number } = {}):
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\nMetrics: ${shape.conversations.toLocaleString('en')} conversations over ${shape.days} days (deterministic), dashboard = every figure + previous period + daily + tables`);
+  // The machine is shared: the load says how much of it the bench had.
+  console.log(`load average during the run: ${load.start} → ${loadavg()[0]!.toFixed(1)} (2 cores)`);
   console.table(rows);
   // The same history must give the same numbers on both backends.
   for (const c of checks) console.log(c);

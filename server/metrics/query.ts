@@ -70,6 +70,10 @@ export function figurePredicate(figure: DrillFigure, nowIso: string): RawBuilder
       return sql<boolean>`f.csat is not null`;
     case 'nps':
       return sql<boolean>`f.nps is not null`;
+    case 'firstResponse':
+      return sql<boolean>`f.first_response_ms is not null`;
+    case 'resolution':
+      return sql<boolean>`f.resolution_ms is not null`;
     case 'slaBreaches':
       return sql<boolean>`(f.ticket_id is not null and coalesce(f.first_response_at, ${nowIso}) > f.first_response_due_at)`;
   }

@@ -185,8 +185,8 @@ function Summary({ data, csv, onDrill }: { data: Metrics; csv: (t: MetricsTable)
             onDrill={onDrill}
           />
         )}
-        <Tile testId="dashboard-kpi-first-response" definition="firstResponse" value={formatDuration(s.firstResponse.medianMs)} detail={`median · p90 ${formatDuration(s.firstResponse.p90Ms)}`} onDrill={onDrill} />
-        <Tile testId="dashboard-kpi-resolution" definition="resolution" value={formatDuration(s.resolution.medianMs)} detail={`median · p90 ${formatDuration(s.resolution.p90Ms)}`} onDrill={onDrill} />
+        <Tile testId="dashboard-kpi-first-response" definition="firstResponse" figure="firstResponse" value={formatDuration(s.firstResponse.medianMs)} detail={`median · p90 ${formatDuration(s.firstResponse.p90Ms)}`} onDrill={onDrill} />
+        <Tile testId="dashboard-kpi-resolution" definition="resolution" figure="resolution" value={formatDuration(s.resolution.medianMs)} detail={`median · p90 ${formatDuration(s.resolution.p90Ms)}`} onDrill={onDrill} />
         <Tile testId="dashboard-kpi-sla" definition="slaBreaches" figure="slaBreaches" value={n(s.slaBreaches)} compare={{ current: s.slaBreaches, previous: p.slaBreaches, kind: 'count', label: vs, higherIsBetter: false }} onDrill={onDrill} />
       </dl>
     </section>

@@ -3,6 +3,7 @@
  * synthetic help centres (1k, 10k, 100k articles); no network, bounded loops.
  * Options: --sizes 1000,10000 (default 1000,10000,100000) --queries 2000 --no-load (skip bench/load.ts)
  * --load-parts paced,saturated,trips,profile,idle (default all; see bench/load.ts)
+ * --metrics-only (only the metrics part, bench/metrics.ts) --no-metrics --metrics-conversations 100000
  */
 import { parseArgs } from 'node:util';
 import { ConversationEngine } from '../bot/engine';
@@ -19,8 +20,16 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '2000' },
     'no-load': { type: 'boolean', default: false },
     'load-parts': { type: 'string' },
+    'metrics-only': { type: 'boolean', default: false },
+    'no-metrics': { type: 'boolean', default: false },
+    'metrics-conversations': { type: 'string', default: '100000' },
   },
 });
+if (values['metrics-only']) {
+  const { runMetricsBench } = await import('./metrics');
+  await runMetricsBench({ conversations: Number(values['metrics-conversations']) });
+  process.exit(0);
+}
 const sizes = values.sizes.split(',').map(Number);
 const queryCount = Number(values.queries);
 
@@ -107,6 +116,12 @@ for (const size of sizes) {
 }
 console.log('\nKnowledge search (lunr + fuzzy fallback), synthetic help centres, queries with typos in half of them');
 console.table(searchRows);
+
+// Dashboard and CSV on a 90-day history (bench/metrics.ts); --no-metrics skips it.
+if (!values['no-metrics']) {
+  const { runMetricsBench } = await import('./metrics');
+  await runMetricsBench({ conversations: Number(values['metrics-conversations']) });
+}
 
 // Server processes under widget load (bench/load.ts); --no-load skips it.
 if (!values['no-load']) {

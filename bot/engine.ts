@@ -9,7 +9,9 @@ import {
   type EscalationReason,
   type InboundMessage,
   isCsatScore,
+  isNpsScore,
   type MatchDecision,
+  NPS_MAX,
   type Reply,
 } from './types';
 import { foreignLanguage } from './language';
@@ -35,6 +37,10 @@ export interface BotState {
   awaitingCes?: boolean;
   /** The CSAT question (asked after the CES answer) was asked and not yet answered. */
   awaitingCsat?: boolean;
+  /** The NPS question follows the CSAT answer (both were allowed after the CES answer). */
+  npsNext?: boolean;
+  /** The NPS question was asked and not yet answered. */
+  awaitingNps?: boolean;
   /** The second answer of a two-question message, waiting on its own "Did this help?". */
   pendingAlso?: CandidateRef;
   /** The customer's language when it is not English (BCP 47): replies use it, tickets are tagged with it. */
@@ -66,6 +72,7 @@ const DENY_INTENT = 'deny';
 
 export const CES_QUESTION = 'How easy was it to get your issue resolved?';
 export const CSAT_QUESTION = 'How satisfied are you with the help you received?';
+export const NPS_QUESTION = 'How likely are you to recommend us to a friend or colleague?';
 const talkToPerson = (t: BotText): Choice => ({ label: t.talkToPerson, action: { kind: 'handoff' } });
 /** Words from which an undetected (English) message resets the conversation's language. */
 const LANGUAGE_RESET_WORDS = 3;
@@ -88,7 +95,7 @@ export class ConversationEngine {
   handle(inbound: InboundMessage, previous: BotState = INITIAL_STATE): Turn {
     const state: BotState = { ...previous, tried: [...previous.tried] };
     const turn: Turn = { replies: [], events: [], state };
-    if (inbound.action) this.onAction(inbound.action, turn);
+    if (inbound.action) this.onAction(inbound.action, turn, inbound.surveys ?? { csat: this.options.csat ?? false, nps: false });
     else this.onText(inbound.text ?? '', turn);
     return turn;
   }
@@ -98,7 +105,7 @@ export class ConversationEngine {
     return { type: 'ces', question: CES_QUESTION, scale: this.cesScale };
   }
 
-  private onAction(action: Action, turn: Turn): void {
+  private onAction(action: Action, turn: Turn, surveys: { csat: boolean; nps: boolean }): void {
     switch (action.kind) {
       case 'handoff':
         return this.escalate('customer_asked', turn);
@@ -110,9 +117,11 @@ export class ConversationEngine {
         return this.answer(candidate, [], turn);
       }
       case 'ces':
-        return this.onCes(action, turn);
+        return this.onCes(action, turn, surveys);
       case 'csat':
         return this.onCsat(action.score, turn);
+      case 'nps':
+        return this.onNps(action.score, turn);
       case 'email':
         turn.events.push({ type: 'email_captured', email: action.email });
         turn.replies.push({ type: 'text', text: this.text(turn).emailThanks(action.email) });
@@ -120,17 +129,20 @@ export class ConversationEngine {
     }
   }
 
-  private onCes(action: Extract<Action, { kind: 'ces' }>, turn: Turn): void {
+  private onCes(action: Extract<Action, { kind: 'ces' }>, turn: Turn, surveys: { csat: boolean; nps: boolean }): void {
     const { state } = turn;
-    // Only the answer to a CES question we asked leads on to CSAT: a repeated press does not ask again.
+    // Only the answer to a CES question we asked leads on to CSAT/NPS: a repeated press does not ask again.
     const asked = state.awaitingCes === true;
     state.awaitingCes = false;
     turn.events.push(action.comment ? { type: 'ces', score: action.score, comment: action.comment } : { type: 'ces', score: action.score });
-    if (this.options.csat && asked) {
+    if (asked && surveys.csat) {
       state.awaitingCsat = true;
+      state.npsNext = surveys.nps;
+      turn.events.push({ type: 'survey_asked', survey: 'csat' });
       turn.replies.push({ type: 'csat', question: CSAT_QUESTION, scale: CSAT_SCALE });
       return;
     }
+    if (asked && surveys.nps) return this.askNps(turn);
     turn.replies.push({ type: 'text', text: this.text(turn).surveyThanks });
   }
 
@@ -138,9 +150,25 @@ export class ConversationEngine {
     const { state } = turn;
     // An answer to a question we did not ask (CSAT off, already answered, replayed or forged
     // button) and an out-of-range score are ignored: nothing is counted, nothing is said.
-    if (!this.options.csat || !state.awaitingCsat || !isCsatScore(score)) return;
+    if (!state.awaitingCsat || !isCsatScore(score)) return;
     state.awaitingCsat = false;
     turn.events.push({ type: 'csat', score });
+    if (state.npsNext) return this.askNps(turn);
+    turn.replies.push({ type: 'text', text: this.text(turn).surveyThanks });
+  }
+
+  private askNps(turn: Turn): void {
+    turn.state.npsNext = false;
+    turn.state.awaitingNps = true;
+    turn.events.push({ type: 'survey_asked', survey: 'nps' });
+    turn.replies.push({ type: 'nps', question: NPS_QUESTION, scale: NPS_MAX });
+  }
+
+  private onNps(score: number, turn: Turn): void {
+    const { state } = turn;
+    if (!state.awaitingNps || !isNpsScore(score)) return;
+    state.awaitingNps = false;
+    turn.events.push({ type: 'nps', score });
     turn.replies.push({ type: 'text', text: this.text(turn).surveyThanks });
   }
 

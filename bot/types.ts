@@ -10,6 +10,7 @@ export type Action =
   | { kind: 'handoff' }
   | { kind: 'ces'; score: number; comment?: string }
   | { kind: 'csat'; score: number }
+  | { kind: 'nps'; score: number }
   | { kind: 'email'; email: string };
 
 export interface CandidateRef {
@@ -25,6 +26,11 @@ export interface InboundMessage {
   text?: string;
   /** A button press. */
   action?: Action;
+  /**
+   * Which follow-up surveys may be asked after this CES answer (the server decides: console
+   * settings, once per customer in N days). Without it: CSAT as configured, no NPS.
+   */
+  surveys?: { csat: boolean; nps: boolean };
 }
 
 /** Structured replies the engine emits; each channel decides how to draw them. */
@@ -44,6 +50,8 @@ export type Reply =
   | { type: 'ces'; question: string; scale: CesScale }
   /** Optional satisfaction question, asked after the CES answer: 1 (very dissatisfied) … 5 (very satisfied). */
   | { type: 'csat'; question: string; scale: typeof CSAT_SCALE }
+  /** Optional Net Promoter question: 0 (not at all likely) … 10 (extremely likely). */
+  | { type: 'nps'; question: string; scale: typeof NPS_MAX }
   | { type: 'email_request'; text: string };
 
 export interface Choice {
@@ -57,6 +65,11 @@ export type CesScale = 'seven-point' | 'three-choice';
 export const CSAT_SCALE = 5;
 
 export const isCsatScore = (score: unknown): score is number => Number.isInteger(score) && (score as number) >= 1 && (score as number) <= CSAT_SCALE;
+
+/** NPS answers are 0–10. */
+export const NPS_MAX = 10;
+
+export const isNpsScore = (score: unknown): score is number => Number.isInteger(score) && (score as number) >= 0 && (score as number) <= NPS_MAX;
 
 /** One ranked candidate from the matcher. */
 export interface Candidate {
@@ -90,6 +103,9 @@ export type BotEvent =
   | { type: 'escalate'; reason: EscalationReason; language?: string }
   | { type: 'ces'; score: number; comment?: string }
   | { type: 'csat'; score: number }
+  | { type: 'nps'; score: number }
+  /** A follow-up survey was put to the customer (the once-per-customer window counts these). */
+  | { type: 'survey_asked'; survey: 'csat' | 'nps' }
   | { type: 'email_captured'; email: string };
 
 export type EscalationReason = 'customer_asked' | 'not_helpful' | 'repeated_misses' | 'low_confidence' | 'unsupported_language';

@@ -45,6 +45,18 @@ export function csatOptions(points: number): ScoreOption[] {
 
 export const csatHint = (points: number) => `1 = very dissatisfied, ${points} = very satisfied`;
 
+/** NPS 0…max (max is 10): eleven buttons; every channel renders these (widget, Slack, Teams, email). */
+export function npsOptions(max: number): ScoreOption[] {
+  return Array.from({ length: max + 1 }, (_, n) => ({
+    score: n,
+    text: String(n),
+    label: `${n} out of ${max}`,
+    name: n === 0 ? '0, not at all likely' : n === max ? `${n}, extremely likely` : String(n),
+  }));
+}
+
+export const npsHint = (max: number) => `0 = not at all likely, ${max} = extremely likely`;
+
 export type ConversationEvent = 'escalated' | 'assigned' | 'resolved' | 'reopened';
 
 /** The line a conversation event shows the customer. */

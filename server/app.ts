@@ -183,7 +183,11 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   app.use('/api', emailRoutes({ store, service, requireAgent }));
   const surveyDefaults = { csat: config.csat.enabled, ...config.surveys };
   app.use('/api', metricsRoutes({ store, requireAgent, bundle, surveyDefaults }));
-  const metricsJobs = new MetricsJobs({ store, bus, log, idleResolveMs: config.metrics.idleResolveMs, pollMs: config.metrics.jobPollMs, leaseMs: config.metrics.jobLeaseMs });
+  const metricsJobs = new MetricsJobs({
+    ...{ store, bus, log, idleResolveMs: config.metrics.idleResolveMs, pollMs: config.metrics.jobPollMs, leaseMs: config.metrics.jobLeaseMs },
+    // CES after every resolution, the assumed ones too (in the conversation's own channel).
+    onClosed: (c) => (c.outcome === 'assumed' ? service.askForEffort(c.id) : Promise.resolve()),
+  });
 
   // The agent console: one page app for /console and /console/dashboard.
   const consoleDir = options.consoleDir ?? join(process.cwd(), 'dist', 'console');

@@ -186,7 +186,7 @@ function LazyDashboard() {
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     let live = true;
-    import('./views/Dashboard')
+    import('./views/dashboard/Dashboard')
       .then((m) => live && setView(() => m.Dashboard))
       .catch(() => live && setFailed(true));
     return () => {

@@ -5,7 +5,6 @@
  */
 import type {
   AgentInfo,
-  ArticleDraft,
   Branding,
   HelpArticle,
   PastConversation,
@@ -131,8 +130,6 @@ export const api = {
   saveBranding: (branding: Branding) => request<{ branding: Branding }>('PUT', '/api/settings/branding', branding),
 
   metrics: (query: string) => request<Metrics>('GET', `/api/metrics?${query}`),
-  articleDraft: (q: string, examples: string[]) =>
-    request<ArticleDraft>('GET', `/api/articles/draft?${new URLSearchParams({ q, examples: JSON.stringify(examples) }).toString()}`),
 };
 
 /** Upload a file to a ticket (raw body; the server reads its type from the content). */

@@ -33,6 +33,8 @@ export function actionDetail(action: Action): string {
       return `Rated effort ${action.score}/7${action.comment ? ` — “${action.comment}”` : ''}`;
     case 'csat':
       return `Rated satisfaction ${action.score}/5`;
+    case 'nps':
+      return `Likely to recommend: ${action.score}/10`;
     case 'email':
       return `Left email ${action.email}`;
     default:

@@ -95,7 +95,3 @@ export type { Metrics } from '../../server/metrics/dashboard';
 
 export type MetricsTable = 'summary' | 'daily' | 'agents' | 'articles' | 'unanswered';
 
-export interface ArticleDraft {
-  markdown: string;
-  nlu: string;
-}

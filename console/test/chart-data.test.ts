@@ -5,8 +5,8 @@ import { pathOf, routeOf, ticketFromSearch } from '../src/routes';
 describe('chart data', () => {
   it('turns daily rows into sorted uPlot columns', () => {
     const daily = [
-      { date: '2025-03-02', conversations: 5, escalations: 1, selfServed: 3 },
-      { date: '2025-03-01', conversations: 2, escalations: 0, selfServed: 2 },
+      { date: '2025-03-02', conversations: 5, confirmed: 1, assumed: 2, selfServed: 3, escalations: 1, abandoned: 1 },
+      { date: '2025-03-01', conversations: 2, confirmed: 2, assumed: 0, selfServed: 2, escalations: 0, abandoned: 0 },
     ];
     const [x, conv, esc, self] = dailyColumns(daily);
     expect(x).toEqual([dateToSeconds('2025-03-01'), dateToSeconds('2025-03-02')]);
@@ -23,7 +23,7 @@ describe('chart data', () => {
 
   it('describes charts for screen readers', () => {
     expect(describeDaily([])).toBe('No conversations in this range.');
-    expect(describeDaily([{ date: '2025-03-01', conversations: 4, escalations: 1, selfServed: 2 }])).toContain('4 conversations, 2 self-served, 1 escalated');
+    expect(describeDaily([{ date: '2025-03-01', conversations: 4, confirmed: 1, assumed: 1, selfServed: 2, escalations: 1, abandoned: 1 }])).toContain('4 conversations, 2 self-served, 1 escalated');
     expect(describeCes([0, 0, 0, 0, 0, 0, 0])).toBe('No effort scores in this range.');
     expect(describeCes([0, 0, 0, 0, 0, 1, 2])).toContain('7: 2');
   });

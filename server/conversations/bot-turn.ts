@@ -14,6 +14,7 @@ export interface PlannedTurn extends TurnDraft {
   handOver?: { reason: string; language?: string };
 }
 import { NO_QUESTION_SUBJECT, subjectOf } from './escalation';
+import { followUpSurveys, type SurveySettings } from '../metrics/survey-settings';
 
 export interface BotTurnDeps {
   store: Store;
@@ -23,6 +24,8 @@ export interface BotTurnDeps {
   log: Logger;
   events?: DomainEvents;
   escalate(conversation: Conversation, reason: string, language?: string): Promise<Ticket>;
+  /** CSAT/NPS defaults from the environment; the console settings override them. */
+  surveyDefaults: SurveySettings;
 }
 
 type TurnInput = { text?: string; action?: Action };
@@ -37,10 +40,12 @@ export class BotTurns {
   }
 
   /** What the bot says and does after `input` (pure: nothing is stored). */
-  plan(conversation: Conversation, input: TurnInput): PlannedTurn {
+  async plan(conversation: Conversation, input: TurnInput): Promise<PlannedTurn> {
     // Local only: the answer follows within milliseconds, so other instances gain nothing from it.
     this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' }, 'local');
-    const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input }, conversation.botState ?? INITIAL_STATE);
+    // A CES answer may lead on to CSAT and NPS: which ones is the service's decision (settings, once per customer in N days).
+    const surveys = input.action?.kind === 'ces' ? await followUpSurveys(this.deps.store, this.deps.surveyDefaults, conversation.customerId) : undefined;
+    const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input, ...(surveys ? { surveys } : {}) }, conversation.botState ?? INITIAL_STATE);
     const records = turn.events.flatMap((event) => recordOf(event, input.text));
     if (conversation.channel === 'email' && input.text !== undefined && !turn.events.some((e) => e.type === 'answered' || e.type === 'escalate')) {
       // Email is not a chat: a "did you mean…" or "please rephrase" costs the customer hours.
@@ -96,7 +101,7 @@ export class BotTurns {
 
   /** One turn of the bot for a message stored earlier (crash recovery): written, announced, settled. */
   private async run(conversation: Conversation, input: TurnInput): Promise<void> {
-    const turn = this.plan(conversation, input);
+    const turn = await this.plan(conversation, input);
     const { messages } = await this.deps.writer.appendTurn(conversation, turn);
     this.deps.writer.announce(conversation.id, messages);
     await this.settle(conversation, turn);
@@ -134,6 +139,10 @@ export class BotTurns {
         return this.recordCes(conversation, event.score, event.comment);
       case 'csat':
         return this.recordCsat(conversation, event.score);
+      case 'nps':
+        return this.recordNps(conversation, event.score);
+      case 'survey_asked':
+        return;
       case 'email_captured': {
         await store.conversations.update(conversation.id, { email: event.email });
         await store.customers.save({ id: conversation.customerId, channel: conversation.channel, email: event.email });
@@ -169,8 +178,17 @@ export class BotTurns {
   }
 
   /** `survey.answered`, written with the answer (only when it is the first answer). */
-  private surveyEvent(survey: { conversationId: string; channel: Conversation['channel']; kind: 'ces' | 'csat'; score: number; comment: string | null; humanInvolved: boolean }) {
+  private surveyEvent(survey: { conversationId: string; channel: Conversation['channel']; kind: 'ces' | 'csat' | 'nps'; score: number; comment: string | null; humanInvolved: boolean }) {
     return this.deps.events?.rows([{ type: 'survey.answered', data: { survey } }]) ?? Promise.resolve([]);
+  }
+
+  /** NPS has its own survey row: one per conversation (a second answer changes nothing). */
+  private async recordNps(conversation: Conversation, score: number): Promise<void> {
+    const { store } = this.deps;
+    const ticket = await store.tickets.byConversation(conversation.id);
+    const answer = { conversationId: conversation.id, channel: conversation.channel, score, humanInvolved: ticket !== undefined };
+    const stored = await store.surveys.record({ ...answer, kind: 'nps', agentId: ticket?.assigneeId ?? null }, await this.surveyEvent({ ...answer, kind: 'nps', comment: null }));
+    if (stored) await store.events.log({ type: 'nps_answered', conversationId: conversation.id, channel: conversation.channel, data: { score, humanInvolved: ticket !== undefined } });
   }
 
   /** CSAT rides on the CES survey row: the first answer counts, later ones change nothing. */
@@ -197,6 +215,9 @@ function recordOf(event: BotEvent, text: string | undefined): { type: string; da
       return [{ type: 'bot_feedback', data: { helpful: event.helpful, ref: event.ref } }];
     case 'escalation_offered':
       return [{ type: 'escalation_offered', data: { reason: event.reason, ...(event.language ? { language: event.language } : {}) } }];
+    case 'survey_asked':
+      // The once-per-customer window for CSAT and NPS counts these.
+      return [{ type: 'survey_asked', data: { survey: event.survey } }];
     default:
       return [];
   }

@@ -49,7 +49,8 @@ export class ConversationService {
     const { store, bus, engine, config, log } = deps;
     this.events = new DomainEvents({ store, bus, nudge: () => deps.nudgeDelivery?.() });
     this.writer = new TranscriptWriter({ store, bus, nudge: () => deps.nudgeDelivery?.(), events: this.events });
-    this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, events: this.events, escalate: (c, reason, language) => this.escalate(c, reason, language) });
+    const surveyDefaults = { csat: config.csat.enabled, ...config.surveys };
+    this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, events: this.events, surveyDefaults, escalate: (c, reason, language) => this.escalate(c, reason, language) });
     this.entry = new InboundEntry({ store, writer: this.writer, turns: this.turns, bus, config, log });
     this.work = new AgentWork({ store, writer: this.writer, bus, engine, messageMaxBytes: config.messageMaxBytes, emailEnabled: config.email.enabled });
   }
@@ -106,6 +107,17 @@ export class ConversationService {
 
   escalate(conversation: Conversation, reason: string, language?: string): Promise<Ticket> {
     return escalate({ store: this.deps.store, writer: this.writer, bus: this.deps.bus, config: this.deps.config }, conversation, reason, language);
+  }
+
+  /**
+   * The CES question after a resolution nobody announced (an idle bot conversation closed as
+   * resolved): in the conversation's channel, answerable whatever its state.
+   */
+  async askForEffort(conversationId: string): Promise<void> {
+    const conversation = await this.deps.store.conversations.get(conversationId);
+    if (!conversation || conversation.state !== 'resolved') return;
+    const updated = await this.deps.store.conversations.update(conversation.id, { botState: { ...conversation.botState, awaitingCes: true } });
+    await this.writer.append(updated, { author: 'bot', content: this.deps.engine.cesPrompt() });
   }
 
   // --- agent side ------------------------------------------------------------------------

@@ -82,7 +82,7 @@ export class InboundEntry {
     }
     // The bot answers: question and answer are written together (one round trip on PostgreSQL),
     // acknowledged, then announced — so a socket that just followed a new conversation misses nothing.
-    const turn = this.deps.turns.plan(conversation, input);
+    const turn = await this.deps.turns.plan(conversation, input);
     const result = await this.deps.writer.appendTurn(conversation, turn, { content, clientId }, emit);
     if (result.duplicate) {
       announceOpened();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CSAT_SCALE } from '../../bot/types';
+import { CSAT_SCALE, NPS_MAX } from '../../bot/types';
 import type { Action } from './transcript';
 
 /**
@@ -13,5 +13,6 @@ export const actionSchema: z.ZodType<Action> = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('handoff') }),
   z.object({ kind: z.literal('ces'), score: z.number().int().min(1).max(7), comment: z.string().max(1000).optional() }),
   z.object({ kind: z.literal('csat'), score: z.number().int().min(1).max(CSAT_SCALE) }),
+  z.object({ kind: z.literal('nps'), score: z.number().int().min(0).max(NPS_MAX) }),
   z.object({ kind: z.literal('email'), email: z.email().max(254) }),
 ]) as z.ZodType<Action>;

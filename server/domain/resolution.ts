@@ -71,6 +71,8 @@ export const DRILL_FIGURES = [
   'ces',
   'csat',
   'nps',
+  'firstResponse',
+  'resolution',
   'slaBreaches',
 ] as const satisfies readonly FigureKey[];
 export type DrillFigure = (typeof DRILL_FIGURES)[number];

@@ -41,5 +41,5 @@ export function visibleToCustomer(message: Pick<ChatMessage, 'content'>): boolea
 
 /** Surveys and contact details answer a conversation whatever its state, even once resolved. */
 export function acceptedInAnyState(action: Action): boolean {
-  return action.kind === 'ces' || action.kind === 'csat' || action.kind === 'email';
+  return action.kind === 'ces' || action.kind === 'csat' || action.kind === 'nps' || action.kind === 'email';
 }

@@ -72,13 +72,8 @@ const avg = (sum: number, n: number) => (n === 0 ? null : sum / n);
 const csat = (count: number, sum: number, satisfied: number): CsatFigures => ({ count, average: avg(sum, count), satisfiedRate: ratio(satisfied, count) });
 
 async function summary(store: Store, q: MetricsQuery, surveys: DashboardInput['surveys']): Promise<Summary> {
-  const [f, cesDist, csatDist, npsDist, times] = await Promise.all([
-    store.metrics.figures(q),
-    store.metrics.distribution(q, 'ces'),
-    store.metrics.distribution(q, 'csat'),
-    store.metrics.distribution(q, 'nps'),
-    store.metrics.ticketTimes(q),
-  ]);
+  const [f, times] = await Promise.all([store.metrics.figures(q), store.metrics.ticketTimes(q)]);
+  const { ces: cesDist, csat: csatDist, nps: npsDist } = f.distributions;
   const c = f.counts;
   return {
     conversations: c.conversations,

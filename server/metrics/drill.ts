@@ -33,14 +33,13 @@ const opt = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
 /** The conversations a figure counts, newest first, a page at a time (the total is the figure itself). */
 export async function drillDown(db: Kysely<Database>, dialect: Dialect, q: MetricsQuery, figure: DrillFigure, page: { offset: number; limit: number }, nowIso: string): Promise<DrillPage> {
-  const from = factsFrom(dialect, q);
-  const predicate = figurePredicate(dialect, figure, nowIso);
+  const predicate = figurePredicate(figure, nowIso);
   const [total, list] = await Promise.all([
-    sql<{ n: number }>`select count(*) as n from ${from} and ${predicate}`.execute(db),
+    sql<{ n: number }>`select count(*) as n from ${factsFrom(dialect, q)} and ${predicate}`.execute(db),
     sql<Record<string, unknown>>`
       select f.conversation_id, f.started_at, f.channel, f.outcome, cu.name as customer_name, cu.email as customer_email, f.article_id, f.intent,
-        f.agent_id, f.language, s.score as ces, s.csat as csat, n.score as nps, t.id as ticket_id
-      from ${from} and ${predicate}
+        f.agent_id, f.language, f.ces, f.csat, f.nps, f.ticket_id
+      from ${factsFrom(dialect, q, { customer: true })} and ${predicate}
       order by f.started_at desc, f.conversation_id desc
       limit ${page.limit} offset ${page.offset}`.execute(db),
   ]);

@@ -1,8 +1,7 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { DRILL_FIGURES, type DrillFigure } from '../domain/resolution';
 import type { Dialect } from '../store/open';
 import type { Database } from '../store/schema';
-import { msBetween } from './dialect-sql';
 import { countWhere, factsFrom, figurePredicate, type MetricsQuery } from './query';
 
 /** How many conversations each drill-down figure holds, plus the sums the averages need. */
@@ -12,25 +11,34 @@ export interface FigureCounts {
   ces: { sum: number; botOnlySum: number; botOnlyCount: number; withPersonSum: number; withPersonCount: number };
   csat: { sum: number; satisfied: number; botOnly: { count: number; sum: number; satisfied: number }; withPerson: { count: number; sum: number; satisfied: number } };
   nps: { promoters: number; detractors: number };
+  /** Answers per score: CES 1–7, CSAT 1–5, NPS 0–10 (index 0 = the lowest score). */
+  distributions: { ces: number[]; csat: number[]; nps: number[] };
 }
+
+const SCALES = { ces: [1, 7], csat: [1, 5], nps: [0, 10] } as const;
+const scores = (survey: keyof typeof SCALES) => Array.from({ length: SCALES[survey][1] - SCALES[survey][0] + 1 }, (_, i) => SCALES[survey][0] + i);
 
 const num = (v: unknown) => Number(v ?? 0);
 
 /** Every headline number of a range and segment in one aggregate over the roll-up rows. */
 export async function figureCounts(db: Kysely<Database>, dialect: Dialect, q: MetricsQuery, nowIso: string): Promise<FigureCounts> {
-  const columns = DRILL_FIGURES.map((f) => sql`${countWhere(figurePredicate(dialect, f, nowIso))} as ${sql.ref(`c_${f}`)}`);
+  const columns = DRILL_FIGURES.map((f) => sql`${countWhere(figurePredicate(f, nowIso))} as ${sql.ref(`c_${f}`)}`);
+  // The distributions ride along: one pass over the rows instead of one per survey.
+  const perScore = (['ces', 'csat', 'nps'] as const).flatMap((survey) =>
+    scores(survey).map((k) => sql`${countWhere(sql`${sql.ref(`f.${survey}`)} = ${sql.lit(k)}`)} as ${sql.ref(`${survey}_${k}`)}`),
+  );
   const { rows } = await sql<Record<string, unknown>>`
-    select ${sql.join(columns)},
+    select ${sql.join(columns)}, ${sql.join(perScore)},
       sum(f.resolved) as resolved,
-      sum(s.score) as ces_sum,
-      sum(case when s.human_involved = 0 then s.score else 0 end) as ces_bot_sum, ${countWhere(sql`s.human_involved = 0`)} as ces_bot_n,
-      sum(case when s.human_involved = 1 then s.score else 0 end) as ces_person_sum, ${countWhere(sql`s.human_involved = 1`)} as ces_person_n,
-      sum(s.csat) as csat_sum, ${countWhere(sql`s.csat >= 4`)} as csat_ok,
-      ${countWhere(sql`s.csat is not null and s.human_involved = 0`)} as csat_bot_n, sum(case when s.human_involved = 0 then s.csat else 0 end) as csat_bot_sum,
-      ${countWhere(sql`s.csat >= 4 and s.human_involved = 0`)} as csat_bot_ok,
-      ${countWhere(sql`s.csat is not null and s.human_involved = 1`)} as csat_person_n, sum(case when s.human_involved = 1 then s.csat else 0 end) as csat_person_sum,
-      ${countWhere(sql`s.csat >= 4 and s.human_involved = 1`)} as csat_person_ok,
-      ${countWhere(sql`n.score >= 9`)} as nps_promoters, ${countWhere(sql`n.score <= 6`)} as nps_detractors
+      sum(f.ces) as ces_sum,
+      sum(case when f.human_involved = 0 then f.ces else 0 end) as ces_bot_sum, ${countWhere(sql`f.ces is not null and f.human_involved = 0`)} as ces_bot_n,
+      sum(case when f.human_involved = 1 then f.ces else 0 end) as ces_person_sum, ${countWhere(sql`f.ces is not null and f.human_involved = 1`)} as ces_person_n,
+      sum(f.csat) as csat_sum, ${countWhere(sql`f.csat >= 4`)} as csat_ok,
+      ${countWhere(sql`f.csat is not null and f.human_involved = 0`)} as csat_bot_n, sum(case when f.human_involved = 0 then f.csat else 0 end) as csat_bot_sum,
+      ${countWhere(sql`f.csat >= 4 and f.human_involved = 0`)} as csat_bot_ok,
+      ${countWhere(sql`f.csat is not null and f.human_involved = 1`)} as csat_person_n, sum(case when f.human_involved = 1 then f.csat else 0 end) as csat_person_sum,
+      ${countWhere(sql`f.csat >= 4 and f.human_involved = 1`)} as csat_person_ok,
+      ${countWhere(sql`f.nps >= 9`)} as nps_promoters, ${countWhere(sql`f.nps <= 6`)} as nps_detractors
     from ${factsFrom(dialect, q)}`.execute(db);
   const r = rows[0] ?? {};
   const counts = Object.fromEntries(DRILL_FIGURES.map((f) => [f, num(r[`c_${f}`])])) as Record<DrillFigure, number>;
@@ -45,19 +53,8 @@ export async function figureCounts(db: Kysely<Database>, dialect: Dialect, q: Me
       withPerson: { count: num(r.csat_person_n), sum: num(r.csat_person_sum), satisfied: num(r.csat_person_ok) },
     },
     nps: { promoters: num(r.nps_promoters), detractors: num(r.nps_detractors) },
+    distributions: { ces: scores('ces').map((k) => num(r[`ces_${k}`])), csat: scores('csat').map((k) => num(r[`csat_${k}`])), nps: scores('nps').map((k) => num(r[`nps_${k}`])) },
   };
-}
-
-/** Answers per score (CES 1–7, CSAT 1–5, NPS 0–10). */
-export async function distribution(db: Kysely<Database>, dialect: Dialect, q: MetricsQuery, column: 'ces' | 'csat' | 'nps'): Promise<number[]> {
-  const [expr, low, high] = column === 'ces' ? [sql`s.score`, 1, 7] : column === 'csat' ? [sql`s.csat`, 1, 5] : [sql`n.score`, 0, 10];
-  const { rows } = await sql<{ v: number; n: number }>`select ${expr} as v, count(*) as n from ${factsFrom(dialect, q)} and ${expr} is not null group by ${expr}`.execute(db);
-  const out = Array.from({ length: high - low + 1 }, () => 0);
-  for (const r of rows) {
-    const i = Number(r.v) - low;
-    if (i >= 0 && i < out.length) out[i] = Number(r.n);
-  }
-  return out;
 }
 
 export interface DailyRow {
@@ -85,26 +82,24 @@ export async function daily(db: Kysely<Database>, dialect: Dialect, q: MetricsQu
   return out;
 }
 
-/** Nearest-rank percentiles of a duration over the ticket rows of the range, in SQL (ORDER BY … OFFSET). */
-async function percentiles(db: Kysely<Database>, dialect: Dialect, q: MetricsQuery, end: RawBuilder<unknown>, ps: number[]): Promise<(number | null)[]> {
-  const duration = msBetween(dialect, sql.ref('t.created_at'), end);
-  const from = factsFrom(dialect, q);
-  const total = await sql<{ n: number }>`select count(*) as n from ${from} and ${end} is not null`.execute(db);
-  const n = num(total.rows[0]?.n);
-  return Promise.all(
-    ps.map(async (p) => {
-      if (n === 0) return null;
-      const rank = Math.min(n, Math.max(1, Math.ceil((p / 100) * n)));
-      const { rows } = await sql<{ v: number }>`select ${duration} as v from ${from} and ${end} is not null order by v limit 1 offset ${rank - 1}`.execute(db);
-      return rows[0] ? Math.round(Number(rows[0].v)) : null;
-    }),
-  );
+/**
+ * Nearest-rank percentiles of a duration column over the range's rows: one pass, ranked by a
+ * window function (rank ⌈p·n/100⌉ in integer arithmetic, the same on both backends).
+ */
+async function percentiles(db: Kysely<Database>, dialect: Dialect, q: MetricsQuery, column: 'first_response_ms' | 'resolution_ms', ps: number[]): Promise<(number | null)[]> {
+  const value = sql.ref(`f.${column}`);
+  const ranks = sql.join(ps.map((p) => sql`x.r = (${sql.lit(p)} * x.n + 99) / 100`), sql` or `);
+  const { rows } = await sql<{ v: number; r: number; n: number }>`
+    select x.v, x.r, x.n from (
+      select ${value} as v, row_number() over (order by ${value}) as r, count(*) over () as n
+      from ${factsFrom(dialect, q)} and ${value} is not null
+    ) x where ${ranks}`.execute(db);
+  const byRank = new Map(rows.map((r) => [Number(r.r), Number(r.v)]));
+  const n = rows[0] ? Number(rows[0].n) : 0;
+  return ps.map((p) => (n === 0 ? null : (byRank.get(Math.floor((p * n + 99) / 100)) ?? null)));
 }
 
 export async function ticketTimes(db: Kysely<Database>, dialect: Dialect, q: MetricsQuery) {
-  const [[frMedian, frP90], [resMedian, resP90]] = await Promise.all([
-    percentiles(db, dialect, q, sql.ref('t.first_response_at'), [50, 90]),
-    percentiles(db, dialect, q, sql.ref('t.resolved_at'), [50, 90]),
-  ]);
+  const [[frMedian, frP90], [resMedian, resP90]] = await Promise.all([percentiles(db, dialect, q, 'first_response_ms', [50, 90]), percentiles(db, dialect, q, 'resolution_ms', [50, 90])]);
   return { firstResponse: { medianMs: frMedian ?? null, p90Ms: frP90 ?? null }, resolution: { medianMs: resMedian ?? null, p90Ms: resP90 ?? null } };
 }

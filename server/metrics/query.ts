@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
-import { type DrillFigure, FCR_WINDOW_DAYS } from '../domain/resolution';
+import type { DrillFigure } from '../domain/resolution';
 import type { Dialect } from '../store/open';
-import { attributeText, plusDays } from './dialect-sql';
+import { attributeText } from './dialect-sql';
 
 /** Which conversations a figure is about: started in [from, to) (ISO instants), in a segment. */
 export interface MetricsQuery {
@@ -23,11 +23,11 @@ export interface Segment {
 }
 
 /**
- * The FROM … WHERE shared by every figure and its drill-down list, over the per-conversation
- * roll-up `f`, with the CES/CSAT survey `s`, the NPS answer `n` and the ticket `t` alongside.
- * A number and the list behind it are the same predicate over the same rows.
+ * The FROM … WHERE shared by every figure and its drill-down list: the per-conversation
+ * roll-up `f` (and the customer `cu` when asked for). A number and the list behind it are the
+ * same predicate over the same rows.
  */
-export function factsFrom(dialect: Dialect, q: MetricsQuery): RawBuilder<unknown> {
+export function factsFrom(dialect: Dialect, q: MetricsQuery, options: { customer?: boolean } = {}): RawBuilder<unknown> {
   const seg = q.segment;
   const where: RawBuilder<unknown>[] = [sql`f.started_at >= ${q.from}`, sql`f.started_at < ${q.to}`];
   if (seg.channel) where.push(sql`f.channel = ${seg.channel}`);
@@ -35,25 +35,16 @@ export function factsFrom(dialect: Dialect, q: MetricsQuery): RawBuilder<unknown
   if (seg.intent) where.push(sql`f.intent = ${seg.intent}`);
   if (seg.agent) where.push(sql`f.agent_id = ${seg.agent}`);
   if (seg.language) where.push(sql`f.language = ${seg.language}`);
-  if (seg.attribute) where.push(sql`${attributeText(dialect, sql.ref('cu.attributes'), seg.attribute.key)} = ${seg.attribute.value}`);
-  return sql`conversation_facts f
-    left join customers cu on cu.id = f.customer_id
-    left join surveys s on s.conversation_id = f.conversation_id and s.kind = 'ces'
-    left join surveys n on n.conversation_id = f.conversation_id and n.kind = 'nps'
-    left join tickets t on t.conversation_id = f.conversation_id
-    where ${sql.join(where, sql` and `)}`;
+  // A semi-join: the attribute is read once per customer, not once per conversation.
+  if (seg.attribute) {
+    where.push(sql`f.customer_id in (select a.id from customers a where ${attributeText(dialect, sql.ref('a.attributes'), seg.attribute.key)} = ${seg.attribute.value})`);
+  }
+  const join = options.customer ? sql`left join customers cu on cu.id = f.customer_id` : sql``;
+  return sql`conversation_facts f ${join} where ${sql.join(where, sql` and `)}`;
 }
 
-/** A later conversation of the same customer within the FCR window, `same` or another channel. */
-function followUp(dialect: Dialect, otherChannel: boolean): RawBuilder<boolean> {
-  const channel = otherChannel ? sql`g.channel <> f.channel` : sql`g.channel = f.channel and (g.topic is null or f.topic is null or g.topic = f.topic)`;
-  return sql<boolean>`exists (select 1 from conversation_facts g
-    where g.person_key = f.person_key and g.started_at > f.started_at and g.started_at <= ${plusDays(dialect, sql.ref('f.started_at'), FCR_WINDOW_DAYS)}
-      and g.conversation_id <> f.conversation_id and ${channel})`;
-}
-
-/** Each drill-down figure as a condition on one row of factsFrom (see server/domain/resolution.ts). */
-export function figurePredicate(dialect: Dialect, figure: DrillFigure, nowIso: string): RawBuilder<boolean> {
+/** Each drill-down figure as a condition on one roll-up row (see server/domain/resolution.ts). */
+export function figurePredicate(figure: DrillFigure, nowIso: string): RawBuilder<boolean> {
   switch (figure) {
     case 'conversations':
       return sql<boolean>`1 = 1`;
@@ -66,21 +57,25 @@ export function figurePredicate(dialect: Dialect, figure: DrillFigure, nowIso: s
     case 'selfService':
       return sql<boolean>`f.outcome in ('confirmed', 'assumed')`;
     case 'fcr':
-      return sql<boolean>`(f.resolved = 1 and f.reopened = 0 and not ${followUp(dialect, false)} and not ${followUp(dialect, true)})`;
+      return sql<boolean>`(f.resolved = 1 and f.reopened = 0 and f.repeat_followup = 0 and f.switch_followup = 0)`;
     case 'fcrReopened':
       return sql<boolean>`(f.resolved = 1 and f.reopened = 1)`;
     case 'fcrRepeat':
-      return sql<boolean>`(f.resolved = 1 and ${followUp(dialect, false)})`;
+      return sql<boolean>`(f.resolved = 1 and f.repeat_followup = 1)`;
     case 'fcrSwitch':
-      return sql<boolean>`(f.resolved = 1 and ${followUp(dialect, true)})`;
+      return sql<boolean>`(f.resolved = 1 and f.switch_followup = 1)`;
     case 'ces':
-      return sql<boolean>`s.score is not null`;
+      return sql<boolean>`f.ces is not null`;
     case 'csat':
-      return sql<boolean>`s.csat is not null`;
+      return sql<boolean>`f.csat is not null`;
     case 'nps':
-      return sql<boolean>`n.score is not null`;
+      return sql<boolean>`f.nps is not null`;
+    case 'firstResponse':
+      return sql<boolean>`f.first_response_ms is not null`;
+    case 'resolution':
+      return sql<boolean>`f.resolution_ms is not null`;
     case 'slaBreaches':
-      return sql<boolean>`(t.id is not null and coalesce(t.first_response_at, ${nowIso}) > t.first_response_due_at)`;
+      return sql<boolean>`(f.ticket_id is not null and coalesce(f.first_response_at, ${nowIso}) > f.first_response_due_at)`;
   }
 }
 

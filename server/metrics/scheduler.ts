@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Store } from '../store/types';
+import type { ClosedConversation } from './idle-close';
 
 export interface MetricsJobOptions {
   store: Store;
@@ -13,6 +14,8 @@ export interface MetricsJobOptions {
   /** How long the job row is ours; a killed instance's run is taken over after this. */
   leaseMs: number;
   batch?: number;
+  /** After a close is committed (e.g. ask for effort after an assumed resolution); at most once. */
+  onClosed?(conversation: ClosedConversation): Promise<void>;
 }
 
 const JOB = 'idle_close';
@@ -71,7 +74,10 @@ export class MetricsJobs {
         const cutoff = new Date(Date.now() - this.options.idleResolveMs);
         const done = await store.metrics.closeIdle(cutoff, batch);
         closed += done.length;
-        for (const c of done) bus.publish({ type: 'conversation', conversationId: c.id, customerId: c.customerId });
+        for (const c of done) {
+          bus.publish({ type: 'conversation', conversationId: c.id, customerId: c.customerId });
+          await this.options.onClosed?.(c).catch((err: unknown) => this.options.log.warn({ err, conversationId: c.id }, 'after idle close'));
+        }
         if (done.length < batch) break;
         // Renew between batches; a lost lease (we stalled past it) means another instance goes on.
         if (!(await store.metrics.acquireLease(JOB, this.owner, leaseMs))) return closed;

@@ -7,7 +7,3 @@ export function percentile(values: number[], p: number): number | null {
 }
 
 export const ratio = (part: number, whole: number): number | null => (whole === 0 ? null : part / whole);
-
-export function mean(values: number[]): number | null {
-  return values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
-}

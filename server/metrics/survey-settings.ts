@@ -30,6 +30,20 @@ export async function surveySettings(store: Store, defaults: SurveySettings): Pr
   }
 }
 
+/**
+ * Which follow-up surveys this customer may be asked now: switched on, and not asked in the
+ * last `customerIntervalDays` (in any conversation or channel of this customer record).
+ */
+export async function followUpSurveys(store: Store, defaults: SurveySettings, customerId: string): Promise<{ csat: boolean; nps: boolean }> {
+  const settings = await surveySettings(store, defaults);
+  const since = new Date(Date.now() - settings.customerIntervalDays * 86_400_000).toISOString();
+  const [csat, nps] = await Promise.all([
+    settings.csat && settings.customerIntervalDays > 0 ? store.metrics.surveyAskedSince(customerId, 'csat', since) : false,
+    settings.nps && settings.customerIntervalDays > 0 ? store.metrics.surveyAskedSince(customerId, 'nps', since) : false,
+  ]);
+  return { csat: settings.csat && !csat, nps: settings.nps && !nps };
+}
+
 export async function saveSurveySettings(store: Store, defaults: SurveySettings, patch: z.infer<typeof surveySettingsPatch>): Promise<SurveySettings> {
   const next = { ...(await surveySettings(store, defaults)), ...patch };
   await store.metrics.saveSetting(KEY, JSON.stringify(next));

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import type { KnowledgeBundle } from '../../bot/knowledge-bundle';
 import type { RequireAgent } from '../auth/agent-auth';
@@ -8,9 +8,8 @@ import { visibleToCustomer } from '../domain/transcript';
 import { csvTables } from '../metrics/csv-tables';
 import { buildDashboard, dayRange, type Metrics } from '../metrics/dashboard';
 import { toCsv } from '../metrics/csv';
-import { draftArticle } from '../metrics/draft';
 import { parseDashboardQuery } from '../metrics/request';
-import { type SurveySettings, surveySettings } from '../metrics/survey-settings';
+import { saveSurveySettings, type SurveySettings, surveySettings, surveySettingsPatch } from '../metrics/survey-settings';
 import type { Store } from '../store/types';
 
 const DRILL_PAGE = 50;
@@ -97,18 +96,12 @@ export function metricsRoutes(deps: MetricsDeps & { requireAgent: RequireAgent }
     res.send(toCsv(tables[name]!(m)));
   });
 
-  router.get('/articles/draft', requireAgent(), (req, res) => {
-    const q = z.object({ q: z.string().trim().min(1).max(500), examples: z.string().max(20_000).optional() }).parse(req.query);
-    let examples: string[] = [q.q];
-    if (q.examples) {
-      try {
-        const parsed = z.array(z.string().max(500)).max(50).parse(JSON.parse(q.examples));
-        examples = parsed.length ? parsed : examples;
-      } catch {
-        throw invalid('invalid_examples', 'examples must be a JSON array of strings');
-      }
-    }
-    res.json(draftArticle(q.q, examples));
+  router.get('/settings/surveys', requireAgent(), async (_req, res) => {
+    res.json(await surveySettings(store, deps.surveyDefaults));
+  });
+
+  router.patch('/settings/surveys', express.json({ limit: '4kb' }), requireAgent('admin'), async (req, res) => {
+    res.json(await saveSurveySettings(store, deps.surveyDefaults, surveySettingsPatch.parse(req.body ?? {})));
   });
 
   return router;

@@ -15,6 +15,18 @@ export interface ConversationFactsTable {
   topic: string | null;
   agent_id: string | null;
   language: string;
+  window_end: string;
+  repeat_followup: number;
+  switch_followup: number;
+  ces: number | null;
+  csat: number | null;
+  nps: number | null;
+  human_involved: number;
+  ticket_id: string | null;
+  first_response_due_at: string | null;
+  first_response_at: string | null;
+  first_response_ms: number | null;
+  resolution_ms: number | null;
   last_event_id: number;
 }
 

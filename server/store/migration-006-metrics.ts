@@ -31,6 +31,21 @@ export function metricsMigration(_dialect: Dialect): Migration {
         .addColumn('topic', 'text')
         .addColumn('agent_id', 'text')
         .addColumn('language', 'text', (c) => c.notNull())
+        // FCR: a later conversation of the same person within the window (same topic and
+        // channel / another channel), kept up to date as later conversations are folded.
+        .addColumn('window_end', 'text', (c) => c.notNull())
+        .addColumn('repeat_followup', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('switch_followup', 'integer', (c) => c.notNull().defaultTo(0))
+        // Survey answers and the ticket's times, copied so the dashboard reads one table.
+        .addColumn('ces', 'integer')
+        .addColumn('csat', 'integer')
+        .addColumn('nps', 'integer')
+        .addColumn('human_involved', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('ticket_id', 'text')
+        .addColumn('first_response_due_at', 'text')
+        .addColumn('first_response_at', 'text')
+        .addColumn('first_response_ms', 'bigint')
+        .addColumn('resolution_ms', 'bigint')
         .addColumn('last_event_id', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('facts_started').on('conversation_facts').columns(['started_at']).execute();

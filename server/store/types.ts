@@ -149,11 +149,14 @@ export interface NewEvent {
   data?: Record<string, unknown>;
 }
 
-/** A CES answer. The optional CSAT question follows it and is stored on the same row (`csat`). */
+/**
+ * A survey answer: CES (the optional CSAT question follows it and is stored on the same row,
+ * `csat`), or NPS (0–10, its own row). One of each kind per conversation.
+ */
 export interface Survey {
   conversationId: string;
   channel: Channel;
-  kind: 'ces';
+  kind: 'ces' | 'nps';
   score: number;
   comment?: string | null;
   articleId?: string | null;

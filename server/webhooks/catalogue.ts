@@ -18,7 +18,7 @@ export const EVENT_DATA = {
     survey: z.object({
       conversationId: z.string(),
       channel: ChannelName,
-      kind: z.enum(['ces', 'csat']),
+      kind: z.enum(['ces', 'csat', 'nps']),
       score: z.number().int(),
       comment: z.string().nullable(),
       humanInvolved: z.boolean(),

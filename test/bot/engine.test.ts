@@ -30,7 +30,8 @@ describe('conversation engine', () => {
     it('asks CSAT (1–5) once CES is answered, records it and thanks', () => {
       const chat = resolvedByBot(withCsat());
       const ces = chat.presses({ kind: 'ces', score: 6, comment: 'quick' }).asksCsat();
-      expect(ces.turn.events).toEqual([{ type: 'ces', score: 6, comment: 'quick' }]);
+      // Asking is recorded too: the once-per-customer window counts it.
+      expect(ces.turn.events).toEqual([{ type: 'ces', score: 6, comment: 'quick' }, { type: 'survey_asked', survey: 'csat' }]);
       expect(chat.state).toMatchObject({ awaitingCes: false, awaitingCsat: true });
       const csat = chat.presses({ kind: 'csat', score: 5 }).says(/thank you/i).doesNotAskCsat();
       expect(csat.turn.events).toEqual([{ type: 'csat', score: 5 }]);
@@ -126,4 +127,27 @@ describe('conversation engine', () => {
       for (const r of t.turn.replies) expect(JSON.stringify(r)).not.toContain('onerror');
     },
   );
+});
+
+describe('NPS after CES (the server passes which follow-ups are allowed)', () => {
+  const engine = () => new ConversationEngine({ matcher: { match: () => ({ action: 'fallback', candidates: [] }), candidate: () => undefined }, articleUrl: (id) => `/a/${id}` });
+  const afterCes = (surveys: { csat: boolean; nps: boolean }) =>
+    engine().handle({ channel: 'web', conversationId: 'c', action: { kind: 'ces', score: 5 }, surveys }, { ...INITIAL_STATE, awaitingCes: true });
+
+  it('asks NPS straight after CES when CSAT is not allowed, and counts one answer 0–10', () => {
+    const asked = afterCes({ csat: false, nps: true });
+    expect(asked.replies).toEqual([{ type: 'nps', question: 'How likely are you to recommend us to a friend or colleague?', scale: 10 }]);
+    expect(asked.events).toContainEqual({ type: 'survey_asked', survey: 'nps' });
+    const answered = engine().handle({ channel: 'web', conversationId: 'c', action: { kind: 'nps', score: 0 } }, asked.state);
+    expect(answered.events).toEqual([{ type: 'nps', score: 0 }]);
+    expect(engine().handle({ channel: 'web', conversationId: 'c', action: { kind: 'nps', score: 10 } }, answered.state).events).toEqual([]);
+  });
+
+  it('asks NPS after the CSAT answer when both are allowed, and neither when none is', () => {
+    const csat = afterCes({ csat: true, nps: true });
+    expect(csat.replies.map((r) => r.type)).toEqual(['csat']);
+    const next = engine().handle({ channel: 'web', conversationId: 'c', action: { kind: 'csat', score: 4 } }, csat.state);
+    expect(next.replies.map((r) => r.type)).toEqual(['nps']);
+    expect(afterCes({ csat: false, nps: false }).replies.map((r) => r.type)).toEqual(['text']);
+  });
 });

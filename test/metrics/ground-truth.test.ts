@@ -50,6 +50,8 @@ const LISTS: [DrillFigure, string[]][] = [
   ['ces', ['c7', 'c6', 'c5', 'c3', 'c1']],
   ['csat', ['c7', 'c3', 'c1']],
   ['nps', ['c7', 'c5', 'c3', 'c1']],
+  ['firstResponse', ['c7', 'c3']],
+  ['resolution', ['c7', 'c3']],
   ['slaBreaches', ['c9', 'c7']],
 ];
 

@@ -3,6 +3,7 @@ import { api } from '../api';
 import { capitalize } from '../format';
 import type { AgentInfo, CannedResponse, Role } from '../types';
 import { BrandingSettings } from './BrandingSettings';
+import { SurveySettings } from './dashboard/SurveySettings';
 
 interface Props {
   canned: CannedResponse[];
@@ -33,6 +34,7 @@ export function Settings({ canned, agents, onClose, onCannedChanged, onAgentsCha
       <BrandingSettings />
       <CannedSettings canned={canned} onChanged={onCannedChanged} />
       <AgentSettings agents={agents} onChanged={onAgentsChanged} />
+      <SurveySettings />
     </dialog>
   );
 }

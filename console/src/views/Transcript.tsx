@@ -149,6 +149,14 @@ function MessageItem({ message: m }: { message: ChatMessage }) {
           <p class="muted small">Satisfaction survey (1–{c.scale} scale)</p>
         </li>
       );
+    case 'nps':
+      return (
+        <li class={cls} {...common}>
+          {head}
+          <p class="text">{c.question}</p>
+          <p class="muted small">Net Promoter survey (0–{c.scale} scale)</p>
+        </li>
+      );
     case 'email_request':
       return (
         <li class={cls} {...common}>

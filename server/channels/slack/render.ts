@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import type { Action, Reply } from '../../../bot/types';
-import { answerButtons, CES_HINT, cesOptions, csatHint, csatOptions, eventText } from '../../../bot/wording';
+import { answerButtons, CES_HINT, cesOptions, csatHint, csatOptions, eventText, npsHint, npsOptions } from '../../../bot/wording';
 import { actionSchema } from '../../domain/action-schema';
 import type { ChatMessage, MessageContent } from '../../domain/transcript';
 import type { Ticket } from '../../store/types';
@@ -140,6 +140,19 @@ export function renderReply(reply: Reply, options: RenderOptions): SlackMessage 
             csatOptions(reply.scale).map((o) => ({ text: o.text, action: { kind: 'csat', score: o.score }, label: o.label })),
           ),
           context(csatHint(reply.scale)),
+        ],
+      };
+    case 'nps':
+      // Eleven buttons: Slack allows 25 elements in an actions block.
+      return {
+        text: reply.question,
+        blocks: [
+          section(escapeMrkdwn(reply.question)),
+          actions(
+            conversationId,
+            npsOptions(reply.scale).map((o) => ({ text: o.text, action: { kind: 'nps', score: o.score }, label: o.label })),
+          ),
+          context(npsHint(reply.scale)),
         ],
       };
   }

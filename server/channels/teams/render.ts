@@ -1,5 +1,5 @@
 import type { Action, Reply } from '../../../bot/types';
-import { answerButtons, CES_HINT, cesOptions, csatHint, csatOptions, eventText } from '../../../bot/wording';
+import { answerButtons, CES_HINT, cesOptions, csatHint, csatOptions, eventText, npsHint, npsOptions } from '../../../bot/wording';
 import type { ChatMessage, MessageContent } from '../../domain/transcript';
 import { actionSchema } from '../../domain/action-schema';
 
@@ -130,6 +130,15 @@ export function renderReply(reply: Reply, options: RenderOptions): TeamsMessage 
           textBlock(csatHint(reply.scale), { isSubtle: true, spacing: 'None' }),
           ...actionSets(scores),
         ]),
+        summary: reply.question,
+      };
+    }
+    case 'nps': {
+      const scores = npsOptions(reply.scale).map((o) => submit(conversationId, o.text, { kind: 'nps', score: o.score }, o.label));
+      return {
+        kind: 'card',
+        // Eleven submits: 0–5 and 6–10, two rows.
+        card: card([textBlock(reply.question, { weight: 'Bolder' }), textBlock(npsHint(reply.scale), { isSubtle: true, spacing: 'None' }), ...actionSets(scores, 6)]),
         summary: reply.question,
       };
     }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Action } from '../../../bot/types';
-import { answerButtons, cesOptions, csatOptions, eventText } from '../../../bot/wording';
+import { answerButtons, cesOptions, csatOptions, eventText, npsOptions } from '../../../bot/wording';
 import type { ChatMessage, ServerFrame } from '../../../server/channels/web/protocol';
 import type { Store } from '../../../server/store/types';
 import { WidgetClient } from '../../support/widget-client';
@@ -76,6 +76,8 @@ function buttonsOf(message: ChatMessage): WebButton[] {
       return cesOptions(c.scale).map((o) => ({ text: o.text, label: o.label, action: { kind: 'ces', score: o.score } }));
     case 'csat':
       return csatOptions(c.scale).map((o) => ({ text: o.text, label: o.label, action: { kind: 'csat', score: o.score } }));
+    case 'nps':
+      return npsOptions(c.scale).map((o) => ({ text: o.text, label: o.label, action: { kind: 'nps', score: o.score } }));
     default:
       return [];
   }
@@ -90,6 +92,7 @@ function textOf(message: ChatMessage): string {
       return [c.text, ...c.choices.map((x) => x.label)].join('\n');
     case 'ces':
     case 'csat':
+    case 'nps':
       return c.question;
     case 'event':
       return eventText(c.event, c.agentName);

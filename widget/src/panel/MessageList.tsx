@@ -7,6 +7,7 @@ import { Attachment } from './Attachment';
 import { ArticleCard } from './ArticleCard';
 import { CesSurvey } from './CesSurvey';
 import { CsatSurvey } from './CsatSurvey';
+import { NpsSurvey } from './NpsSurvey';
 import type { Chat, ChatState } from './chat';
 import { EmailForm } from './EmailForm';
 import { authorName, errorText, isOffline } from './labels';
@@ -187,6 +188,13 @@ function Message({ message: m, startsGroup, answered, answer, live, away, chat, 
         <>
           {who}
           <CsatSurvey survey={c} answer={answer} answered={answered} live={live} onAction={onAction} />
+        </>
+      );
+    case 'nps':
+      return (
+        <>
+          {who}
+          <NpsSurvey survey={c} answer={answer} answered={answered} live={live} onAction={onAction} />
         </>
       );
     case 'email_request': {

@@ -17,6 +17,7 @@ export function answeredMessages(messages: readonly ChatMessage[], outbox: reado
   const feedback = new Map<string, Action>();
   let ces: Action | undefined;
   let csat: Action | undefined;
+  let nps: Action | undefined;
   let email: Action | undefined | null = conversation?.email ? null : undefined;
 
   const note = (action: Action) => {
@@ -24,6 +25,7 @@ export function answeredMessages(messages: readonly ChatMessage[], outbox: reado
     if (action.kind === 'feedback') feedback.set(action.articleId ?? '', action);
     if (action.kind === 'ces') ces = action;
     if (action.kind === 'csat') csat = action;
+    if (action.kind === 'nps') nps = action;
     if (action.kind === 'email') email = action;
   };
   // Walk backwards: the visitor's earliest reply after a message is the one that answered it.
@@ -44,6 +46,7 @@ export function answeredMessages(messages: readonly ChatMessage[], outbox: reado
     else if (c.type === 'choices' && laterCustomer !== undefined) answers.set(key, laterCustomer ?? undefined);
     else if (c.type === 'ces' && ces) answers.set(key, ces);
     else if (c.type === 'csat' && csat) answers.set(key, csat);
+    else if (c.type === 'nps' && nps) answers.set(key, nps);
     else if (c.type === 'email_request' && email !== undefined) answers.set(key, email ?? undefined);
   }
   return answers;

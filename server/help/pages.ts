@@ -126,7 +126,6 @@ export function homePage(site: HelpSite, articles: Article[], popular: Article[]
 }
 
 export function categoryPage(site: HelpSite, category: string, articles: Article[]): string {
-  const t = helpWords('en');
   return layout({
     site,
     lang: 'en',

@@ -287,6 +287,9 @@ for (const size of WIDTHS) {
       await page.getByText('No articles matched “zzqqxx”.').waitFor();
       await page.getByRole('button', { name: 'Chat with us' }).click();
       await page.getByRole('textbox', { name: 'Message' }).waitFor();
+      // The team's starting points fill the empty conversation.
+      await page.getByRole('navigation', { name: 'Popular articles' }).getByRole('link').first().waitFor();
+      await page.getByRole('button', { name: 'Close support chat' }).click();
 
       const missing = await page.goto(`${server.url}/help/articles/no-such-thing`);
       expect(missing?.status()).toBe(404);

@@ -2,6 +2,7 @@ import { marked } from 'marked';
 import sanitizeHtml from 'sanitize-html';
 import type { Article, ArticleHit } from '../../knowledge/types';
 import { palette } from '../../widget/src/brand';
+import { markdownToHtml } from '../domain/markdown';
 import { html, raw, type Raw } from './html';
 import { categoryName, helpLang, type HelpLang, helpWords } from './words';
 
@@ -47,7 +48,7 @@ main{padding:1.5rem 0 3rem}h2{font-size:1.25rem;margin:1.5rem 0 .75rem}
 .muted{color:#57606a}.crumbs{font-size:.9rem;margin-bottom:.5rem}.popular{columns:2 280px;padding-left:1.1rem}.popular li{margin-bottom:.4rem;break-inside:avoid}
 article table{border-collapse:collapse}article td,article th{border:1px solid #d8dee4;padding:.3rem .6rem}
 .box{margin-top:2rem;padding:1rem 1.25rem;border:1px solid #d8dee4;border-radius:12px;background:#f6f8fa}.box form{display:inline}.box p{margin:.25rem 0 .75rem}
-.results{padding-left:1.25rem}.results li{margin-bottom:1rem}.results a{font-weight:600}
+.sum p{margin:.1rem 0 0}.lead p{margin:0 0 1rem}.results{padding-left:1.25rem}.results li{margin-bottom:1rem}.results a{font-weight:600}
 :focus-visible{outline:3px solid #f0b400;outline-offset:2px}.sr{position:absolute;left:-9999px}
 @media (max-width:600px){.hero h1{font-size:1.5rem}}`;
 
@@ -97,6 +98,9 @@ ${page.heroSearch ? html`` : html`<div class="wrap">${searchForm(t, page.query)}
 <main id="main">${page.body}</main>${widget}</body></html>`.value}`;
 }
 
+/** Summaries are written in the chat's Markdown subset: the same renderer as every message. */
+const summary = (text: string): Raw => raw(markdownToHtml(text));
+
 const articleLink = (a: Article) => html`<a href="/help/articles/${a.id}" lang="${a.locale}">${a.title}</a>`;
 
 function popularList(t: T, popular: Article[]): Raw {
@@ -126,7 +130,6 @@ export function homePage(site: HelpSite, articles: Article[], popular: Article[]
 }
 
 export function categoryPage(site: HelpSite, category: string, articles: Article[]): string {
-  const t = helpWords('en');
   return layout({
     site,
     lang: 'en',
@@ -137,7 +140,7 @@ export function categoryPage(site: HelpSite, category: string, articles: Article
       .join(' · '),
     path: `/help/categories/${category}`,
     body: html`<div class="wrap"><nav class="crumbs" aria-label="Breadcrumb"><a href="/help">${site.name}</a> › ${categoryName(category)}</nav><h1>${categoryName(category)}</h1>
-<ul class="results">${articles.map((a) => html`<li>${articleLink(a)}<br><span class="muted" lang="${a.locale}">${a.summary}</span></li>`)}</ul></div>`,
+<ul class="results">${articles.map((a) => html`<li>${articleLink(a)}<div class="muted sum" lang="${a.locale}">${summary(a.summary)}</div></li>`)}</ul></div>`,
   });
 }
 
@@ -151,7 +154,7 @@ export function searchPage(site: HelpSite, query: string, hits: ArticleHit[], su
     body = html`<h1>${t('resultsFor', { q })}</h1><section class="box" aria-labelledby="none"><h2 id="none">${t('noResults', { q })}</h2><p>${t('noResultsHelp')}</p>${chatButton(t)}</section>${popularList(t, popular)}`;
   } else {
     body = html`<h1>${t('resultsFor', { q })}</h1><p class="muted" role="status">${t('resultCount', { n: hits.length })}</p><ol class="results">${hits.map(
-      (h) => html`<li><a href="/help/articles/${h.articleId}">${h.title}</a><br><span class="muted">${summaries.get(h.articleId) ?? ''}</span></li>`,
+      (h) => html`<li><a href="/help/articles/${h.articleId}">${h.title}</a><div class="muted sum">${summary(summaries.get(h.articleId) ?? '')}</div></li>`,
     )}</ol><section class="box"><p>${t('stillNeedHelpText')}</p>${chatButton(t, true)}</section>`;
   }
   return layout({ site, lang: 'en', title: q ? t('resultsFor', { q }) : t('search'), description: t('heroSub'), query: q, body: html`<div class="wrap">${body}</div>` });
@@ -168,7 +171,7 @@ export function articlePage(site: HelpSite, article: Article, thanks: boolean, r
     path: `/help/articles/${article.id}`,
     ogType: 'article',
     body: html`<div class="wrap"><nav class="crumbs" aria-label="Breadcrumb"><a href="/help">${site.name}</a> › <a href="/help/categories/${article.category}">${categoryName(article.category, lang)}</a></nav>
-<article><h1>${article.title}</h1><p class="muted">${article.summary}</p>${raw(renderMarkdown(article.body))}</article>
+<article><h1>${article.title}</h1><div class="muted sum lead">${summary(article.summary)}</div>${raw(renderMarkdown(article.body))}</article>
 <section class="box" aria-live="polite">${
       thanks
         ? html`<p>${t('thanks')}</p>`

@@ -18,7 +18,8 @@ export function securityHeaders(options: { https: boolean }) {
         scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.nonce as string}'`],
         // The widget styles its shadow root; inline style attributes come from preact.
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        // https: for the team's logo (branding), which usually lives on the company's own site.
+        imgSrc: ["'self'", 'data:', 'https:'],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],
         frameAncestors: ["'none'"],

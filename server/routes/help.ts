@@ -41,7 +41,7 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
     const all = articles();
     const byId = new Map(all.map((a) => [a.id, a]));
     const viewed = (await deps.store.ui.mostViewed(POPULAR)).map((v) => byId.get(v.articleId)).filter((a): a is Article => a !== undefined);
-    const firsts = [...new Map(all.map((a) => [a.category, a])).values()];
+    const firsts = [...new Map([...all].reverse().map((a) => [a.category, a])).values()].reverse();
     return [...new Map([...viewed, ...firsts].map((a) => [a.id, a])).values()].slice(0, POPULAR);
   };
   const page = (res: Response, status: number, body: string) => res.status(status).type('html').send(body);

@@ -9,6 +9,8 @@ import type { Store } from '../store/types';
 
 /** Agents seen within this window count as online (the console sends presence heartbeats). */
 const PRESENCE_WINDOW_MS = 2 * 60_000;
+/** Articles offered in an empty conversation. */
+const POPULAR = 3;
 
 export interface UiRouteDeps {
   store: Store;
@@ -20,7 +22,7 @@ export interface UiRouteDeps {
 export const loadBranding = async (store: Store): Promise<Branding> => readBranding(await store.ui.getSetting('branding'));
 
 /** What every widget reads on load: the team's branding and who is online (first names only). */
-export function widgetConfigRoute(deps: Pick<UiRouteDeps, 'store' | 'config'>): Router {
+export function widgetConfigRoute(deps: Pick<UiRouteDeps, 'store' | 'config'> & { articles: () => { id: string; title: string; category: string }[]; articlePath(id: string): string }): Router {
   const router = Router();
   router.get('/config', async (req, res) => {
     const key = typeof req.query.key === 'string' ? req.query.key : '';
@@ -33,7 +35,13 @@ export function widgetConfigRoute(deps: Pick<UiRouteDeps, 'store' | 'config'>): 
       .map((a) => ({ name: a.name.split(/\s+/)[0] ?? a.name }));
     // Short cache: a branding change reaches every page within a minute, without a new snippet.
     res.setHeader('Cache-Control', 'public, max-age=30');
-    res.json({ branding, team: branding.showPresence ? team : [] });
+    // A few starting points for the empty conversation: the most viewed articles, topped up per topic.
+    const all = deps.articles();
+    const byId = new Map(all.map((a) => [a.id, a]));
+    const viewed = (await deps.store.ui.mostViewed(POPULAR)).map((v) => byId.get(v.articleId)).filter((a) => a !== undefined);
+    const firsts = [...new Map([...all].reverse().map((a) => [a.category, a])).values()].reverse();
+    const popular = [...new Map([...viewed, ...firsts].map((a) => [a.id, a])).values()].slice(0, POPULAR).map((a) => ({ id: a.id, title: a.title, url: deps.articlePath(a.id) }));
+    res.json({ branding, team: branding.showPresence ? team : [], popular });
   });
   return router;
 }

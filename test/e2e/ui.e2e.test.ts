@@ -237,6 +237,38 @@ for (const size of WIDTHS) {
       await customerContext.close();
     });
 
+    it.runIf(size.width === 1440)('settings: shipped canned responses are editable, branding changes reach the widget without a new snippet', async () => {
+      const context = await browser.newContext({ viewport: size, reducedMotion: 'reduce' });
+      context.setDefaultTimeout(10_000);
+      const agent = await context.newPage();
+      await signIn(agent);
+      await agent.getByRole('button', { name: 'Settings' }).click();
+      const settings = agent.getByTestId('settings');
+      await settings.getByText('Looking into it', { exact: true }).waitFor();
+      await expectNoAxe(agent, 'settings');
+      await settings.getByRole('button', { name: 'Edit canned response Anything else?' }).click();
+      await settings.locator('#canned-body').fill('Anything **else** I can do for you today?');
+      await settings.getByTestId('canned-save').click();
+      await settings.getByText('Anything **else** I can do for you today?').waitFor();
+
+      await settings.getByTestId('brand-team').fill('Tidyflow Care');
+      await settings.getByTestId('brand-color').evaluate((el: HTMLInputElement) => {
+        el.value = '#7c3aed';
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+      });
+      await settings.getByTestId('branding-save').click();
+      await settings.getByText(/Saved\./).waitFor();
+
+      const page = await context.newPage();
+      await page.goto(`${server.url}/`);
+      const launcher = page.getByRole('button', { name: 'Open support chat' });
+      await launcher.waitFor();
+      expect(await launcher.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(124, 58, 237)');
+      await launcher.click();
+      await page.getByRole('heading', { name: 'Tidyflow Care' }).waitFor();
+      await context.close();
+    });
+
     it('help centre: chat right where a search finds nothing, HTML 404, empty search, translated article, axe', async () => {
       const context = await browser.newContext({ viewport: size, reducedMotion: 'reduce' });
       const page = await context.newPage();
@@ -260,6 +292,9 @@ for (const size of WIDTHS) {
       await page.getByText('No articles matched “zzqqxx”.').waitFor();
       await page.getByRole('button', { name: 'Chat with us' }).click();
       await page.getByRole('textbox', { name: 'Message' }).waitFor();
+      // The team's starting points fill the empty conversation.
+      await page.getByRole('navigation', { name: 'Popular articles' }).getByRole('link').first().waitFor();
+      await page.getByRole('button', { name: 'Close support chat' }).click();
 
       const missing = await page.goto(`${server.url}/help/articles/no-such-thing`);
       expect(missing?.status()).toBe(404);

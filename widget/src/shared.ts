@@ -11,6 +11,8 @@ export interface WidgetConfig {
   branding: Branding;
   /** First names of agents online now (empty when the presence line is switched off). */
   team: { name: string }[];
+  /** Starting points shown in an empty conversation. */
+  popular?: { id: string; title: string; url: string }[];
 }
 
 export interface Identity {

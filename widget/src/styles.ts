@@ -43,7 +43,7 @@ export const PANEL_CSS = `
 .dot{width:8px;height:8px;border-radius:50%;background:#22c55e;box-shadow:0 0 0 2px var(--ad-brand);flex:none}
 .dot.off{background:#9ca3af}
 .logo{width:36px;height:36px;border-radius:10px;object-fit:cover;background:#fff;flex:none}
-.faces{display:flex;flex:none}.faces .av{width:32px;height:32px;font-size:13px;margin-left:-8px;box-shadow:0 0 0 2px var(--ad-brand)}.faces .av:first-child{margin-left:0}
+.faces{display:flex;flex:none}.faces .av{width:32px;height:32px;font-size:13px;margin-left:-8px;background:var(--ad-hover);box-shadow:0 0 0 2px var(--ad-brand)}.faces .av:first-child{margin-left:0}
 .icon{width:32px;height:32px;border:0;border-radius:8px;background:transparent;color:inherit;cursor:pointer;display:flex;align-items:center;justify-content:center;padding:0}
 .icon:hover{background:var(--ad-hover)}
 .icon svg{width:18px;height:18px;fill:currentColor}
@@ -70,6 +70,7 @@ export const PANEL_CSS = `
 .system{align-self:center;font-size:12px;color:#4b5563;text-align:center;margin:6px 0;padding:2px 10px;border-radius:999px;background:#f3f4f6}
 .welcome{align-self:stretch;background:#fff;border:1px solid #e5e7eb;border-radius:14px;padding:14px;margin:0;font-size:14px;display:flex;gap:10px;align-items:flex-start}
 .welcome p{margin:0}
+.starts{align-self:stretch;background:#fff;border:1px solid #e5e7eb;border-radius:14px;padding:10px 14px;font-size:14px}.starts h3{margin:0 0 4px;font-size:12px;font-weight:600;color:#4b5563;text-transform:uppercase;letter-spacing:.03em}.starts ul{list-style:none;margin:0;padding:0}.starts li{padding:6px 0;border-top:1px solid #f3f4f6}.starts li:first-child{border-top:0}.starts a{text-decoration:none;font-weight:600}.starts a:hover{text-decoration:underline}
 .card{align-self:flex-start;max-width:90%;border:1px solid #e5e7eb;border-radius:12px;padding:10px 12px;background:#fff}
 .card h3{margin:0 0 4px;font-size:15px}
 .card p{margin:0 0 8px;font-size:14px;color:#374151}

@@ -9,12 +9,14 @@ interface Props {
   customer: CustomerInfo | null;
   conversation: TicketDetail['conversation'];
   previous: TicketDetail['previousConversations'];
+  /** When the customer last wrote or typed here: fresher than the visit's start. */
+  lastActivity: string | undefined;
   /** Close the panel where it is a drawer (narrow screens). */
   onClose(): void;
 }
 
 /** Who the agent is talking to: contact details, where they were, attributes, history. */
-export function CustomerPanel({ customer, conversation, previous, onClose }: Props) {
+export function CustomerPanel({ customer, conversation, previous, lastActivity, onClose }: Props) {
   const [past, setPast] = useState<PastConversation[] | null>(null);
   const customerId = customer?.id;
   useEffect(() => {
@@ -65,10 +67,10 @@ export function CustomerPanel({ customer, conversation, previous, onClose }: Pro
               (customer.pageUrl ?? '—')
             )}
           </dd>
-          {customer.lastSeenAt && (
+          {(customer.lastSeenAt || lastActivity) && (
             <>
               <dt>Last seen</dt>
-              <dd>{formatTime(customer.lastSeenAt)}</dd>
+              <dd data-testid="customer-last-seen">{formatTime([customer.lastSeenAt, lastActivity].filter((x): x is string => !!x).sort().pop()!)}</dd>
             </>
           )}
         </dl>

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError } from '../api';
 import type { ConsoleEvents } from '../events';
-import { useConsoleEvents, useNow } from '../hooks';
+import { useConsoleEvents } from '../hooks';
 import { beep, newTicketIds, titleWithBadge } from '../notify';
 import { QUEUE_PATH, ticketFromSearch } from '../routes';
-import { slaStatus } from '../sla';
 import { type AgentInfo, type CannedResponse, CHANNEL_LABEL, CHANNELS, PRIORITY_LIST, type QueueTicket, type TicketQuery } from '../types';
 import { type QueueSort, SORT_LABEL, sortQueue } from '../queue-sort';
 import { press, type ShortcutAction, useShortcuts } from '../shortcuts';
 import { ShortcutsHelp } from './ShortcutsHelp';
+import { QueueList } from './QueueList';
 import { TicketView } from './TicketView';
 
 interface Props {
@@ -343,47 +343,5 @@ export function QueuePage({ me, agents, canned, events, onNotice }: Props) {
       </div>
       {help && <ShortcutsHelp onClose={() => setHelp(false)} />}
     </div>
-  );
-}
-
-function QueueList({ tickets, selected, fresh, meId, onOpen }: { tickets: QueueTicket[]; selected: string | null; fresh: ReadonlySet<string>; meId: string; onOpen(id: string): void }) {
-  const now = useNow(1000);
-  return (
-    <ul class="queue-list" aria-label="Tickets">
-      {tickets.map((t) => {
-        const sla = slaStatus(t, now);
-        const breached = sla.breached || (t.slaBreached && t.status !== 'resolved' && !t.firstResponseAt);
-        const isNew = fresh.has(t.id);
-        return (
-          <li key={t.id}>
-            <button
-              type="button"
-              class={`queue-item${selected === t.id ? ' selected' : ''}${isNew ? ' is-new' : ''}`}
-              aria-current={selected === t.id ? 'true' : undefined}
-              data-testid="queue-item"
-              data-ticket-id={t.id}
-              data-status={t.status}
-              onClick={() => onOpen(t.id)}
-            >
-              <span class="qi-top">
-                <span class="qi-subject">{t.subject || '(no subject)'}</span>
-                {isNew && <span class="badge new">New</span>}
-              </span>
-              <span class="qi-meta">
-                <span class="qi-customer">{t.customerName ?? 'Anonymous visitor'}</span>
-                <span class={`chip channel-${t.channel}`}>{CHANNEL_LABEL[t.channel] ?? t.channel}</span>
-                <span class={`chip priority-${t.priority}`}>{t.priority}</span>
-              </span>
-              <span class="qi-meta">
-                <span class="qi-assignee">{t.assigneeId ? (t.assigneeId === meId ? 'You' : (t.assigneeName ?? 'Assigned')) : 'Unassigned'}</span>
-                <span class={`sla${breached ? ' breached' : sla.soon ? ' soon' : ''}`} data-testid="sla">
-                  {breached && !sla.breached ? 'SLA breached' : sla.label}
-                </span>
-              </span>
-            </button>
-          </li>
-        );
-      })}
-    </ul>
   );
 }

@@ -242,7 +242,13 @@ export function TicketView({ ticketId, me, agents, canned, events, onChanged, on
           onError={(msg) => setActionError(capitalize(msg))}
         />
       </section>
-      <CustomerPanel customer={customer} conversation={conversation} previous={detail.previousConversations} onClose={() => setShowCustomer(false)} />
+      <CustomerPanel
+        customer={customer}
+        conversation={conversation}
+        previous={detail.previousConversations}
+        lastActivity={typing ? new Date(now).toISOString() : [...messages].reverse().find((m) => m.author === 'customer')?.createdAt}
+        onClose={() => setShowCustomer(false)}
+      />
     </div>
   );
 }

@@ -42,10 +42,27 @@ export function MessageList({ chat, state }: Props) {
   return (
     <div class="log" role="log" aria-live="polite" aria-label={t('conversation')} tabIndex={0} ref={ref}>
       {count === 0 && (
-        <div class="welcome">
-          <Avatar name={teamName} bot />
-          <p>{greeting}</p>
-        </div>
+        <>
+          <div class="welcome">
+            <Avatar name={teamName} bot />
+            <p>{greeting}</p>
+          </div>
+          {!!config?.popular?.length && (
+            <nav class="starts" aria-label={t('popular')}>
+              <h3>{t('popular')}</h3>
+              <ul>
+                {config.popular.map((a) => (
+                  <li key={a.id}>
+                    <a href={chat.resolveUrl(a.url)} target="_blank" rel="noopener noreferrer">
+                      {a.title}
+                      <span class="sr"> {t('newTab')}</span>
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          )}
+        </>
       )}
       {messages.map((m) => {
         const visible = m.content.type !== 'note' && m.content.type !== 'event' && m.content.type !== 'action';

@@ -1,5 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { buildBundle } from '../../bot/knowledge-bundle';
+import { type PackedVectors, packTrainingVectors } from '../../bot/nlu/classifier';
+
 import type { KnowledgeBase } from '../../knowledge/types';
 
 /**
@@ -11,21 +13,31 @@ export interface BuildRequest {
   id: number;
   kb: KnowledgeBase;
 }
-export type BuildResponse = { id: number; ok: true; search: string; classifier: string; builtAt: string; ms: number } | { id: number; ok: false; error: string };
+export type BuildResponse = { id: number; ok: true; search: string; classifier: string; weights: Float32Array; vectors?: PackedVectors; builtAt: string; ms: number } | { id: number; ok: false; error: string };
 
 parentPort?.on('message', (req: BuildRequest) => {
   const started = performance.now();
   try {
     const bundle = buildBundle(req.kb);
+    // The phrasings' vectors travel as transferred buffers: the serving thread need not rebuild them.
+    const vectors = packTrainingVectors(bundle.classifier);
+    // So do the weights (most of the model): the JSON the serving thread parses stays small.
+    const json = bundle.classifier.toJSON();
+    const raw = Buffer.from(String(json.weights), 'base64');
+    const weights = new Float32Array(raw.byteLength / 4);
+    new Uint8Array(weights.buffer).set(raw);
     const reply: BuildResponse = {
       id: req.id,
       ok: true,
       search: JSON.stringify(bundle.search.toJSON()),
-      classifier: JSON.stringify(bundle.classifier.toJSON()),
+      classifier: JSON.stringify({ ...json, weights: null }),
+      weights,
+      ...(vectors ? { vectors } : {}),
       builtAt: bundle.builtAt,
       ms: performance.now() - started,
     };
-    parentPort!.postMessage(reply);
+    const buffers = [weights.buffer, ...(vectors ? [vectors.offsets.buffer, vectors.idx.buffer, vectors.val.buffer] : [])] as ArrayBuffer[];
+    parentPort!.postMessage(reply, buffers);
   } catch (err) {
     parentPort!.postMessage({ id: req.id, ok: false, error: (err as Error).message } satisfies BuildResponse);
   }

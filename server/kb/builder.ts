@@ -21,6 +21,8 @@ export class BundleBuilder {
   private nextId = 1;
   /** The longest synchronous step the last build took on the serving thread (for the bench). */
   longestStepMs = 0;
+  /** Each step of the last load (search index, classifier JSON, classifier), ms. */
+  lastSteps: number[] = [];
   private readonly waiting = new Map<number, { resolve: (r: BuildResponse) => void; reject: (e: Error) => void }>();
 
   private spawn(): Worker {
@@ -68,9 +70,10 @@ export class BundleBuilder {
       return out;
     };
     const search = await step(() => ArticleSearch.load(JSON.parse(reply.search)));
-    const classifierJson = await step(() => JSON.parse(reply.classifier) as unknown);
-    const classifier = await step(() => loadClassifier(classifierJson as Parameters<typeof loadClassifier>[0]));
+    const classifierJson = await step(() => ({ ...(JSON.parse(reply.classifier) as object), weights: reply.weights }) as unknown);
+    const classifier = await step(() => loadClassifier(classifierJson as Parameters<typeof loadClassifier>[0], reply.vectors));
     this.longestStepMs = Math.max(...steps);
+    this.lastSteps = steps;
     return { kb, search, classifier, builtAt: reply.builtAt, buildMs: reply.ms };
   }
 

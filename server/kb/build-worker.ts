@@ -1,5 +1,7 @@
 import { parentPort } from 'node:worker_threads';
-import { buildBundle } from '../../bot/knowledge-bundle';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { buildBundle, serializeBundle } from '../../bot/knowledge-bundle';
 import { type PackedVectors, packTrainingVectors } from '../../bot/nlu/classifier';
 
 import type { KnowledgeBase } from '../../knowledge/types';
@@ -12,8 +14,22 @@ import type { KnowledgeBase } from '../../knowledge/types';
 export interface BuildRequest {
   id: number;
   kb: KnowledgeBase;
+  /** After replying, also write the bundle here (a header line, then the bundle): the next start loads it. */
+  cache?: { path: string; header: string };
 }
 export type BuildResponse = { id: number; ok: true; search: string; classifier: string; weights: Float32Array; vectors?: PackedVectors; builtAt: string; ms: number } | { id: number; ok: false; error: string };
+
+/** Best effort: without the cache the next start trains again, nothing else changes. */
+function writeCache(cache: NonNullable<BuildRequest['cache']>, bundle: ReturnType<typeof buildBundle>): void {
+  try {
+    mkdirSync(dirname(cache.path), { recursive: true });
+    const tmp = `${cache.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, `${cache.header}\n${serializeBundle(bundle)}`);
+    renameSync(tmp, cache.path);
+  } catch {
+    // a read-only or missing DATA_DIR: no cache
+  }
+}
 
 parentPort?.on('message', (req: BuildRequest) => {
   const started = performance.now();
@@ -38,6 +54,7 @@ parentPort?.on('message', (req: BuildRequest) => {
     };
     const buffers = [weights.buffer, ...(vectors ? [vectors.offsets.buffer, vectors.idx.buffer, vectors.val.buffer] : [])] as ArrayBuffer[];
     parentPort!.postMessage(reply, buffers);
+    if (req.cache) writeCache(req.cache, bundle);
   } catch (err) {
     parentPort!.postMessage({ id: req.id, ok: false, error: (err as Error).message } satisfies BuildResponse);
   }

@@ -52,12 +52,12 @@ export class BundleBuilder {
     return worker;
   }
 
-  async build(kb: KnowledgeBase): Promise<KnowledgeBundle & { buildMs: number }> {
+  async build(kb: KnowledgeBase, cache?: BuildRequest['cache']): Promise<KnowledgeBundle & { buildMs: number }> {
     this.worker ??= this.spawn();
     const id = this.nextId++;
     const reply = await new Promise<BuildResponse>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker!.postMessage({ id, kb } satisfies BuildRequest);
+      this.worker!.postMessage({ id, kb, ...(cache ? { cache } : {}) } satisfies BuildRequest);
     });
     if (!reply.ok) throw new Error(reply.error);
     // Loading the parts is the serving thread's only work: one step per macrotask, each timed.

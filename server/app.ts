@@ -97,7 +97,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const { config, log, store } = options;
   const bus = options.bus ?? new LocalBus();
   const widgetDir = options.widgetDir ?? join(process.cwd(), 'dist', 'widget');
-  const knowledge = await KnowledgeRuntime.create({ store, bus, log, thresholds: config.thresholds, ...(options.bundle ? { initial: options.bundle } : {}) });
+  const knowledge = await KnowledgeRuntime.create({ store, bus, log, thresholds: config.thresholds, ...(options.bundle ? { initial: options.bundle } : { cacheDir: config.dataDir }) });
   const bundle = () => knowledge.bundle();
   // Article links are root-relative: they work on the demo page and in the console alike;
   // channels that leave the site (Slack, Teams) prefix PUBLIC_URL themselves.

@@ -109,6 +109,8 @@ function toBase64(arr: Float32Array): string {
 }
 
 function f32(b64: unknown, expected: number, what: string): Float32Array {
+  // A worker thread may hand the array over as is (transferred) instead of base64 text.
+  if (b64 instanceof Float32Array && b64.length === expected) return b64;
   if (typeof b64 !== 'string') throw new ClassifierFormatError('corrupt', `classifier snapshot: "${what}" is missing`);
   const buf = Buffer.from(b64, 'base64');
   if (buf.byteLength !== expected * 4) {
@@ -335,6 +337,11 @@ class LinearIntentClassifier implements IntentClassifier {
   private readonly simBuffer: Float64Array;
   private readonly neighbours: NeighbourIndex;
 
+  /** For packTrainingVectors (same module). */
+  parts(): ModelParts {
+    return this.m;
+  }
+
   constructor(private readonly m: ModelParts) {
     this.intents = Object.freeze([...m.intents]);
     this.z = new Float64Array(m.intents.length);
@@ -549,7 +556,42 @@ export function trainClassifier(examples: readonly TrainingExample[], options: P
 // ---------------------------------------------------------------------------------------------
 // Loading
 
-export function loadClassifier(json: SerializedClassifier): IntentClassifier {
+/**
+ * The training phrasings' vectors, packed into three typed arrays (CSR) so a worker thread can
+ * hand them over without copying (transfer list) and the loading thread need not re-vectorise
+ * every phrasing for the nearest-neighbour index. Undefined for a classifier of another kind.
+ */
+export interface PackedVectors {
+  offsets: Int32Array;
+  idx: Int32Array;
+  val: Float32Array;
+}
+
+export function packTrainingVectors(classifier: IntentClassifier): PackedVectors | undefined {
+  if (!(classifier instanceof LinearIntentClassifier)) return undefined;
+  const m = classifier.parts();
+  const vectors = m.texts.map((t) => m.vectorizer.transform(t));
+  const offsets = new Int32Array(vectors.length + 1);
+  vectors.forEach((v, i) => (offsets[i + 1] = offsets[i]! + v.n));
+  const idx = new Int32Array(offsets[vectors.length]!);
+  const val = new Float32Array(offsets[vectors.length]!);
+  vectors.forEach((v, i) => {
+    idx.set(v.idx.subarray(0, v.n), offsets[i]!);
+    val.set(v.val.subarray(0, v.n), offsets[i]!);
+  });
+  return { offsets, idx, val };
+}
+
+function unpack(p: PackedVectors, count: number): SparseVector[] | undefined {
+  if (p.offsets.length !== count + 1) return undefined;
+  return Array.from({ length: count }, (_, i) => {
+    const from = p.offsets[i]!;
+    const to = p.offsets[i + 1]!;
+    return { idx: p.idx.subarray(from, to), val: p.val.subarray(from, to), n: to - from, coverage: 1 };
+  });
+}
+
+export function loadClassifier(json: SerializedClassifier, packed?: PackedVectors): IntentClassifier {
   if (typeof json !== 'object' || json === null) throw new ClassifierFormatError('wrong_format', 'classifier snapshot must be an object');
   if (json.format !== CLASSIFIER_FORMAT) {
     throw new ClassifierFormatError('wrong_format', `not an intent classifier snapshot: format is ${JSON.stringify(json.format)}, expected "${CLASSIFIER_FORMAT}"`);
@@ -588,6 +630,7 @@ export function loadClassifier(json: SerializedClassifier): IntentClassifier {
     bias: f32(json.bias, C, 'bias'),
     texts: texts as string[],
     labels: Int32Array.from(labels as number[]),
+    ...(packed ? { vectors: unpack(packed, texts.length) } : {}),
   });
 }
 

@@ -21,6 +21,8 @@ export class BundleBuilder {
   private nextId = 1;
   /** The longest synchronous step the last build took on the serving thread (for the bench). */
   longestStepMs = 0;
+  /** Each step of the last load (search index, classifier JSON, classifier), ms. */
+  lastSteps: number[] = [];
   private readonly waiting = new Map<number, { resolve: (r: BuildResponse) => void; reject: (e: Error) => void }>();
 
   private spawn(): Worker {
@@ -50,12 +52,12 @@ export class BundleBuilder {
     return worker;
   }
 
-  async build(kb: KnowledgeBase): Promise<KnowledgeBundle & { buildMs: number }> {
+  async build(kb: KnowledgeBase, cache?: BuildRequest['cache']): Promise<KnowledgeBundle & { buildMs: number }> {
     this.worker ??= this.spawn();
     const id = this.nextId++;
     const reply = await new Promise<BuildResponse>((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker!.postMessage({ id, kb } satisfies BuildRequest);
+      this.worker!.postMessage({ id, kb, ...(cache ? { cache } : {}) } satisfies BuildRequest);
     });
     if (!reply.ok) throw new Error(reply.error);
     // Loading the parts is the serving thread's only work: one step per macrotask, each timed.
@@ -68,9 +70,10 @@ export class BundleBuilder {
       return out;
     };
     const search = await step(() => ArticleSearch.load(JSON.parse(reply.search)));
-    const classifierJson = await step(() => JSON.parse(reply.classifier) as unknown);
-    const classifier = await step(() => loadClassifier(classifierJson as Parameters<typeof loadClassifier>[0]));
+    const classifierJson = await step(() => ({ ...(JSON.parse(reply.classifier) as object), weights: reply.weights }) as unknown);
+    const classifier = await step(() => loadClassifier(classifierJson as Parameters<typeof loadClassifier>[0], reply.vectors));
     this.longestStepMs = Math.max(...steps);
+    this.lastSteps = steps;
     return { kb, search, classifier, builtAt: reply.builtAt, buildMs: reply.ms };
   }
 

@@ -74,7 +74,10 @@ export class ImproveInbox {
     const action = [...actions].reverse().find((a) => a.groupKey === key || a.texts.some((t) => norms.has(normalizePhrasing(t))));
     const lastMiss = signals.find((s) => MISS_KINDS.has(s.kind))?.at;
     const lastAt = signals[0]!.at;
-    const done = action !== undefined && (!lastMiss || lastMiss <= action.createdAt);
+    // A question marked out of scope is meant to go unanswered, and dismissed junk stays dismissed;
+    // a phrasing or article that did not help shows up again when the question is missed again.
+    const final = action?.action === 'out_of_scope' || action?.action === 'dismiss';
+    const done = action !== undefined && (final || !lastMiss || lastMiss <= action.createdAt);
     return {
       key,
       text: signals[0]!.text,

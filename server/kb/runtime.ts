@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import type { Matcher } from '../../bot/engine';
-import type { KnowledgeBundle } from '../../bot/knowledge-bundle';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type KnowledgeBundle, parseBundle } from '../../bot/knowledge-bundle';
 import { KnowledgeMatcher } from '../../bot/matcher';
 import type { MatchThresholds } from '../../bot/thresholds';
 import type { CandidateRef } from '../../bot/types';
@@ -26,6 +28,11 @@ export interface KnowledgeRuntimeOptions {
   thresholds: MatchThresholds;
   /** A bundle to serve until the stored knowledge base is built (tests, or an empty database). */
   initial?: KnowledgeBundle;
+  /**
+   * Where the last build is kept (DATA_DIR): a restart whose database is still at that version
+   * loads it instead of training again, so it answers within a second.
+   */
+  cacheDir?: string;
 }
 
 /**
@@ -56,7 +63,7 @@ export class KnowledgeRuntime {
     const runtime = new KnowledgeRuntime(options, { bundle: placeholder, matcher: undefined!, version: 0 });
     if (options.initial) runtime.served.matcher = runtime.matcherFor(options.initial);
     else {
-      await runtime.refresh();
+      if (!(await runtime.loadCache())) await runtime.refresh();
       if (!runtime.served.matcher) throw new Error(runtime.lastError ? `the knowledge base could not be built: ${runtime.lastError}` : 'the knowledge base is empty: run "npm run kb:import -- DIR"');
     }
     runtime.unsubscribe = options.bus.subscribe((event) => {
@@ -66,6 +73,31 @@ export class KnowledgeRuntime {
     runtime.timer = setInterval(() => void runtime.checkVersion(), VERSION_CHECK_MS);
     runtime.timer.unref();
     return runtime;
+  }
+
+  private async cacheFile(): Promise<{ path: string; header: string; version: number } | undefined> {
+    if (!this.options.cacheDir) return undefined;
+    const id = await this.options.store.knowledge.identity();
+    const version = await this.options.store.knowledge.publishedVersion();
+    return { path: join(this.options.cacheDir, 'knowledge-cache.json'), header: JSON.stringify({ kbId: id, version }), version };
+  }
+
+  /** At start: the cached build, if it is of this knowledge base at its stored version. */
+  private async loadCache(): Promise<boolean> {
+    try {
+      const file = await this.cacheFile();
+      if (!file || !existsSync(file.path)) return false;
+      const text = readFileSync(file.path, 'utf8');
+      const nl = text.indexOf('\n');
+      if (nl < 0 || text.slice(0, nl) !== file.header) return false;
+      const bundle = parseBundle(text.slice(nl + 1));
+      this.served = { bundle, matcher: this.matcherFor(bundle), version: file.version };
+      this.options.log.info({ version: file.version, articles: bundle.kb.articles.length }, 'knowledge loaded from cache');
+      return true;
+    } catch (err) {
+      this.options.log.warn({ err: (err as Error).message }, 'knowledge cache unusable; building');
+      return false;
+    }
   }
 
   bundle(): KnowledgeBundle {
@@ -129,10 +161,11 @@ export class KnowledgeRuntime {
 
   private async buildOnce(): Promise<void> {
     const { store, log } = this.options;
-    const version = await store.knowledge.publishedVersion();
+    const cache = await this.cacheFile();
+    const version = cache?.version ?? (await store.knowledge.publishedVersion());
     if (await store.knowledge.isEmpty()) return; // nothing stored yet: keep what we serve
     const doc = await store.knowledge.document();
-    const bundle = await this.builder.build(servingKnowledgeBase(doc));
+    const bundle = await this.builder.build(servingKnowledgeBase(doc), cache && { path: cache.path, header: cache.header });
     this.lastBuildMs = bundle.buildMs;
     const matcher = this.matcherFor(bundle);
     if (version < this.served.version) return; // a newer build finished first

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { conflict, notFound } from '../domain/errors';
 import {
@@ -51,6 +52,8 @@ export interface KnowledgeStore {
   inboxActions(): Promise<InboxActionRow[]>;
   /** The version of what the bot should serve: +1 with every change that reaches it. */
   publishedVersion(): Promise<number>;
+  /** A random id of this knowledge base (this database), so a cached build is never taken for another's. */
+  identity(): Promise<string>;
 }
 
 const VERSION_KEY = 'published_version';
@@ -240,6 +243,12 @@ export class KyselyKnowledge implements KnowledgeStore {
   async inboxActions(): Promise<InboxActionRow[]> {
     const rows = await this.db.selectFrom('kb_inbox_actions').selectAll().orderBy('id', 'asc').execute();
     return rows.map((row) => ({ id: Number(row.id), groupKey: row.group_key, texts: json(row.texts, []), action: row.action, target: row.target, agentId: row.agent_id, createdAt: row.created_at }));
+  }
+
+  async identity(): Promise<string> {
+    await this.db.insertInto('kb_meta').values({ key: 'kb_id', value: randomUUID() }).onConflict((oc) => oc.column('key').doNothing()).execute();
+    const row = await this.db.selectFrom('kb_meta').select('value').where('key', '=', 'kb_id').executeTakeFirstOrThrow();
+    return row.value;
   }
 
   async publishedVersion(): Promise<number> {

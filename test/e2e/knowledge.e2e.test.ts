@@ -154,4 +154,42 @@ describe.skipIf(!available)('knowledge base in the product, two instances on one
     await other.locator('.card', { hasText: 'Add and remove team members' }).waitFor();
     expect(await other.locator('.card', { hasText: 'Delete your Tidyflow account' }).count()).toBe(0);
   }, 120_000);
+
+  it('two editors save the same article: the second sees both versions and keeps one; clash warning; history diff and restore', async () => {
+    const one = await editorPage();
+    const two = await editorPage();
+    for (const page of [one, two]) {
+      await page.goto(`${a.url}/console/knowledge?article=refund-timing`);
+      await page.getByTestId('kb-body').waitFor();
+    }
+    await one.getByTestId('kb-body').fill('## Refund timing\n\nFirst editor wrote this.');
+    await one.getByTestId('kb-save').click();
+    await one.getByTestId('kb-notice').getByText(/Saved/).waitFor();
+
+    await two.getByTestId('kb-body').fill('## Refund timing\n\nSecond editor wrote this.');
+    // A phrasing another article owns is flagged while typing, with that article named.
+    const phrasings = await two.getByTestId('kb-phrasings').inputValue();
+    await two.getByTestId('kb-phrasings').fill(`${phrasings}\nhow do I change my credit card`);
+    await two.getByTestId('kb-clashes').getByText(/Update your payment method|payment/i).first().waitFor();
+    await two.getByTestId('kb-phrasings').fill(phrasings);
+    await two.getByTestId('kb-clashes').waitFor({ state: 'detached' });
+
+    await two.getByTestId('kb-save').click();
+    const conflict = two.getByTestId('kb-conflict');
+    await conflict.waitFor();
+    await conflict.getByText('First editor wrote this.').waitFor();
+    await conflict.getByText('Second editor wrote this.').waitFor();
+    await two.screenshot({ path: `${SHOTS}/knowledge-conflict.png`, fullPage: true });
+    await two.getByTestId('kb-overwrite').click();
+    await two.getByTestId('kb-notice').getByText(/Saved/).waitFor();
+    expect((await (await fetch(`${a.url}/help/articles/refund-timing`)).text())).toContain('Second editor wrote this.');
+
+    // History: compare the imported revision with the editor, then restore it.
+    const imported = two.getByTestId('kb-revision').filter({ hasText: 'imported' });
+    await imported.getByTestId('kb-revision-diff').click();
+    await imported.getByTestId('kb-diff').waitFor();
+    await imported.getByTestId('kb-restore').click();
+    await two.getByTestId('kb-notice').getByText(/Restored/).waitFor();
+    expect(await two.getByTestId('kb-body').inputValue()).not.toContain('Second editor wrote this.');
+  }, 120_000);
 });

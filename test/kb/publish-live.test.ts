@@ -92,4 +92,28 @@ describe.skipIf(!available)('publish is live on every instance (PostgreSQL, two 
     expect(articleOf(again.reply)).toBe('manage-team-members');
     again.client.close();
   }, 60_000);
+
+  it('out of scope trains the bot to say it does not know (kept as examples), dismiss files an item away; both recorded', async () => {
+    const oos = 'what is the best pizza topping';
+    const junk = 'asdfghjkl qwerty';
+    for (const q of [oos, junk]) (await ask(b.url, q)).client.close();
+    type Items = { items: { key: string; text: string; status: string; action: { kind: string } | null; effect: { asked: number; answered: number } | null }[] };
+    const inbox = (await (await a.api('/api/knowledge/inbox')).json()) as Items;
+    const oosItem = inbox.items.find((i) => i.text === oos)!;
+    const junkItem = inbox.items.find((i) => i.text === junk)!;
+    expect((await a.api('/api/knowledge/inbox/actions', { method: 'POST', body: JSON.stringify({ key: oosItem.key, action: 'out_of_scope' }) })).status).toBe(201);
+    expect((await a.api('/api/knowledge/inbox/actions', { method: 'POST', body: JSON.stringify({ key: junkItem.key, action: 'dismiss' }) })).status).toBe(201);
+    expect((await a.desk.store.knowledge.document()).outOfScope).toEqual([oos]);
+    await b.desk.knowledge.whenVersion(await a.desk.store.knowledge.publishedVersion());
+    // The other instance serves the out-of-scope class now, and the bot still does not answer it.
+    expect(b.desk.knowledge.bundle().kb.intents.find((i) => i.name === 'out_of_scope')?.examples).toEqual([oos]);
+    const again = await ask(b.url, oos);
+    expect(articleOf(again.reply)).toBeNull();
+    again.client.close();
+    const done = (await (await a.api('/api/knowledge/inbox?status=done')).json()) as Items;
+    expect(done.items.find((i) => i.key === oosItem.key)).toMatchObject({ action: { kind: 'out_of_scope' }, effect: { asked: 1, answered: 0 } });
+    expect(done.items.find((i) => i.key === junkItem.key)?.action?.kind).toBe('dismiss');
+    const open = (await (await a.api('/api/knowledge/inbox?status=open')).json()) as Items;
+    expect(open.items.some((i) => i.key === oosItem.key || i.key === junkItem.key)).toBe(false);
+  }, 60_000);
 });

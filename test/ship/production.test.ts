@@ -182,8 +182,10 @@ describe('production: compiled JavaScript from an install without dev dependenci
 
     const ready = await waitReady(server.url);
     expect(((await ready.json()) as { status: string }).status).toBe('ready');
-    // The index built by `npm run build` is used as is (the copy kept its timestamps).
-    expect(server.output.some((l) => l.includes('knowledge index loaded'))).toBe(true);
+    // First start: the help-centre folder is imported into the database and the bot is built from
+    // it in the bundled worker thread (dist/server/kb-build-worker.js).
+    expect(server.output.some((l) => l.includes('knowledge base imported on first start'))).toBe(true);
+    expect(server.output.some((l) => l.includes('knowledge swapped in'))).toBe(true);
 
     for (const [path, type, text] of [
       ['/', 'text/html', 'widget.js'],
@@ -201,7 +203,7 @@ describe('production: compiled JavaScript from an install without dev dependenci
     expect(await stop(server)).toBe(0);
   }, 60_000);
 
-  it('the compiled agent:add works, and the server rebuilds a missing index from the content', async () => {
+  it('the compiled agent:add and kb:export work, and a restart loads the last knowledge build from DATA_DIR', async () => {
     expect(installed, 'the install step failed').toBe(true);
     const dataDir = mkTemp('answerdesk-prod-data-');
     const env = cleanEnv({ NODE_ENV: 'production', SECRET, PUBLIC_URL, DATA_DIR: dataDir });
@@ -212,13 +214,20 @@ describe('production: compiled JavaScript from an install without dev dependenci
     });
     expect(added.output).toMatch(/created admin lead@example\.com/);
 
-    // No index at KNOWLEDGE_INDEX: the bundled server builds it from knowledge/content, with the
-    // engine's built-in intents read next to the bundle (dist/server/builtin-intents.yml).
-    const index = join(dataDir, 'knowledge.json');
-    const server = await startServer(appDir, { DATA_DIR: dataDir, KNOWLEDGE_INDEX: index });
+    // First start builds in the worker (built-in intents read next to the bundle) and keeps the
+    // build in DATA_DIR; the restart loads it instead of training again.
+    const first = await startServer(appDir, { DATA_DIR: dataDir });
+    await waitReady(first.url);
+    expect(first.output.some((l) => l.includes('knowledge swapped in'))).toBe(true);
+    expect(await stop(first)).toBe(0);
+    const server = await startServer(appDir, { DATA_DIR: dataDir });
     await waitReady(server.url);
-    expect(server.output.some((l) => l.includes('knowledge index built'))).toBe(true);
-    expect(existsSync(index)).toBe(true);
+    expect(server.output.some((l) => l.includes('knowledge loaded from cache'))).toBe(true);
+
+    const exportDir = mkTemp('answerdesk-prod-export-');
+    const exported = run(process.execPath, ['dist/server/kb-export.js', exportDir], { cwd: appDir, env, timeout: 30_000 });
+    expect(exported.output).toMatch(/exported 55 articles/);
+    expect(existsSync(join(exportDir, 'articles', 'account', 'reset-password.md'))).toBe(true);
 
     const setup = await fetch(`${server.url}/api/auth/setup`);
     expect(await setup.json()).toEqual({ needed: false });

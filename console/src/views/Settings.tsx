@@ -211,6 +211,7 @@ function AgentSettings({ agents, onChanged }: { agents: AgentInfo[]; onChanged()
         <label for="agent-role">Role</label>
         <select id="agent-role" value={role} onChange={(e) => setRole(e.currentTarget.value as Role)}>
           <option value="agent">Agent</option>
+          <option value="editor">Editor (publishes knowledge)</option>
           <option value="admin">Admin</option>
         </select>
         {error && (

@@ -169,7 +169,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   app.use('/api/docs', api.docs);
   app.use('/api/admin', integrationRoutes({ store, requireAgent, webhooks: webhookAdmin }));
   // Widget branding, console settings, agent typing, search (issue 16: server/routes/ui.ts).
-  app.use('/api/widget', widgetCors(isAllowedOrigin), widgetConfigRoute({ store, config, articles: () => bundle.kb.articles, articlePath }));
+  app.use('/api/widget', widgetCors(isAllowedOrigin), widgetConfigRoute({ store, config, articles: () => bundle().kb.articles, articlePath }));
   app.use('/api', attachmentRoutes({ store, service, requireAgent, tokens, bus, publicUrl: config.publicUrl }));
   app.use('/api', uiRoutes({ store, config, requireAgent, bus }));
   app.use('/api', uiTicketRoutes({ store, service, requireAgent, bundle, articlePath }));

@@ -3,6 +3,7 @@ import type { KnowledgeBundle } from '../../bot/knowledge-bundle';
 import { notFound, rateLimited } from '../domain/errors';
 import { articlePage, homePage, searchPage } from '../help/pages';
 import type { Store } from '../store/types';
+import { sourceAddress } from '../http/edge';
 
 /** The self-service help centre: server-rendered, searchable, with article feedback. */
 export function helpRoutes(deps: { bundle: () => KnowledgeBundle; store: Store; ipPerMinute: number }): Router {
@@ -28,7 +29,7 @@ export function helpRoutes(deps: { bundle: () => KnowledgeBundle; store: Store; 
   router.post('/articles/:id/feedback', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
     const article = deps.bundle().kb.articles.find((a) => a.id === req.params.id);
     if (!article) throw notFound('article', req.params.id);
-    const hits = await deps.store.limits.hit(`feedback:${req.ip ?? ''}`, 60_000);
+    const hits = await deps.store.limits.hit(`feedback:${sourceAddress(req)}`, 60_000);
     if (hits > deps.ipPerMinute) throw rateLimited();
     await deps.store.surveys.recordArticleFeedback({ articleId: article.id, helpful: req.body?.helpful === 'yes', source: 'help_center' });
     res.redirect(303, `/help/articles/${article.id}?thanks=1`);

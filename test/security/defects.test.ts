@@ -132,7 +132,7 @@ describe.each(backends)('issue 18 defects on %s', (backend) => {
 
   it('4. Teams development endpoint: malformed activities get 400 with the usual JSON error', async () => {
     const good = teams.personal({ id: '29:shape', name: 'Shape' }, `a:1shape${backend}`, { text: 'hello' });
-    const cases: unknown[] = [{}, { type: null }, { ...good, serviceUrl: true }, { ...good, serviceUrl: 'javascript:alert(1)' }, { ...good, from: 'x' }, { ...good, conversation: { id: 5 } }];
+    const cases: unknown[] = [{}, { type: null }, { ...good, serviceUrl: true }, { ...good, serviceUrl: 'javascript:alert(1)' }, { ...good, from: 'x' }, { ...good, conversation: { id: 5 } }, { ...good, locale: -2147483649 }, { ...good, channelData: 'x' }];
     for (const body of cases) {
       const res = await teams.post(body as Record<string, unknown>);
       expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);

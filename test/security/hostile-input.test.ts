@@ -384,6 +384,32 @@ describe.each(backends)('hostile input on %s', (backend) => {
     expect(await closed).toBe(1009);
   }, 180_000);
 
+  it('refuses hostile WebSocket upgrades with a 4xx (token, origin, path), never a crash', async () => {
+    const upgrade = (path: string, origin = server.url) =>
+      new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(`${server.url.replace('http', 'ws')}${path}`, { origin });
+        ws.once('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.once('open', () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.once('error', (err) => reject(err));
+      });
+    const tokens = [...NAUGHTY.slice(0, 60), ...STRUCTURAL.map((s) => s.slice(0, 2000)), `v1.${'a'.repeat(64)}.demo.${'b'.repeat(43)}`, 'v1.__proto__.constructor.x'];
+    const statuses = new Set<number>();
+    for (const token of tokens) statuses.add(await upgrade(`/api/widget/ws?token=${encode(token)}`));
+    statuses.add(await upgrade(`/api/widget/ws?token=${encode(visitorToken)}`, 'https://evil.example'));
+    statuses.add(await upgrade(`/api/widget/ws?token=${encode(visitorToken)}&token=x`, 'null'));
+    statuses.add(await upgrade('/api/widget/ws%00?token=x'));
+    statuses.add(await upgrade('/api/widget/wsx'));
+    expect([...statuses].sort()).toEqual([401, 403, 404]);
+    // The real visitor still connects.
+    expect(await upgrade(`/api/widget/ws?token=${encode(visitorToken)}`)).toBe(101);
+  });
+
   it('is still serving, logged no handler failure, and the earlier conversation is byte-identical', async () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);

@@ -55,6 +55,12 @@ export function widgetViteConfig(entry: (typeof WIDGET_ENTRIES)[number], outDir:
   };
 }
 
+/** What loads before the first click (widget.js) over the gzip budget: the problem, or undefined. */
+export function widgetBudgetProblem(loaderCode: Buffer, budget = WIDGET_BUDGET_GZIP): string | undefined {
+  const gz = gzipSync(loaderCode, { level: 9 }).length;
+  return gz > budget ? `widget.js is ${gz} bytes gzipped; the budget before the first click is ${budget}` : undefined;
+}
+
 export async function buildWidget({ outDir = 'dist/widget' }: { outDir?: string } = {}): Promise<BuiltFile[]> {
   const out = path.resolve(outDir);
   const files: BuiltFile[] = [];

@@ -44,6 +44,8 @@ declare global {
     interface Locals {
       agent?: Agent;
       sessionId?: string;
+      /** A body parse error held back until the caller is authenticated (server/http/body.ts). */
+      bodyError?: unknown;
       nonce?: string;
     }
   }
@@ -61,7 +63,8 @@ export function agentAuth(deps: { store: Store; adminApiToken?: string; apiAgent
       if (header?.startsWith('Bearer ')) {
         if (deps.adminApiToken && sameSecret(header.slice(7), deps.adminApiToken)) {
           res.locals.agent = deps.apiAgent();
-          return next();
+          // Authenticated: now a body that did not parse is the caller's 400/413.
+          return next(res.locals.bodyError);
         }
         throw unauthenticated('invalid API token');
       }
@@ -75,7 +78,7 @@ export function agentAuth(deps: { store: Store; adminApiToken?: string; apiAgent
       if (role === 'admin' && session.agent.role !== 'admin') throw forbidden('admins only');
       res.locals.agent = session.agent;
       res.locals.sessionId = session.id;
-      next();
+      next(res.locals.bodyError);
     };
   };
 }

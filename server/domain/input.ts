@@ -43,6 +43,24 @@ export function normaliseInput<T>(value: T, depth = 0): T {
   return out as T;
 }
 
+/**
+ * The same, in place, for input a library hands over as an object it keeps using (bolt's
+ * Socket Mode body, which its listeners read as `event`, `payload`, `body`).
+ */
+export function normaliseInPlace(value: unknown, depth = 0): void {
+  if (value === null || typeof value !== 'object') return;
+  if (depth >= MAX_DEPTH) throw new TooDeepError();
+  const node = value as Record<string, unknown>;
+  for (const key of Object.keys(node)) {
+    const v = node[key];
+    const k = stripUnwanted(key);
+    if (k !== key || PROTOTYPE_KEYS.has(k)) delete node[key];
+    if (PROTOTYPE_KEYS.has(k)) continue;
+    node[k] = typeof v === 'string' ? stripUnwanted(v) : v;
+    normaliseInPlace(v, depth + 1);
+  }
+}
+
 /** Storage holds 32-bit integers (sequence numbers, counts): no number input goes beyond them. */
 export const INT32_MAX = 2_147_483_647;
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parse as parseQueryString } from 'node:querystring';
 import type { NextFunction, Request, Response } from 'express';
 import { invalid } from '../domain/errors';
@@ -42,4 +43,14 @@ export function edgeNormalisation() {
 /** Query strings as node's querystring reads them (no nesting), then normalised. */
 export function edgeQueryParser(query: string): Record<string, unknown> {
   return normaliseInput({ ...parseQueryString(query) });
+}
+
+/**
+ * The client's address as a rate-limit key: `req.ip` (X-Forwarded-For from a trusted proxy) only
+ * when it is an IP address. Behind a loopback proxy the client writes part of that header, so
+ * anything else (8 KB of garbage, names) counts as one "unknown" source instead of a new key.
+ */
+export function sourceAddress(req: Request): string {
+  const ip = req.ip ?? '';
+  return isIP(ip) ? ip : 'unknown';
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import express, { type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import { CSRF_HEADER, parseCookies, type RequireAgent, SESSION_COOKIE } from '../auth/agent-auth';
 import { hashPassword, verifyPassword } from '../auth/passwords';
@@ -7,6 +7,8 @@ import { conflict, forbidden, rateLimited, unauthenticated } from '../domain/err
 import type { SetupCode } from '../auth/setup-code';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Agent, Store } from '../store/types';
+import { sourceAddress } from '../http/edge';
+import { bodyOf, jsonBodyAfterAuth } from '../http/body';
 
 const SESSION_TTL_MS = 12 * 60 * 60_000;
 const FAILURE_WINDOW_MS = 15 * 60_000;
@@ -56,7 +58,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   const { store, requireAgent, setupCode } = deps;
   const delay = deps.delay ?? sleep;
   const router = Router();
-  router.use(express.json({ limit: '8kb' }));
+  router.use(jsonBodyAfterAuth({ limit: '8kb' }));
 
   const startSession = async (res: Response, agent: Agent) => {
     const session = await store.agents.createSession(agent.id, SESSION_TTL_MS);
@@ -90,9 +92,9 @@ export function authRoutes(deps: AuthRouteDeps): Router {
    * one-time code the server printed in its log (never "whoever comes first").
    */
   router.post('/setup', async (req: Request, res) => {
-    const body = newAgent.parse(req.body);
+    const body = newAgent.parse(bodyOf(req, res));
     if (!(await setupOpen())) throw conflict('already_set_up', 'an admin already exists; sign in instead');
-    const ipKey = `setup-fail-ip:${req.ip ?? ''}`;
+    const ipKey = `setup-fail-ip:${sourceAddress(req)}`;
     if ((await store.limits.count(ipKey, FAILURE_WINDOW_MS)) >= MAX_SETUP_FAILURES_PER_IP) throw rateLimited('too many wrong set-up codes; wait 15 minutes', 'too_many_attempts');
     // From here to take() nothing awaits: two requests with the right code make one admin.
     const code = setupCode.value;
@@ -112,9 +114,9 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   });
 
   router.post('/login', async (req: Request, res) => {
-    const body = credentials.parse(req.body);
+    const body = credentials.parse(bodyOf(req, res));
     const email = body.email.toLowerCase();
-    const keys = [`login-fail:${email}:${req.ip ?? ''}`, `login-fail-ip:${req.ip ?? ''}`];
+    const keys = [`login-fail:${email}:${sourceAddress(req)}`, `login-fail-ip:${sourceAddress(req)}`];
     const [failures = 0, ipFailures = 0] = await Promise.all(keys.map((k) => store.limits.count(k, FAILURE_WINDOW_MS)));
     if (failures >= MAX_FAILURES || ipFailures >= MAX_FAILURES_PER_IP) {
       throw rateLimited('too many failed sign-ins from here; wait 15 minutes or ask an admin to reset your password', 'too_many_attempts');

@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { RequireAgent } from '../auth/agent-auth';
 import { hashPassword } from '../auth/passwords';
@@ -6,6 +6,7 @@ import { conflict, quote } from '../domain/errors';
 import type { BusEvent, RealtimeBus } from '../realtime/bus';
 import type { Agent, Store } from '../store/types';
 import { publicAgent } from './auth';
+import { jsonBodyAfterAuth } from '../http/body';
 
 const SSE_KEEPALIVE_MS = 25_000;
 
@@ -13,7 +14,7 @@ const SSE_KEEPALIVE_MS = 25_000;
 export function consoleRoutes(deps: { store: Store; requireAgent: RequireAgent; bus: RealtimeBus; isApiAgent: (a: Agent) => boolean }): Router {
   const { store, requireAgent, bus } = deps;
   const router = Router();
-  router.use(express.json({ limit: '32kb' }));
+  router.use(jsonBodyAfterAuth({ limit: '32kb' }));
 
   router.post('/presence', requireAgent(), async (req, res) => {
     const { presence } = z.object({ presence: z.enum(['online', 'away']) }).parse(req.body);

@@ -7,6 +7,7 @@ import { httpStatusOf } from '../http/errors';
 import { articlePage, categoryPage, errorPage, type HelpSite, homePage, notFoundPage, searchPage, sitemap } from '../help/pages';
 import type { Store } from '../store/types';
 import { loadBranding } from './ui';
+import { sourceAddress } from '../http/edge';
 
 const POPULAR = 6;
 
@@ -81,7 +82,7 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
   router.post('/articles/:id/feedback', express.urlencoded({ extended: false, limit: '2kb' }), async (req, res) => {
     const article = articles().find((a) => a.id === req.params.id);
     if (!article) throw notFound('article', req.params.id);
-    const hits = await deps.store.limits.hit(`feedback:${req.ip ?? ''}`, 60_000);
+    const hits = await deps.store.limits.hit(`feedback:${sourceAddress(req)}`, 60_000);
     if (hits > deps.ipPerMinute) throw rateLimited();
     await deps.store.surveys.recordArticleFeedback({ articleId: article.id, helpful: req.body?.helpful === 'yes', source: 'help_center' });
     res.redirect(303, `/help/articles/${article.id}?thanks=1`);

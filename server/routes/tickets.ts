@@ -8,6 +8,7 @@ import { boundedIntParam } from '../domain/input';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Agent, Store, Ticket, TicketFilter } from '../store/types';
 import { PRIORITIES } from '../store/types';
+import { jsonBodyAfterAuth } from '../http/body';
 
 const STATUSES = ['open', 'assigned', 'resolved'] as const;
 const CHANNELS = ['web', 'slack', 'msteams', 'email'] as const;
@@ -37,7 +38,7 @@ export interface TicketRouteDeps {
 export function ticketRoutes(deps: TicketRouteDeps): Router {
   const { store, service, requireAgent } = deps;
   const router = Router();
-  router.use(express.json({ limit: '32kb' }));
+  router.use(jsonBodyAfterAuth({ limit: '32kb' }));
   const agentOf = (res: express.Response): Agent => res.locals.agent!;
 
   const withNames = async (tickets: Ticket[]) => {

@@ -1,11 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { conflict } from '../domain/errors';
 import { now, toAgent } from './rows';
 import type { Database } from './schema';
 import type { Agent, CannedResponse, Session } from './types';
 
 /** Agents, their console sessions and the team's canned responses. */
 export interface AgentStore {
+  /** Throws a `conflict` DomainError (agent_exists) when the email is taken. */
   create(input: Pick<Agent, 'email' | 'name' | 'role' | 'passwordHash'>): Promise<Agent>;
   get(id: string): Promise<Agent | undefined>;
   byEmail(email: string): Promise<Agent | undefined>;
@@ -38,8 +40,11 @@ export class KyselyAgents implements AgentStore {
         last_seen_at: null,
         created_at: now(),
       })
+      // Two requests creating the same email at once: one agent, the other a conflict (not a 500).
+      .onConflict((oc) => oc.column('email').doNothing())
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!row) throw conflict('agent_exists', 'an agent with this email already exists');
     return toAgent(row);
   }
 

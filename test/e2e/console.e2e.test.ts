@@ -35,6 +35,46 @@ async function signIn(page: Page): Promise<void> {
 /** The console logs the expected 401 of its first /api/auth/me before sign-in. */
 const unexpected = (problems: string[]) => problems.filter((p) => !/401/.test(p));
 
+describe('first run, as the README says: open the console, enter the set-up code from the log', () => {
+  let fresh: TestServer;
+  beforeAll(async () => {
+    fresh = await startTestServer({}, { kbDir: SAMPLE_KB_DIR });
+  });
+  afterAll(async () => {
+    await fresh?.close();
+  });
+
+  it('refuses a wrong code, creates the first admin with the right one, and then only offers sign-in', async () => {
+    const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
+    const page = await context.newPage();
+    const watch = watchPage(page);
+    await page.goto(`${fresh.url}/console`);
+    await page.getByRole('heading', { name: 'Set up answerdesk' }).waitFor();
+    expect(await page.getByText(/set-up code the server printed in its log/).count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+    const fill = async (code: string) => {
+      await page.getByLabel('Set-up code').fill(code);
+      await page.getByTestId('login-email').fill('lee@tidyflow.test');
+      await page.getByTestId('login-name').fill('Lee');
+      await page.getByTestId('login-password').fill(PASSWORD);
+      await page.getByTestId('login-submit').click();
+    };
+    await fill('AAAA-BBBB-CCCC');
+    await page.getByTestId('login-error').getByText(/Wrong set-up code/).waitFor();
+    await page.screenshot({ path: `${SHOTS}/console-first-run.png` });
+    await fill(fresh.desk.setupCode()!.toLowerCase());
+    await page.getByTestId('logout').waitFor();
+    expect((await fresh.desk.store.agents.byEmail('lee@tidyflow.test'))?.role).toBe('admin');
+    // A second visitor finds sign-in only: set-up is over.
+    const other = await (await browser.newContext()).newPage();
+    await other.goto(`${fresh.url}/console`);
+    await other.getByRole('heading', { name: 'Sign in to answerdesk' }).waitFor();
+    expect(await other.getByLabel('Set-up code').count()).toBe(0);
+    expect(unexpected(watch.problems).filter((p) => !/403/.test(p))).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('agent console and widget, two browser contexts', () => {
   it('escalate → agent sees it live → claims → replies → customer sees it → resolve → CES → dashboard counts', async () => {
     const agentContext = await browser.newContext({ viewport: { width: 1400, height: 900 } });

@@ -2,7 +2,10 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords';
 import { axeViolations, launchChromium, watchPage } from '../support/browser';
-import { SAMPLE_KB_DIR } from '../support/fixtures';
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FIXTURE_KB_DIR, SAMPLE_KB_DIR } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/server';
 
 let server: TestServer;
@@ -103,6 +106,60 @@ describe('widget in real Chromium', () => {
     const counts = await server.desk.store.surveys.articleFeedbackCounts({ from: '2000-01-01', to: '2999-01-01' });
     expect(counts.reduce((n, c) => n + c.helpful, 0)).toBeGreaterThanOrEqual(1);
     expect(watch.problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('help centre articles with HTML in their Markdown, in real Chromium', () => {
+  let hostile: TestServer;
+  beforeAll(async () => {
+    // The fixture help centre plus one article whose author pasted hostile HTML.
+    const dir = mkdtempSync(join(tmpdir(), 'answerdesk-hostile-kb-'));
+    cpSync(FIXTURE_KB_DIR, dir, { recursive: true });
+    writeFileSync(
+      join(dir, 'articles', 'pasted-html.md'),
+      [
+        '---',
+        'id: pasted-html',
+        'title: Pasted formatting',
+        'category: account',
+        'tags: [formatting]',
+        'summary: An article with HTML pasted into it.',
+        '---',
+        'Some **bold** text and a [safe link](https://example.com/ok).',
+        '',
+        '<script>window.__pwned = 1</script>',
+        '<img src="/x.png" onerror="window.__pwned = 2" alt="picture">',
+        '<a href="javascript:window.__pwned=3">click me</a>',
+        '<iframe src="https://evil.example/"></iframe>',
+        '<div onclick="window.__pwned=4" style="position:fixed;inset:0">overlay</div>',
+        '<form action="https://evil.example/"><input name="password"></form>',
+        '',
+      ].join('\n'),
+    );
+    hostile = await startTestServer({}, { kbDir: dir });
+  });
+  afterAll(async () => {
+    await hostile?.close();
+  });
+
+  it('keeps the formatting and drops scripts, handlers, javascript: links, frames and forms', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${hostile.url}/help/articles/pasted-html`);
+    const article = page.locator('article');
+    await article.getByText('bold').first().waitFor();
+    expect(await article.locator('strong', { hasText: 'bold' }).count()).toBe(1);
+    expect(await article.locator('a[href="https://example.com/ok"]').count()).toBe(1);
+    expect(await article.locator('img[alt="picture"]').count()).toBe(1);
+    expect(await article.locator('script, iframe, form, input').count()).toBe(0);
+    const handlers = await page.evaluate(() => [...document.querySelectorAll('article *')].flatMap((el) => el.getAttributeNames().filter((n) => n.startsWith('on'))));
+    expect(handlers).toEqual([]);
+    const links = await article.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    expect(links.filter((h) => /^\s*javascript:/i.test(h))).toEqual([]);
+    expect(await article.locator('[style]').count()).toBe(0);
+    await article.getByText('click me').click();
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await context.close();
   });
 });

@@ -96,7 +96,9 @@ for (const backend of BACKENDS) {
       workers.forEach((w) => w.start());
       try {
         await until(async () => seen.size === 30 && (await Promise.all(conversations.map((c) => store.outbox.problems(c.id)))).every((p) => p.length === 0), '30 deliveries');
-        await new Promise((resolve) => setTimeout(resolve, 100));
+        // Stopped, both workers have finished whatever they had claimed: nothing more can arrive.
+        await Promise.all(workers.map((w) => w.stop()));
+        expect(seen.size).toBe(30);
         expect([...seen.values()].every((n) => n === 1)).toBe(true);
       } finally {
         await Promise.all(workers.map((w) => w.stop()));

@@ -45,11 +45,16 @@ describe('PgBus (LISTEN/NOTIFY between instances)', () => {
     for (const e of events) a.publish(e);
     b.publish({ type: 'presence' });
     await until(() => seenB.length === 601 && seenA.length === 601);
-    await sleep(200); // an echo would arrive by now
+    // A marker from each side: notifications reach a listener in commit order, so an echo of
+    // anything published earlier would arrive before the other side's marker (no fixed sleep).
+    a.publish({ type: 'presence' });
+    b.publish({ type: 'presence' });
+    const presences = (seen: BusEvent[]) => seen.filter((e) => e.type === 'presence').length;
+    await until(() => presences(seenA) === 3 && presences(seenB) === 3);
     expect(seenB.filter((e) => e.type === 'message')).toEqual(events);
     expect(seenA.filter((e) => e.type === 'message')).toEqual(events);
-    expect(seenA.filter((e) => e.type === 'presence')).toHaveLength(1);
-    expect(seenB).toHaveLength(601);
+    expect(seenA).toHaveLength(603);
+    expect(seenB).toHaveLength(603);
   });
 
   it('keeps stored rows and local-only events on this instance; sends remote-only events to the others alone', async (ctx) => {

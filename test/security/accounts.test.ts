@@ -12,7 +12,7 @@ import { loginDelayMs } from '../../server/routes/auth';
 import { openStore } from '../../server/store/open';
 import { AgentClient } from '../support/agent-client';
 import { bundleFor, FIXTURE_KB_DIR } from '../support/fixtures';
-import type { TestServer } from '../support/server';
+import { ADMIN_TOKEN, type TestServer } from '../support/server';
 import { serverBackends, startOn } from './backends';
 
 // Every password check is counted: an unknown email must cost the same scrypt as a known one.
@@ -74,6 +74,13 @@ describe.each(backends)('accounts on %s', (backend) => {
     expect(known).toEqual({ status: 401, body: { error: { code: 'unauthorized', message: 'wrong email or password' } }, checks: 1 });
     expect(unknown).toEqual(known);
     expect(apiAccount).toEqual(known);
+  });
+
+  it('two admins adding the same agent at once: one 201, one 409 (never a 500)', async () => {
+    const body = JSON.stringify({ email: 'twin@tidyflow.test', name: 'Twin', password: PASSWORD });
+    const add = () => fetch(`${server.url}/api/agents`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` }, body });
+    const statuses = (await Promise.all([add(), add(), add()])).map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 409, 409]);
   });
 
   it('lock-out is per account and address, with growing delays: a stranger cannot lock an agent out', async () => {

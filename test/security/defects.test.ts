@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords';
 import { SESSION_COOKIE } from '../../server/auth/agent-auth';
@@ -131,7 +132,7 @@ describe.each(backends)('issue 18 defects on %s', (backend) => {
 
   it('4. Teams development endpoint: malformed activities get 400 with the usual JSON error', async () => {
     const good = teams.personal({ id: '29:shape', name: 'Shape' }, `a:1shape${backend}`, { text: 'hello' });
-    const cases: unknown[] = [{}, { type: null }, { ...good, serviceUrl: true }, { ...good, serviceUrl: 'javascript:alert(1)' }, { ...good, from: 'x' }, { ...good, conversation: { id: 5 } }];
+    const cases: unknown[] = [{}, { type: null }, { ...good, serviceUrl: true }, { ...good, serviceUrl: 'javascript:alert(1)' }, { ...good, from: 'x' }, { ...good, conversation: { id: 5 } }, { ...good, locale: -2147483649 }, { ...good, channelData: 'x' }];
     for (const body of cases) {
       const res = await teams.post(body as Record<string, unknown>);
       expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
@@ -198,6 +199,15 @@ describe.each(backends)('issue 18 defects on %s', (backend) => {
     expect((await server.admin(`/api/tickets/${ticket.id}/assign`, { method: 'POST', body: JSON.stringify({ agentId: sam!.id }) })).status).toBe(200);
     expect((await s.request(`/api/tickets/${ticket.id}/resolve`, { method: 'POST' })).status).toBe(200);
     visitor.close();
+  });
+
+  it('2f. a forwarded address that is no address (8 KB of it) is one "unknown" source, not a database error', async () => {
+    // Random text does not compress: an 8,000-character key would not fit PostgreSQL's index.
+    const huge = { 'x-forwarded-for': randomBytes(6000).toString('base64'), 'content-type': 'application/json' };
+    const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: huge, body: JSON.stringify({ email: 'nobody@tidyflow.test', password: 'wrong password' }) });
+    expect(login.status).toBe(401);
+    const session = await fetch(`${server.url}/api/widget/session`, { method: 'POST', headers: huge, body: JSON.stringify({ key: 'demo' }) });
+    expect(session.status).toBe(200);
   });
 
   it('8. error messages quote a bounded excerpt of the input', async () => {

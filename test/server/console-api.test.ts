@@ -143,7 +143,8 @@ describe('console API', () => {
     self.say('zebra migration patterns in kenya');
     self.say('zebra migration patterns');
     await self.waitFor((f) => f.type === 'conversation' && f.conversation.state === 'bot', 5000, 1);
-    await new Promise((r) => setTimeout(r, 300));
+    // Both questions' turns (and the events they log) are done before the metrics are read.
+    await self.settle();
 
     const m = await alex.json<{
       summary: { conversations: number; selfServiceRate: number; escalationRate: number; ces: { count: number; botOnlyAverage: number; withPersonAverage: number; distribution: number[] }; firstResponse: { medianMs: number } };
@@ -163,12 +164,27 @@ describe('console API', () => {
     expect(m.articles.find((a) => a.articleId === 'api-tokens')?.helpful).toBe(1);
     expect(m.unanswered.find((u) => /zebra/.test(u.text))?.count).toBe(2);
 
+    // Every table, with its rows: a header alone (an empty export) fails.
+    const tables: Record<string, string[][]> = {};
     for (const table of ['summary', 'daily', 'agents', 'articles', 'unanswered', 'ces']) {
       const csv = await alex.request(`/api/metrics/${table}.csv`);
       expect(csv.status).toBe(200);
       expect(csv.headers.get('content-type')).toContain('text/csv');
-      expect((await csv.text()).split('\r\n').length).toBeGreaterThan(1);
+      expect(csv.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="answerdesk-${table}-\\d{4}-\\d{2}-\\d{2}-\\d{4}-\\d{2}-\\d{2}\\.csv"$`));
+      const text = await csv.text();
+      expect(text.endsWith('\r\n')).toBe(true);
+      tables[table] = text.trimEnd().split('\r\n').map((line) => line.split(','));
+      expect(tables[table]!.length, table).toBeGreaterThan(1);
     }
+    const column = (table: string, name: string) => tables[table]!.slice(1).map((row) => row[tables[table]![0]!.indexOf(name)]);
+    expect(column('summary', 'conversations')).toEqual([String(m.summary.conversations)]);
+    expect(column('summary', 'cesCount')).toEqual([String(m.summary.ces.count)]);
+    expect(column('ces', 'score')).toEqual(['1', '2', '3', '4', '5', '6', '7']);
+    expect(column('ces', 'count').map(Number)).toEqual(m.summary.ces.distribution);
+    expect(column('agents', 'name')).toContain('Alex');
+    expect(column('articles', 'articleId')).toContain('api-tokens');
+    expect(column('unanswered', 'text').some((t) => /zebra/.test(t ?? ''))).toBe(true);
+    expect(column('daily', 'conversations').map(Number).reduce((a, b) => a + b, 0)).toBe(m.summary.conversations);
     visitor.close();
     self.close();
   });

@@ -50,11 +50,12 @@ describe('widget conversation over HTTP + WebSocket', () => {
     expect(detail.customer.pageUrl).toBe('https://tidyflow.example/pricing');
 
     // Once a person owns it the bot stays silent.
-    const before = visitor.messages().filter((m) => m.author === 'bot').length;
+    const before = (await visitor.history()).filter((m) => m.author === 'bot').length;
     visitor.say('how do I cancel my subscription');
-    await visitor.waitForMessage((m) => m.author === 'customer' && m.content.type === 'text' && m.content.text.includes('cancel'));
-    await new Promise((r) => setTimeout(r, 300));
-    expect(visitor.messages().filter((m) => m.author === 'bot').length).toBe(before);
+    await visitor.settle();
+    const stored = await visitor.history();
+    expect(stored.some((m) => m.author === 'customer' && m.content.type === 'text' && m.content.text.includes('cancel'))).toBe(true);
+    expect(stored.filter((m) => m.author === 'bot').length).toBe(before);
 
     // An agent reply reaches the widget live; resolving asks the CES question.
     const reply = await server.admin(`/api/tickets/${tickets[0]!.id}/reply`, { method: 'POST', body: JSON.stringify({ text: 'Hi, I can help with that.' }) });
@@ -98,7 +99,7 @@ describe('widget conversation over HTTP + WebSocket', () => {
     visitor.say('refund', 'same-id-1');
     const acks = [await visitor.waitFor((f) => f.type === 'ack'), await visitor.waitFor((f) => f.type === 'ack', 5000, visitor.frames.findIndex((f) => f.type === 'ack') + 1)];
     expect(acks.map((a) => (a as { seq: number }).seq)).toEqual([1, 1]);
-    await new Promise((r) => setTimeout(r, 300));
+    await visitor.settle();
     const history = (await (await fetch(`${server.url}/api/widget/messages`, { headers: { authorization: `Bearer ${visitor.token}` } })).json()) as {
       messages: { author: string }[];
     };
@@ -121,8 +122,10 @@ describe('widget conversation over HTTP + WebSocket', () => {
     };
     expect(bobHistory.messages).toEqual([]);
     await bob.connect(0);
+    const from = bob.frames.length;
     bob.send({ type: 'hello', conversationId: alice.conversationId, lastSeq: 0 });
-    await new Promise((r) => setTimeout(r, 200));
+    // hello sends what the socket may see, then `ready`: nothing of Alice's came before it.
+    await bob.waitFor((f) => f.type === 'ready', 5000, from);
     expect(bob.messages()).toEqual([]);
 
     const [v, id, key] = alice.token.split('.');
@@ -252,10 +255,11 @@ describe('CSAT switched off (the default)', () => {
     visitor.press({ kind: 'ces', score: 7 }, '7 out of 7');
     await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'text' && /thank you/i.test(m.content.text));
     visitor.press({ kind: 'csat', score: 5 }, '5 out of 5');
-    await visitor.waitForMessage((m) => m.author === 'customer' && m.content.type === 'action' && m.content.action.kind === 'csat');
-    await new Promise((r) => setTimeout(r, 300));
-    expect(visitor.messages().some((m) => m.content.type === 'csat')).toBe(false);
-    expect(visitor.messages().filter((m) => m.author === 'bot' && m.content.type === 'text' && /thank you/i.test(m.content.text))).toHaveLength(1);
+    await visitor.settle();
+    const stored = await visitor.history();
+    expect(stored.some((m) => m.author === 'customer' && m.content.type === 'action' && m.content.action.kind === 'csat')).toBe(true);
+    expect(stored.some((m) => m.content.type === 'csat')).toBe(false);
+    expect(stored.filter((m) => m.author === 'bot' && m.content.type === 'text' && /thank you/i.test(m.content.text))).toHaveLength(1);
     expect(await csatOf(server)).toMatchObject({ enabled: false, count: 0 });
     visitor.close();
   });

@@ -156,4 +156,33 @@ describe('Slack channel: question → person → resolved → CES', () => {
     expect(attempts).toEqual([]);
     expect(unhandled).toEqual([]);
   });
+
+  it('/answerdesk claim takes a ticket by a unique prefix of its id; short, unknown or ambiguous ids are refused', async () => {
+    fake.addUser({ id: 'U_MEMBER3', name: 'Ada', email: 'ada@customer.test' });
+    const ts = nextTs();
+    await fake.sendEvent({ type: 'message', channel: 'D_ADA', channel_type: 'im', user: 'U_MEMBER3', text: 'I want to talk to a person', ts });
+    await fake.waitForPost('C_AGENTS', undefined, (t) => t.includes('<@U_MEMBER3>'), 'the notice for Ada');
+    const customer = await server.desk.store.customers.findByExternalId('slack', 'U_MEMBER3');
+    const [conversation] = await server.desk.store.conversations.listOfCustomer(customer!.id);
+    const ticket = (await server.desk.store.tickets.byConversation(conversation!.id))!;
+    const answer = async (text: string) => {
+      const before = fake.calls.length;
+      expect((await fake.command('/answerdesk', text, 'U_ALEX', 'C_AGENTS')).status).toBe(200);
+      return String((await fake.waitForCall((c) => c.method === 'response_url' && fake.calls.indexOf(c) >= before, `the answer to ${text}`)).args.text);
+    };
+    // Five characters are too few to name a ticket; a prefix nobody has names none.
+    expect(await answer(`claim ${ticket.id.slice(0, 5)}`)).toMatch(/^No ticket/);
+    expect(await answer('claim ffffffff')).toMatch(/^No ticket/);
+    expect(await answer('claim not-an-id!')).toMatch(/^No ticket/);
+    expect((await server.desk.store.tickets.get(ticket.id))?.assigneeId).toBeNull();
+    // Eight characters, in upper case, are enough while they are unambiguous.
+    expect(await answer(`claim ${ticket.id.slice(0, 8).toUpperCase()}`)).toBe(`Ticket \`${ticket.id}\` is yours.`);
+    expect(await server.desk.store.tickets.get(ticket.id)).toMatchObject({ status: 'assigned', assigneeId: alex.id });
+    // Claiming it again as someone else: refused, and told who has it.
+    const before = fake.calls.length;
+    expect((await fake.command('/answerdesk', `claim ${ticket.id}`, 'U_SAM', 'C_AGENTS')).status).toBe(200);
+    const refusal = await fake.waitForCall((c) => c.method === 'response_url' && fake.calls.indexOf(c) >= before, 'the refusal');
+    expect(String(refusal.args.text)).toBe('Already claimed by Alex.');
+    expect(await answer('help')).toMatch(/^Usage: /);
+  });
 });

@@ -48,6 +48,19 @@ describe('Slack in Socket Mode', () => {
     expect(internet.attempts).toEqual([]);
   });
 
+  it('normalises Socket Mode bodies like HTTP ones: NUL in ids and text is removed before storage', async () => {
+    fake.addUser({ id: 'U_NULSOCK', name: 'Sock', email: 'sock@customer.test' });
+    const ts = nextTs();
+    const event = { type: 'message', user: 'U_NUL\u0000SOCK', text: 'How do I reset my pass\u0000word?', ts, channel: 'D_SO\u0000CK', channel_type: 'im' };
+    await fake.sendEnvelope('events_api', fake.eventCallback(event));
+    await fake.waitForPost('D_SOCK', ts, (t) => t.includes('/help/articles/reset-password'), 'the answer in the DM');
+    const member = await server.desk.store.customers.findByExternalId('slack', 'U_NULSOCK');
+    expect(member?.name).toBe('Sock');
+    const [conversation] = await server.desk.store.conversations.listOfCustomer(member!.id);
+    const stored = await server.desk.store.conversations.listMessages(conversation!.id, 0);
+    expect(stored.find((m) => m.author === 'customer')?.content).toEqual({ type: 'text', text: 'How do I reset my password?' });
+  });
+
   it('does not expose the HTTP events endpoint', async () => {
     const res = await fetch(`${server.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(404);

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { createAnswerdesk, type Answerdesk } from '../../server/app';
 import { loadConfig } from '../../server/config';
 import { openStore } from '../../server/store/open';
@@ -29,6 +29,8 @@ export interface TestServerOptions {
   pgSchema?: 'fresh';
   /** Replaces the wait after a failed sign-in (the security tests record the delays). */
   loginDelay?: (ms: number) => Promise<void>;
+  /** The server's logger (default: silent). */
+  log?: Logger;
 }
 
 /** A real server on 127.0.0.1 with a throwaway SQLite database (or DATABASE_URL in env). */
@@ -53,7 +55,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   let desk: Answerdesk;
   let port: number;
   try {
-    desk = await createAnswerdesk({ config, log: pino({ level: 'silent' }), store, bundle: bundleFor(options.kbDir ?? FIXTURE_KB_DIR), ...(options.loginDelay ? { loginDelay: options.loginDelay } : {}) });
+    desk = await createAnswerdesk({ config, log: options.log ?? pino({ level: 'silent' }), store, bundle: bundleFor(options.kbDir ?? FIXTURE_KB_DIR), ...(options.loginDelay ? { loginDelay: options.loginDelay } : {}) });
     port = await desk.listen(0, '127.0.0.1');
   } catch (err) {
     await store.close().catch(() => undefined);

@@ -95,6 +95,25 @@ export class WidgetClient {
     return f.message;
   }
 
+  /**
+   * Resolves once the server has handled every frame sent before it, bot turns included: one
+   * socket's frames are handled in order, and a customer message's turn finishes before the
+   * next frame starts. Then the stored conversation (`history()`) is final — wait on this, not
+   * on a fixed sleep, before asserting that something did NOT happen.
+   */
+  async settle(): Promise<void> {
+    const from = this.frames.length;
+    this.send({ type: 'ping' });
+    await this.waitFor((f) => f.type === 'pong', 5000, from);
+  }
+
+  /** The visitor's conversation as stored (the REST history the widget falls back to). */
+  async history(): Promise<ChatMessage[]> {
+    const res = await fetch(`${this.baseUrl}/api/widget/messages`, { headers: { authorization: `Bearer ${this.token}` } });
+    if (!res.ok) throw new Error(`history failed: ${res.status}`);
+    return ((await res.json()) as { messages: ChatMessage[] }).messages;
+  }
+
   close(): void {
     this.ws?.close();
   }

@@ -171,7 +171,20 @@ describe('Teams channel: question → person → resolved → CES', () => {
     expect(questions).toHaveLength(2);
   });
 
-  it('serves Teams without Microsoft credentials only as a development endpoint, and never calls the internet', () => {
+  it('serves Teams without Microsoft credentials only as a development endpoint, and never calls the internet', async () => {
+    // Development mode is for this machine only: the server listens on loopback.
+    expect(server.desk.config.host).toBe('127.0.0.1');
+    // No token needed, and the answer goes to the activity's serviceUrl (the fake), unsigned.
+    const member: Member = { id: '29:dev-endpoint', name: 'Dev', aadObjectId: 'aad-dev-endpoint' };
+    const res = await fake.post(fake.personal(member, 'a:1dev-endpoint', { text: 'How do I reset my password?' }));
+    expect(res.status).toBe(200);
+    const answer = await fake.waitFor((s) => s.conversationId === 'a:1dev-endpoint', 'the answer to the unauthenticated activity');
+    expect(answer.authorization).toBeUndefined();
+    expect(await server.desk.store.customers.findByExternalId('msteams', 'aad-dev-endpoint')).toMatchObject({ name: 'Dev' });
+    // Malformed activities are refused with the usual JSON error (serviceUrl must be an http(s) URL).
+    const bad = await fake.post(fake.personal(member, 'a:1dev-endpoint', { text: 'x', serviceUrl: true } as unknown as Record<string, unknown>));
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('invalid_activity');
     expect(attempts).toEqual([]);
     expect(unhandled).toEqual([]);
   });

@@ -6,6 +6,7 @@ import { CLAIM_ACTION_ID, CUSTOMER_ACTION_PREFIX } from './render';
 import { type SlackBlockActions, SlackInbound, type SlackMessageEvent } from './inbound';
 import { SlackOutbound } from './outbound';
 import { slackEdge } from './edge';
+import { normaliseInPlace } from '../../domain/input';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -99,6 +100,15 @@ export async function mountSlack(ctx: ChannelContext): Promise<MountedChannel | 
     logger,
     clientOptions: { ...(slackApiUrl ? { slackApiUrl } : {}), retryConfig: RETRY_CONFIG },
   });
+
+  if (socketMode) {
+    // Over HTTP the edge normalises the parsed body (server/http/edge.ts); Socket Mode bodies
+    // come over bolt's WebSocket, so the same normalisation runs here, before any listener.
+    bolt.use(async ({ body, next }) => {
+      normaliseInPlace(body);
+      await next();
+    });
+  }
 
   bolt.error(async (err) => {
     slackLog.error({ err }, 'Slack handler failed');

@@ -1,8 +1,8 @@
 import { type Activity, CloudAdapter, ConfigurationBotFrameworkAuthentication, type TurnContext } from 'botbuilder';
 import type { AuthenticateRequestResult } from 'botframework-connector';
-import express from 'express';
 import { isLoopbackHost } from '../../config';
 import type { ChannelContext, MountedChannel } from '../index';
+import { bodyOf, jsonBodyAfterAuth } from '../../http/body';
 import { activitySchema, authenticationView } from './activity-schema';
 import { TeamsInbound } from './inbound';
 import { TeamsOutbound } from './outbound';
@@ -95,11 +95,7 @@ export async function mountTeams(ctx: ChannelContext): Promise<MountedChannel | 
 
   // JSON only on this route; a body that does not parse is remembered, not answered yet:
   // authentication comes first, so an anonymous caller learns nothing from our parser.
-  const json = express.json({ limit: BODY_LIMIT });
-  app.post(TEAMS_MESSAGES_PATH, (req, res, next) => json(req, res, (err?: unknown) => {
-    if (err) res.locals.bodyError = err;
-    next();
-  }), async (req, res, next) => {
+  app.post(TEAMS_MESSAGES_PATH, jsonBodyAfterAuth({ limit: BODY_LIMIT }), async (req, res) => {
     const authHeader = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
     if (credentials && !authHeader) {
       res.status(401).json({ error: { code: 'unauthorized', message: 'Bot Framework token required' } });
@@ -120,8 +116,7 @@ export async function mountTeams(ctx: ChannelContext): Promise<MountedChannel | 
       res.status(503).json({ error: { code: 'auth_unavailable', message: 'the Bot Framework token could not be verified; try again' } });
       return;
     }
-    if (res.locals.bodyError) return next(res.locals.bodyError);
-    const parsed = activitySchema.safeParse(req.body);
+    const parsed = activitySchema.safeParse(bodyOf(req, res));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       res.status(400).json({ error: { code: 'invalid_activity', message: `not a Bot Framework activity${issue ? ` (${issue.path.join('.') || 'body'}: ${issue.message})` : ''}`.slice(0, 300) } });

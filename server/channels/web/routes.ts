@@ -10,6 +10,7 @@ import { visibleToCustomer } from '../../domain/transcript';
 import type { Store } from '../../store/types';
 import { WEB_THREAD } from './inbound';
 import type { HistoryResponse, SessionResponse, SuggestResponse } from './protocol';
+import { sourceAddress } from '../../http/edge';
 
 const attributeValue = z.union([z.string().max(200), z.number(), z.boolean()]);
 const sessionSchema = z.object({
@@ -42,7 +43,7 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
   router.use(express.json({ limit: '16kb' }));
 
   const limitIp = async (req: Request) => {
-    const hits = await store.limits.hit(`ip:${req.ip ?? 'unknown'}`, 60_000);
+    const hits = await store.limits.hit(`ip:${sourceAddress(req)}`, 60_000);
     if (hits > config.rateLimits.ipPerMinute) throw rateLimited();
   };
 

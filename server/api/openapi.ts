@@ -74,7 +74,8 @@ export function openApiDocument(operations: Operation[], options: { serverUrl: s
       },
     ]),
   );
-  components.Error = schema(ErrorBody, 'output');
+  // A named schema converted on its own is a $ref to its own definition, which is already a component.
+  schema(ErrorBody, 'output');
 
   return {
     openapi: '3.1.0',

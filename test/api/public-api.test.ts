@@ -3,7 +3,7 @@ import { hashPassword } from '../../server/auth/passwords';
 import { AgentClient } from '../support/agent-client';
 import { ContractClient } from '../support/api-contract';
 import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server';
-import { postgresRequiredInCi, TEST_DATABASE_URL } from '../support/stores';
+import { dropSchema, freshSchema, postgresRequiredInCi, TEST_DATABASE_URL } from '../support/stores';
 
 const PASSWORD = 'correct horse battery';
 const postgres = await postgresRequiredInCi('the public API suite');
@@ -212,6 +212,14 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       expect(named).toHaveLength(1);
     });
 
+    it('has checked a response of every customer, conversation, ticket, knowledge and report operation against the document', async () => {
+      const doc = await full.document();
+      const covered = new Set([...full.covered, ...api.covered].map((c) => c.split(' ')[0]));
+      const operations = Object.values(doc.paths as Record<string, Record<string, { operationId: string; tags: string[] }>>).flatMap((m) => Object.values(m));
+      const missing = operations.filter((o) => o.tags[0] !== 'Webhooks' && !covered.has(o.operationId)).map((o) => o.operationId);
+      expect(missing).toEqual([]);
+    });
+
     it('refuses a revoked key at once', async () => {
       const temp = await createKey(admin, 'temporary', ['read']);
       const client = new ContractClient(server.url, temp.secret);
@@ -225,3 +233,55 @@ for (const backend of ['sqlite', 'postgres'] as const) {
     });
   });
 }
+
+describe.skipIf(!postgres)('API keys across instances (PostgreSQL)', () => {
+  it('refuses a key revoked on one instance at once on the other', { timeout: 60_000 }, async () => {
+    const schema = freshSchema();
+    const env = { DATABASE_URL: TEST_DATABASE_URL, DATABASE_SCHEMA: schema };
+    const a = await startTestServer(env);
+    const b = await startTestServer(env);
+    try {
+      await a.desk.store.agents.create({ email: 'admin@tidyflow.test', name: 'Ada Admin', role: 'admin', passwordHash: await hashPassword(PASSWORD) });
+      const adminA = new AgentClient(a.url);
+      await adminA.login('admin@tidyflow.test', PASSWORD);
+      const key = await createKey(adminA, 'shared', ['read']);
+      const onA = new ContractClient(a.url, key.secret);
+      const onB = new ContractClient(b.url, key.secret);
+      expect((await onA.get('/tickets')).status).toBe(200);
+      expect((await onB.get('/tickets')).status).toBe(200);
+      await adminA.json(`/api/admin/api-keys/${key.id}/revoke`, { method: 'POST', json: {} });
+      expect((await onB.get('/tickets')).status).toBe(401);
+      expect((await onA.get('/tickets')).status).toBe(401);
+    } finally {
+      await a.close();
+      await b.close();
+      await dropSchema(schema);
+    }
+  });
+});
+
+describe('rate limits per key', () => {
+  it('answers 429 with Retry-After once a key has used its minute, without slowing other keys', async () => {
+    const server = await startTestServer({ API_RATE_LIMIT_PER_MINUTE: '3' });
+    try {
+      const one = await server.desk.store.apiKeys.create({ name: 'one', scopes: ['read'] });
+      const two = await server.desk.store.apiKeys.create({ name: 'two', scopes: ['read'] });
+      const a = new ContractClient(server.url, one.secret);
+      const b = new ContractClient(server.url, two.secret);
+      // Both in the same minute window, unless it turns over in between: then the next one counts.
+      let statuses: number[] = [];
+      for (let attempt = 0; attempt < 2 && !statuses.includes(429); attempt++) {
+        statuses = [];
+        for (let i = 0; i < 4; i++) statuses.push((await a.get('/categories')).status);
+      }
+      expect(statuses).toContain(429);
+      const limited = await a.get('/categories');
+      expect(limited.status).toBe(429);
+      expect(limited.body.error.code).toBe('rate_limited');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await b.get('/categories')).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});

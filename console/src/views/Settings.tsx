@@ -2,6 +2,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api';
 import { capitalize } from '../format';
 import type { AgentInfo, CannedResponse, Role } from '../types';
+import { ApiKeySettings } from './integrations/ApiKeys';
+import { WebhookSettings } from './integrations/Webhooks';
 
 interface Props {
   canned: CannedResponse[];
@@ -31,6 +33,8 @@ export function Settings({ canned, agents, onClose, onCannedChanged, onAgentsCha
       </div>
       <CannedSettings canned={canned} onChanged={onCannedChanged} />
       <AgentSettings agents={agents} onChanged={onAgentsChanged} />
+      <ApiKeySettings />
+      <WebhookSettings />
     </dialog>
   );
 }

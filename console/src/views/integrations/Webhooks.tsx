@@ -151,7 +151,7 @@ function DeliveryLog({ subscriptionId }: { subscriptionId: string }) {
           <th>Event</th>
           <th>Status</th>
           <th>Responses</th>
-          <th />
+          <th>Action</th>
         </tr>
       </thead>
       <tbody>

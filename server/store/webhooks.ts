@@ -108,6 +108,8 @@ export interface WebhookStore {
   recordAttempt(deliveryId: string, attempt: WebhookAttempt, state: WebhookDelivery['state']): Promise<void>;
   /** Sends a delivery again (same event id and body), through a new outbox row. */
   redeliver(deliveryId: string): Promise<WebhookDelivery | undefined>;
+  /** Drops finished deliveries (and their attempts) created before `before`. */
+  prune(before: Date): Promise<number>;
   /** Writes `outbox` only the first time `key` is seen, atomically (e.g. one SLA-breach event per ticket). */
   enqueueOnce(key: string, outbox: NewOutboxItem): Promise<boolean>;
 }
@@ -264,6 +266,13 @@ export class KyselyWebhooks implements WebhookStore {
       await trx.insertInto('outbox').values(outboxRow(DELIVERY_CHANNEL, { deliveryId, redelivery: true }, t)).execute();
       return toDelivery(row);
     });
+  }
+
+  async prune(before: Date): Promise<number> {
+    const old = this.db.selectFrom('webhook_deliveries').select('id').where('created_at', '<', before.toISOString()).where('state', '!=', 'pending');
+    await this.db.deleteFrom('webhook_attempts').where('delivery_id', 'in', old).execute();
+    const result = await this.db.deleteFrom('webhook_deliveries').where('created_at', '<', before.toISOString()).where('state', '!=', 'pending').executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async enqueueOnce(key: string, outbox: NewOutboxItem): Promise<boolean> {

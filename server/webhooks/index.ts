@@ -7,6 +7,9 @@ import { fanOutDeliverer, webhookDeliverer } from './deliverers';
 import type { DomainEvents } from './emitter';
 import { SlaWatch } from './sla-watch';
 
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
 /** Webhooks on this instance: both outbox stages registered with the delivery worker, and the SLA watch. */
 export function startWebhooks(deps: { store: Store; log: Logger; config: Config; worker: DeliveryWorker; events: DomainEvents }): { close(): Promise<void>; sla: SlaWatch } {
   const { store, log, config, worker, events } = deps;
@@ -14,5 +17,18 @@ export function startWebhooks(deps: { store: Store; log: Logger; config: Config;
   worker.register(DELIVERY_CHANNEL, webhookDeliverer({ store, log, events, config }));
   const sla = new SlaWatch({ store, events, log, everyMs: config.webhooks.slaWatchMs, nudge: () => worker.nudge() });
   sla.start();
-  return { sla, close: () => sla.stop() };
+  // Retention: the delivery log keeps 30 days, idempotency keys a day (any instance may prune).
+  const housekeeping = setInterval(() => {
+    void Promise.all([store.webhooks.prune(new Date(Date.now() - 30 * DAY_MS)), store.apiKeys.pruneIdempotent(new Date(Date.now() - DAY_MS))]).catch((err: unknown) =>
+      log.warn({ err }, 'webhook/API housekeeping failed'),
+    );
+  }, HOUR_MS);
+  housekeeping.unref();
+  return {
+    sla,
+    close: async () => {
+      clearInterval(housekeeping);
+      await sla.stop();
+    },
+  };
 }

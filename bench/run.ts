@@ -2,7 +2,7 @@
  * `npm run bench`: knowledge search and engine figures, printed as tables. Deterministic
  * synthetic help centres (1k, 10k, 100k articles); no network, bounded loops.
  * Options: --sizes 1000,10000 (default 1000,10000,100000) --queries 2000 --no-load (skip bench/load.ts)
- * --load-parts paced,saturated,trips,profile,idle (default all; see bench/load.ts)
+ * --load-parts paced,saturated,trips,profile,idle (default all; see bench/load.ts) --no-webhooks (skip bench/webhooks.ts)
  */
 import { parseArgs } from 'node:util';
 import { ConversationEngine } from '../bot/engine';
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '2000' },
     'no-load': { type: 'boolean', default: false },
     'load-parts': { type: 'string' },
+    'no-webhooks': { type: 'boolean', default: false },
   },
 });
 const sizes = values.sizes.split(',').map(Number);
@@ -114,3 +115,6 @@ if (!values['no-load']) {
   const parts = values['load-parts']?.split(',').filter((p): p is (typeof PARTS)[number] => (PARTS as readonly string[]).includes(p));
   await runLoadBench(parts ? { parts } : {});
 }
+
+// Webhooks: request-path cost of events and delivery latency to a local receiver (bench/webhooks.ts).
+if (!values['no-webhooks']) await (await import('./webhooks')).webhookBench();

@@ -181,6 +181,15 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       expect(invalid.status).toBe(400);
       expect(invalid.body.error.code).toBe('invalid_request');
       expect((await api.get('/tickets?status=bogus')).status).toBe(400);
+      // The service's one message limit (MESSAGE_MAX_BYTES) applies to API messages too: 413, nothing stored.
+      const { body } = await full.post('/customers/identify', { externalId: 'too-long' });
+      const tooLong = await full.post('/conversations', { customerId: body.customer.id, text: 'x'.repeat(5000) });
+      expect(tooLong.status).toBe(413);
+      expect(tooLong.body.error.code).toBe('message_too_large');
+      expect((await full.get(`/conversations?customerId=${body.customer.id}`)).body.data).toEqual([]);
+      const malformed = await fetch(`${server.url}/api/v1/customers`, { method: 'POST', headers: { authorization: `Bearer ${keys.all!.secret}`, 'content-type': 'application/json' }, body: '{"name":' });
+      expect(malformed.status).toBe(400);
+      expect(((await malformed.json()) as { error: { code: string } }).error.code).toBe('malformed_json');
     });
 
     it('keeps ADMIN_API_TOKEN working as a deprecated full-scope key', async () => {

@@ -110,7 +110,8 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       for (const [type, n] of expected) expect(receiver.ids(type).size, type).toBe(n);
       expect(receiver.received.every((r) => r.validFor.length === 1 && r.signatures === 1)).toBe(true);
       expect(receiver.received.length).toBe(receiver.ids().size);
-      // The bodies are the documented envelopes, with the resources the API returns.
+      // Every body is the documented envelope of its type (OpenAPI `webhooks`), with the resources the API returns.
+      for (const r of receiver.received) await api.checkEvent(r.body);
       const msg = receiver.received.find((r) => r.type === 'message.created')!.body;
       expect(msg).toMatchObject({ id: expect.stringMatching(/^evt_/), type: 'message.created', data: { message: { conversationId: expect.any(String), seq: expect.any(Number) } } });
       const breached = receiver.received.find((r) => r.type === 'ticket.sla_breached')!.body;

@@ -81,6 +81,17 @@ export class ContractClient {
     return { status: res.status, headers: res.headers, body: body as T, text };
   }
 
+  /** Checks a webhook body against the document's `webhooks` entry for its type. */
+  async checkEvent(body: Json): Promise<void> {
+    const doc = await this.document();
+    const entry = doc.webhooks?.[body.type];
+    expect(entry, `event type ${body.type} is not in the document`).toBeDefined();
+    const id = `https://contract.test/webhooks/${body.type}`;
+    const validate = this.ajv!.getSchema(id) ?? (this.ajv!.addSchema(standalone(entry.post.requestBody.content['application/json'].schema, doc), id), this.ajv!.getSchema(id)!);
+    expect(validate(body), `${body.type} event does not match the document: ${JSON.stringify(validate.errors?.slice(0, 3))}`).toBe(true);
+    this.covered.add(`event ${body.type}`);
+  }
+
   get = <T = any>(path: string, options?: { key?: string | null; headers?: Record<string, string> }) => this.request<T>('get', path, options);
   post = <T = any>(path: string, body?: unknown, options?: { key?: string | null; headers?: Record<string, string> }) => this.request<T>('post', path, { ...options, body: body ?? {} });
   patch = <T = any>(path: string, body: unknown, options?: { key?: string | null }) => this.request<T>('patch', path, { ...options, body });

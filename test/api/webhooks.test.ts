@@ -206,6 +206,35 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       }
     });
 
+    it('gives a delivery up when its retry window has passed (WEBHOOK_RETRY_HOURS)', { timeout: 30_000 }, async () => {
+      const failing = await new WebhookReceiver().start();
+      failing.mode = 503;
+      const short = await startTestServer({ ...FAST, WEBHOOK_RETRY_HOURS: '0.0002', ...(backend === 'postgres' ? { DATABASE_URL: TEST_DATABASE_URL } : {}) }, { pgSchema: 'fresh' });
+      try {
+        const client = new ContractClient(short.url, ADMIN_TOKEN);
+        const sub = (await client.post('/webhooks', { url: failing.url, events: ['conversation.created'] })).body.subscription;
+        const customer = await client.post('/customers/identify', { externalId: 'y' });
+        await client.post('/conversations', { customerId: customer.body.customer.id, text: 'hello' });
+        const deadline = Date.now() + 20_000;
+        let log: { state: string; attempts: number; lastStatus: number }[] = [];
+        while (Date.now() < deadline) {
+          log = (await client.get(`/webhooks/${sub.id}/deliveries`)).body.data;
+          if (log[0]?.state === 'failed') break;
+          await failing.until('another attempt', () => false, 200).catch(() => undefined);
+        }
+        expect(log).toHaveLength(1);
+        expect(log[0]).toMatchObject({ state: 'failed', lastStatus: 503 });
+        expect(log[0]!.attempts).toBeGreaterThan(1);
+        expect((await client.get('/webhooks')).body.data[0].active).toBe(true);
+        // Given up for good: the outbox row is finished (marked just after the log), nothing more is sent.
+        while ((await short.desk.store.outbox.pending()) > 0) await failing.until('the outbox row to finish', () => false, 50).catch(() => undefined);
+        expect(failing.received.length).toBe(log[0]!.attempts);
+      } finally {
+        await short.close();
+        await failing.close();
+      }
+    });
+
     it('covers every webhook operation with a validated response', () => {
       const ops = ['listWebhooks 200', 'createWebhook 201', 'rotateWebhookSecret 200', 'listWebhookDeliveries 200', 'redeliverWebhook 202'];
       for (const op of ops) expect(api.covered).toContain(op);

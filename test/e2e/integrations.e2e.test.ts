@@ -71,6 +71,15 @@ describe('console: integrations settings', () => {
     await keys.getByRole('button', { name: 'Revoke API key CRM sync' }).click();
     await keys.getByText('revoked').waitFor();
     expect((await fetch(`${server.url}/api/v1/categories`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+
+    // A subscription turned off by failures: admins see a notice on every page.
+    const [sub] = await server.desk.store.webhooks.list();
+    await server.desk.store.webhooks.disable(sub!.id, 'every delivery failed since yesterday (last: HTTP 500)');
+    await page.reload();
+    const notice = page.getByTestId('webhook-notice');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain(receiver.url);
+    await page.screenshot({ path: `${SHOTS}/console-webhook-notice.png` });
     expect(watch.problems.filter((p) => !/401/.test(p))).toEqual([]);
     await context.close();
   });

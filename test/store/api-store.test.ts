@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../server/store/types';
-import { DELIVERY_CHANNEL, EVENT_CHANNEL } from '../../server/store/webhooks';
+import { deliveryChannel } from '../../server/store/webhooks';
 import { BACKENDS, backendAvailable } from '../support/stores';
 
 /** The API-key, idempotency and webhook areas of the store, on both backends. */
@@ -42,27 +42,33 @@ for (const backend of BACKENDS) {
       expect(await store.apiKeys.pruneIdempotent(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(2);
     });
 
-    it.skipIf(!available)('fans an event out once per subscription, however often it is repeated', async () => {
+    it.skipIf(!available)('keeps one delivery-log row per subscription and event, however often it is attempted', async () => {
       const a = (await store.webhooks.create({ url: 'https://a.example/hook', events: ['ticket.created'] })).subscription;
       const b = (await store.webhooks.create({ url: 'https://b.example/hook', events: ['ticket.created', 'message.created'] })).subscription;
       expect((await store.webhooks.subscribedTo('message.created')).map((s) => s.id)).toEqual([b.id]);
-      const pendingBefore = await store.outbox.pending();
       const event = { id: 'evt_1', type: 'ticket.created', body: '{"id":"evt_1"}' };
-      const results = await Promise.all([store.webhooks.fanOut(event, [a.id, b.id]), store.webhooks.fanOut(event, [a.id, b.id])]);
-      expect(results.reduce((x, y) => x + y, 0)).toBe(2);
-      expect(await store.webhooks.fanOut(event, [a.id, b.id])).toBe(0);
-      expect((await store.outbox.pending()) - pendingBefore).toBe(2);
-      const rows = await store.outbox.claim('test', 1000, 10);
-      expect(rows.every((r) => r.channel === DELIVERY_CHANNEL && r.conversationId === null)).toBe(true);
-      for (const r of rows) await store.outbox.markSent(r.id, 'test');
-      const [delivery] = await store.webhooks.deliveries(a.id, { limit: 10 });
-      await store.webhooks.recordAttempt(delivery!.id, { at: new Date().toISOString(), status: 500, error: 'HTTP 500', durationMs: 12 }, 'pending');
-      await store.webhooks.recordAttempt(delivery!.id, { at: new Date().toISOString(), status: 200, error: null, durationMs: 8 }, 'delivered');
-      expect((await store.webhooks.attempts(delivery!.id)).map((x) => x.status)).toEqual([500, 200]);
-      expect(await store.webhooks.delivery(delivery!.id)).toMatchObject({ state: 'delivered', attempts: 2, lastStatus: 200 });
-      const again = await store.webhooks.redeliver(delivery!.id);
+      const [first, second] = await Promise.all([store.webhooks.ensureDelivery(a.id, event), store.webhooks.ensureDelivery(a.id, event)]);
+      expect(second!.id).toBe(first!.id);
+      expect((await store.webhooks.ensureDelivery(b.id, event)).id).not.toBe(first!.id);
+      expect(await store.webhooks.deliveries(a.id, { limit: 10 })).toHaveLength(1);
+      const delivery = first!;
+      await store.webhooks.recordAttempt(delivery.id, { at: new Date().toISOString(), status: 500, error: 'HTTP 500', durationMs: 12 }, 'pending');
+      await store.webhooks.recordAttempt(delivery.id, { at: new Date().toISOString(), status: 200, error: null, durationMs: 8 }, 'delivered');
+      expect((await store.webhooks.attempts(delivery.id)).map((x) => x.status)).toEqual([500, 200]);
+      expect(await store.webhooks.delivery(delivery.id)).toMatchObject({ state: 'delivered', attempts: 2, lastStatus: 200 });
+      // Redelivery: the same row, through a new outbox row on the subscription's channel.
+      const again = await store.webhooks.redeliver(delivery.id);
       expect(again!.state).toBe('pending');
-      expect((await store.outbox.claim('test', 1000, 10)).map((r) => r.payload)).toEqual([{ deliveryId: delivery!.id, redelivery: true }]);
+      const rows = await store.outbox.claim('test', 1000, 10);
+      expect(rows.map((r) => [r.channel, r.conversationId, r.payload])).toEqual([[deliveryChannel(a.id), null, { deliveryId: delivery.id, redelivery: true }]]);
+      await store.outbox.markSent(rows[0]!.id, 'test');
+      // Retention drops finished deliveries (b's, given up) with their attempts; pending ones stay.
+      const forB = await store.webhooks.ensureDelivery(b.id, event);
+      await store.webhooks.recordAttempt(forB.id, { at: new Date().toISOString(), status: 410, error: 'HTTP 410', durationMs: 3 }, 'failed');
+      expect(await store.webhooks.prune(new Date(Date.now() + 1000))).toBe(1);
+      expect(await store.webhooks.delivery(forB.id)).toBeUndefined();
+      expect(await store.webhooks.attempts(forB.id)).toEqual([]);
+      expect(await store.webhooks.delivery(delivery.id)).toBeDefined();
     });
 
     it.skipIf(!available)('rotates secrets with an overlap, tracks failure runs, disables once, and writes an event once', async () => {
@@ -76,7 +82,7 @@ for (const backend of BACKENDS) {
       await store.webhooks.markHealthy(subscription.id);
       expect((await store.webhooks.get(subscription.id))!.failingSince).toBeNull();
       expect(await Promise.all([store.webhooks.disable(subscription.id, 'r'), store.webhooks.disable(subscription.id, 'r')])).toEqual(expect.arrayContaining([true, false]));
-      const row = { channel: EVENT_CHANNEL, payload: { id: 'evt_sla', type: 'ticket.sla_breached' } };
+      const row = [{ channel: deliveryChannel(subscription.id), payload: { subscriptionId: subscription.id, event: { id: 'evt_sla', type: 'ticket.sla_breached' } } }];
       const once = await Promise.all([store.webhooks.enqueueOnce('sla_breached:t1', row), store.webhooks.enqueueOnce('sla_breached:t1', row)]);
       expect(once.filter(Boolean)).toHaveLength(1);
     });

@@ -31,7 +31,8 @@ async function deliveryOf(store: Store, item: OutboxItem) {
   if (typeof item.payload.deliveryId === 'string') return store.webhooks.delivery(item.payload.deliveryId);
   const subscriptionId = String(item.payload.subscriptionId ?? '');
   const event = item.payload.event as Envelope | undefined;
-  if (!event) return undefined;
+  // A subscription deleted since the event was written: nothing to send, nothing to log.
+  if (!event || !(await store.webhooks.get(subscriptionId))) return undefined;
   let data = event.data;
   if (event.type === 'message.created') {
     const message = item.messageId ? await store.conversations.message(item.messageId) : undefined;

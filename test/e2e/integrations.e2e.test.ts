@@ -3,7 +3,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords';
 import { axeViolations, launchChromium, watchPage } from '../support/browser';
-import { startTestServer, type TestServer } from '../support/server';
+import { ContractClient } from '../support/api-contract';
+import { ADMIN_TOKEN, startTestServer, type TestServer } from '../support/server';
 import { WebhookReceiver } from '../support/webhook-receiver';
 
 const SHOTS = 'test-results/screenshots';
@@ -42,8 +43,8 @@ describe('console: integrations settings', () => {
     await keys.getByRole('button', { name: 'Create API key' }).click();
     const secret = (await keys.getByTestId('once-secret').locator('code').textContent())!;
     expect(secret).toMatch(/^ak_/);
-    const ok = await fetch(`${server.url}/api/v1/categories`, { headers: { authorization: `Bearer ${secret}` } });
-    expect(ok.status).toBe(200);
+    const withKey = new ContractClient(server.url, secret);
+    expect((await withKey.get('/categories')).status).toBe(200);
 
     const hooks = page.getByTestId('webhooks');
     await hooks.getByLabel('URL').fill(receiver.url);
@@ -51,10 +52,10 @@ describe('console: integrations settings', () => {
     await hooks.getByRole('button', { name: 'Add webhook' }).click();
     receiver.secrets = [(await hooks.getByTestId('once-secret').locator('code').textContent())!];
 
-    // Something happens: a message through the API key (read-only: use the legacy token to write).
-    const customer = await server.admin('/api/v1/customers/identify', { method: 'POST', body: JSON.stringify({ externalId: 'e2e' }) });
-    const { customer: c } = (await customer.json()) as { customer: { id: string } };
-    await server.admin('/api/v1/conversations', { method: 'POST', body: JSON.stringify({ customerId: c.id, text: 'How do I reset my password?' }) });
+    // Something happens: a conversation opened through the API (the key above is read-only: use the legacy token).
+    const writer = new ContractClient(server.url, ADMIN_TOKEN);
+    const { customer } = (await writer.post('/customers/identify', { externalId: 'e2e' })).body;
+    expect((await writer.post('/conversations', { customerId: customer.id, text: 'How do I reset my password?' })).status).toBe(201);
     await receiver.until('a signed delivery', () => receiver.ids('message.created').size > 0);
 
     await hooks.getByRole('button', { name: 'Delivery log' }).click();
@@ -70,7 +71,7 @@ describe('console: integrations settings', () => {
     page.once('dialog', (d) => void d.accept());
     await keys.getByRole('button', { name: 'Revoke API key CRM sync' }).click();
     await keys.getByText('revoked').waitFor();
-    expect((await fetch(`${server.url}/api/v1/categories`, { headers: { authorization: `Bearer ${secret}` } })).status).toBe(401);
+    expect((await withKey.get('/categories')).status).toBe(401);
 
     // A subscription turned off by failures: admins see a notice on every page.
     const [sub] = await server.desk.store.webhooks.list();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../server/store/open';
 import type { Store } from '../../server/store/types';
+import { ContractClient } from '../support/api-contract';
 import { dropSchema, freshSchema, postgresRequiredInCi, TEST_DATABASE_URL } from '../support/stores';
 import { WebhookReceiver } from '../support/webhook-receiver';
 import { prepareKnowledgeIndex, SCALE_ADMIN_TOKEN, type ServerProcess, spawnServer } from './cluster';
@@ -25,14 +26,11 @@ afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-const call = async (server: ServerProcess, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${SCALE_ADMIN_TOKEN}`, 'content-type': 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
-  return (await res.json()) as any;
+/** /api/v1 calls, each response checked against the served OpenAPI document. */
+const call = async (server: ServerProcess, method: 'get' | 'post', path: string, body?: unknown) => {
+  const res = await new ContractClient(server.url, SCALE_ADMIN_TOKEN).request(method, path, body === undefined ? {} : { body });
+  if (res.status >= 300) throw new Error(`${method} ${path} → ${res.status} ${res.text}`);
+  return res.body;
 };
 
 async function killMidDelivery(first: ServerProcess, takeOver: () => Promise<ServerProcess>, store: Store): Promise<void> {
@@ -40,10 +38,10 @@ async function killMidDelivery(first: ServerProcess, takeOver: () => Promise<Ser
   let second: ServerProcess | undefined;
   try {
     receiver.mode = 'hang';
-    const { secret } = await call(first, 'POST', '/webhooks', { url: receiver.url, events: ['conversation.created', 'message.created'] });
+    const { secret } = await call(first, 'post', '/webhooks', { url: receiver.url, events: ['conversation.created', 'message.created'] });
     receiver.secrets = [secret];
-    const { customer } = await call(first, 'POST', '/customers/identify', { externalId: 'crash' });
-    const { conversation } = await call(first, 'POST', '/conversations', { customerId: customer.id, text: 'How do I reset my password?' });
+    const { customer } = await call(first, 'post', '/customers/identify', { externalId: 'crash' });
+    const { conversation } = await call(first, 'post', '/conversations', { customerId: customer.id, text: 'How do I reset my password?' });
     await receiver.until('a delivery in flight', () => receiver.received.length > 0);
     const inFlight = new Set(receiver.received.map((r) => r.eventId));
 

@@ -47,17 +47,18 @@ export class ContractClient {
     throw new Error(`${method.toUpperCase()} ${path} is not in the OpenAPI document`);
   }
 
-  async request<T = any>(method: 'get' | 'post' | 'patch' | 'delete', path: string, options: { key?: string | null; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  /** `rawBody` is sent as it is (e.g. malformed JSON), `body` as JSON. */
+  async request<T = any>(method: 'get' | 'post' | 'patch' | 'delete', path: string, options: { key?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
     const doc = await this.document();
     const key = options.key === undefined ? this.defaultKey : options.key;
     const res = await fetch(`${this.baseUrl}/api/v1${path}`, {
       method: method.toUpperCase(),
       headers: {
         ...(key ? { authorization: `Bearer ${key}` } : {}),
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(options.body !== undefined || options.rawBody !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(options.headers ?? {}),
       },
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.rawBody !== undefined ? { body: options.rawBody } : options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
     });
     const text = await res.text();
     const pathOnly = path.split('?')[0]!;

@@ -3,7 +3,7 @@
  * synthetic help centres (1k, 10k, 100k articles); no network, bounded loops.
  * Options: --sizes 1000,10000 (default 1000,10000,100000) --queries 2000 --no-load (skip bench/load.ts)
  * --load-parts paced,saturated,trips,profile,idle (default all; see bench/load.ts)
- * --metrics-only (only the metrics part, bench/metrics.ts) --no-metrics --metrics-conversations 100000
+ * --metrics-only (only the metrics part, bench/metrics.ts) --no-metrics --metrics-conversations 100000 --no-webhooks (skip bench/webhooks.ts)
  */
 import { parseArgs } from 'node:util';
 import { ConversationEngine } from '../bot/engine';
@@ -23,6 +23,7 @@ const { values } = parseArgs({
     'metrics-only': { type: 'boolean', default: false },
     'no-metrics': { type: 'boolean', default: false },
     'metrics-conversations': { type: 'string', default: '100000' },
+    'no-webhooks': { type: 'boolean', default: false },
   },
 });
 if (values['metrics-only']) {
@@ -132,3 +133,5 @@ if (!values['no-load']) {
 
 // Publishing while serving (issue 14): worker-thread rebuild, swap, event-loop delay.
 await (await import('./knowledge-publish')).benchPublish();
+// Webhooks: request-path cost of events and delivery latency to a local receiver (bench/webhooks.ts).
+if (!values['no-webhooks']) await (await import('./webhooks')).webhookBench();

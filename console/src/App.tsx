@@ -9,6 +9,7 @@ import { Header } from './views/Header';
 import { Login } from './views/Login';
 import { LAST_TICKET_KEY, QueuePage } from './views/Queue';
 import { Settings } from './views/Settings';
+import { WebhookNotice } from './views/integrations/WebhookNotice';
 
 type Boot = { kind: 'loading' } | { kind: 'signed-out'; setupNeeded: boolean; message?: string } | { kind: 'ready'; session: Session } | { kind: 'error'; message: string };
 
@@ -155,6 +156,7 @@ function Console({ session, onSignedOut }: { session: Session; onSignedOut: () =
         onSettings={() => setSettingsOpen(true)}
         onLogout={() => void logout()}
       />
+      <WebhookNotice isAdmin={me.role === 'admin'} recheck={settingsOpen} onOpenSettings={() => setSettingsOpen(true)} />
       <main id="main" class={`main main-${route}`} tabIndex={-1}>
         {route === 'dashboard' ? (
           <LazyDashboard />

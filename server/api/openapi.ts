@@ -43,7 +43,7 @@ export function openApiDocument(operations: Operation[], options: { serverUrl: s
         : o.response === 'csv'
           ? { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }
           : { description: 'Success.', content: { 'application/json': { schema: schema(o.response, 'output') } } };
-    const codes = [400, 401, 403, ...(o.path.includes('{') ? [404] : []), ...(o.method === 'post' ? [409] : []), 429];
+    const codes = [400, 401, 403, ...(o.path.includes('{') ? [404] : []), ...(o.method === 'post' ? [409] : []), ...(o.body ? [413] : []), 429];
     (paths[o.path] ??= {})[o.method] = {
       operationId: o.operationId,
       summary: o.summary,
@@ -74,7 +74,8 @@ export function openApiDocument(operations: Operation[], options: { serverUrl: s
       },
     ]),
   );
-  components.Error = schema(ErrorBody, 'output');
+  // A named schema converted on its own is a $ref to its own definition, which is already a component.
+  schema(ErrorBody, 'output');
 
   return {
     openapi: '3.1.0',
@@ -101,6 +102,7 @@ const ERROR_TEXT: Record<number, string> = {
   403: 'The key lacks the scope this operation needs.',
   404: 'Not found.',
   409: 'Conflict (e.g. already claimed, or an Idempotency-Key still in progress).',
+  413: 'The body, or the message in it, is too large.',
   429: 'Rate limit of the key reached; see Retry-After.',
 };
 

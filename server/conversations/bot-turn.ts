@@ -168,7 +168,7 @@ export class BotTurns {
         intent: ref?.kind === 'intent' ? ref.id : null,
         agentId: ticket?.assigneeId ?? null,
       },
-      await this.surveyEvent({ ...answer, kind: 'ces' }),
+      await this.surveyEvent({ ...answer, customerId: conversation.customerId, kind: 'ces' }),
     );
     if (stored) {
       await store.events.log({ type: 'ces_answered', conversationId: conversation.id, channel: conversation.channel, data: { score: bounded, humanInvolved: ticket !== undefined } });
@@ -178,7 +178,7 @@ export class BotTurns {
   }
 
   /** `survey.answered`, written with the answer (only when it is the first answer). */
-  private surveyEvent(survey: { conversationId: string; channel: Conversation['channel']; kind: 'ces' | 'csat' | 'nps'; score: number; comment: string | null; humanInvolved: boolean }) {
+  private surveyEvent(survey: { conversationId: string; customerId: string; channel: Conversation['channel']; kind: 'ces' | 'csat' | 'nps'; score: number; comment: string | null; humanInvolved: boolean }) {
     return this.deps.events?.rows([{ type: 'survey.answered', data: { survey } }]) ?? Promise.resolve([]);
   }
 
@@ -187,7 +187,7 @@ export class BotTurns {
     const { store } = this.deps;
     const ticket = await store.tickets.byConversation(conversation.id);
     const answer = { conversationId: conversation.id, channel: conversation.channel, score, humanInvolved: ticket !== undefined };
-    const stored = await store.surveys.record({ ...answer, kind: 'nps', agentId: ticket?.assigneeId ?? null }, await this.surveyEvent({ ...answer, kind: 'nps', comment: null }));
+    const stored = await store.surveys.record({ ...answer, kind: 'nps', agentId: ticket?.assigneeId ?? null }, await this.surveyEvent({ ...answer, customerId: conversation.customerId, kind: 'nps', comment: null }));
     if (stored) await store.events.log({ type: 'nps_answered', conversationId: conversation.id, channel: conversation.channel, data: { score, humanInvolved: ticket !== undefined } });
   }
 
@@ -195,7 +195,7 @@ export class BotTurns {
   private async recordCsat(conversation: Conversation, score: number): Promise<void> {
     const { store } = this.deps;
     const ticket = await store.tickets.byConversation(conversation.id);
-    const event = await this.surveyEvent({ conversationId: conversation.id, channel: conversation.channel, kind: 'csat', score, comment: null, humanInvolved: ticket !== undefined });
+    const event = await this.surveyEvent({ conversationId: conversation.id, customerId: conversation.customerId, channel: conversation.channel, kind: 'csat', score, comment: null, humanInvolved: ticket !== undefined });
     if (!(await store.surveys.recordCsat(conversation.id, score, event))) return;
     await store.events.log({ type: 'csat_answered', conversationId: conversation.id, channel: conversation.channel, data: { score, humanInvolved: ticket !== undefined } });
   }

@@ -16,8 +16,8 @@ function checkAttributes(existing: Customer['attributes'], added: Customer['attr
 }
 
 /**
- * Customers as a site knows them (its own user id, or an email): they are widget customers
- * (channel `web`), so a conversation opened through the API is the one their widget shows.
+ * Customers as a site knows them (its own user id, or an email): web customers (channel
+ * `web`), whose conversations run like widget conversations (one thread per customer).
  */
 export async function createCustomer(store: Store, input: CustomerInput): Promise<Customer> {
   checkAttributes({}, input.attributes);

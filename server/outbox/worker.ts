@@ -46,6 +46,7 @@ export class DeliveryWorker {
 
   constructor(private readonly options: WorkerOptions) {}
 
+  /** `channel` is a channel name, or `prefix:*` for every channel `prefix:…` (e.g. `webhook:*`). */
   register(channel: string, deliverer: Deliverer): void {
     this.deliverers.set(channel, deliverer);
   }
@@ -117,7 +118,8 @@ export class DeliveryWorker {
 
   private async deliverOne(item: OutboxItem): Promise<void> {
     const { store, log, bus } = this.options;
-    const deliverer = this.deliverers.get(item.channel);
+    const colon = item.channel.indexOf(':');
+    const deliverer = this.deliverers.get(item.channel) ?? (colon > 0 ? this.deliverers.get(`${item.channel.slice(0, colon)}:*`) : undefined);
     if (!deliverer) {
       // Another instance may have the channel configured; ours leaves the row for it.
       await store.outbox.retry(item.id, this.owner, new Date(Date.now() + this.options.leaseMs), `no ${item.channel} deliverer on this instance`);

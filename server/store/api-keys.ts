@@ -42,6 +42,8 @@ export interface ApiKeyStore {
   finishIdempotent(keyId: string, idemKey: string, status: number, body: string): Promise<void>;
   /** The request failed in a way worth retrying (5xx): the key is free again. */
   abandonIdempotent(keyId: string, idemKey: string): Promise<void>;
+  /** Forgets idempotency keys older than `before` (a retry is expected within hours, not weeks). */
+  pruneIdempotent(before: Date): Promise<number>;
 }
 
 const toKey = (r: Selectable<ApiKeysTable>): ApiKey => ({
@@ -127,6 +129,11 @@ export class KyselyApiKeys implements ApiKeyStore {
 
   async finishIdempotent(keyId: string, idemKey: string, status: number, body: string): Promise<void> {
     await this.db.updateTable('api_idempotency').set({ state: 'done', status, body }).where('key_id', '=', keyId).where('idem_key', '=', idemKey).execute();
+  }
+
+  async pruneIdempotent(before: Date): Promise<number> {
+    const result = await this.db.deleteFrom('api_idempotency').where('created_at', '<', before.toISOString()).executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async abandonIdempotent(keyId: string, idemKey: string): Promise<void> {

@@ -47,9 +47,13 @@ export interface WebhookAttempt {
   durationMs: number;
 }
 
-/** Channel names of the two outbox stages: the event (written with its cause) and each subscription's delivery. */
-export const EVENT_CHANNEL = 'webhook-event';
-export const DELIVERY_CHANNEL = 'webhook';
+/**
+ * Outbox channel of a subscription's deliveries: `webhook:<subscription id>`. The outbox orders
+ * rows per conversation and channel, so one subscription gets a conversation's events in order
+ * and a failing receiver never holds up another subscription (or Slack, Teams …).
+ */
+export const WEBHOOK_CHANNELS = 'webhook:*';
+export const deliveryChannel = (subscriptionId: string) => `webhook:${subscriptionId}`;
 
 const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
@@ -80,7 +84,7 @@ const toDelivery = (r: Selectable<WebhookDeliveriesTable>): WebhookDelivery => (
   updatedAt: r.updated_at,
 });
 
-/** Webhook subscriptions, the per-subscription delivery log, and the fan-out of an event into deliveries. */
+/** Webhook subscriptions and the per-subscription delivery log (one row per subscription and event). */
 export interface WebhookStore {
   create(input: { url: string; events: string[]; description?: string | null }): Promise<{ subscription: WebhookSubscription; secret: string }>;
   get(id: string): Promise<WebhookSubscription | undefined>;
@@ -98,18 +102,20 @@ export interface WebhookStore {
   disable(id: string, reason: string): Promise<boolean>;
 
   /**
-   * One delivery per subscription, each with its outbox row, in one transaction. Idempotent by
-   * (subscription, event id): a fan-out repeated after a crash adds nothing.
+   * The delivery-log row of an event for a subscription, created on its first attempt. One per
+   * (subscription, event id): an attempt repeated after a crash finds the same row.
    */
-  fanOut(event: { id: string; type: string; body: string }, subscriptionIds: string[]): Promise<number>;
+  ensureDelivery(subscriptionId: string, event: { id: string; type: string; body: string }): Promise<WebhookDelivery>;
   delivery(id: string): Promise<WebhookDelivery | undefined>;
   deliveries(subscriptionId: string, page: { before?: string; limit: number }): Promise<WebhookDelivery[]>;
   attempts(deliveryId: string): Promise<WebhookAttempt[]>;
   recordAttempt(deliveryId: string, attempt: WebhookAttempt, state: WebhookDelivery['state']): Promise<void>;
   /** Sends a delivery again (same event id and body), through a new outbox row. */
   redeliver(deliveryId: string): Promise<WebhookDelivery | undefined>;
+  /** Drops finished deliveries (and their attempts) created before `before`. */
+  prune(before: Date): Promise<number>;
   /** Writes `outbox` only the first time `key` is seen, atomically (e.g. one SLA-breach event per ticket). */
-  enqueueOnce(key: string, outbox: NewOutboxItem): Promise<boolean>;
+  enqueueOnce(key: string, outbox: NewOutboxItem[]): Promise<boolean>;
 }
 
 export class KyselyWebhooks implements WebhookStore {
@@ -209,24 +215,15 @@ export class KyselyWebhooks implements WebhookStore {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async fanOut(event: { id: string; type: string; body: string }, subscriptionIds: string[]): Promise<number> {
-    if (subscriptionIds.length === 0) return 0;
-    return this.db.transaction().execute(async (trx) => {
-      let created = 0;
-      const t = now();
-      for (const subscriptionId of subscriptionIds) {
-        const row = await trx
-          .insertInto('webhook_deliveries')
-          .values({ id: randomUUID(), subscription_id: subscriptionId, event_id: event.id, event_type: event.type, body: event.body, state: 'pending', attempts: 0, last_status: null, last_error: null, created_at: t, updated_at: t })
-          .onConflict((oc) => oc.columns(['subscription_id', 'event_id']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (!row) continue;
-        await trx.insertInto('outbox').values(outboxRow(DELIVERY_CHANNEL, { deliveryId: row.id }, t)).execute();
-        created++;
-      }
-      return created;
-    });
+  async ensureDelivery(subscriptionId: string, event: { id: string; type: string; body: string }): Promise<WebhookDelivery> {
+    const t = now();
+    await this.db
+      .insertInto('webhook_deliveries')
+      .values({ id: randomUUID(), subscription_id: subscriptionId, event_id: event.id, event_type: event.type, body: event.body, state: 'pending', attempts: 0, last_status: null, last_error: null, created_at: t, updated_at: t })
+      .onConflict((oc) => oc.columns(['subscription_id', 'event_id']).doNothing())
+      .execute();
+    const row = await this.db.selectFrom('webhook_deliveries').selectAll().where('subscription_id', '=', subscriptionId).where('event_id', '=', event.id).executeTakeFirstOrThrow();
+    return toDelivery(row);
   }
 
   async delivery(id: string): Promise<WebhookDelivery | undefined> {
@@ -261,17 +258,24 @@ export class KyselyWebhooks implements WebhookStore {
       const t = now();
       const row = await trx.updateTable('webhook_deliveries').set({ state: 'pending', updated_at: t }).where('id', '=', deliveryId).returningAll().executeTakeFirst();
       if (!row) return undefined;
-      await trx.insertInto('outbox').values(outboxRow(DELIVERY_CHANNEL, { deliveryId, redelivery: true }, t)).execute();
+      await trx.insertInto('outbox').values(outboxRow(deliveryChannel(row.subscription_id), { deliveryId, redelivery: true }, t)).execute();
       return toDelivery(row);
     });
   }
 
-  async enqueueOnce(key: string, outbox: NewOutboxItem): Promise<boolean> {
+  async prune(before: Date): Promise<number> {
+    const old = this.db.selectFrom('webhook_deliveries').select('id').where('created_at', '<', before.toISOString()).where('state', '!=', 'pending');
+    await this.db.deleteFrom('webhook_attempts').where('delivery_id', 'in', old).execute();
+    const result = await this.db.deleteFrom('webhook_deliveries').where('created_at', '<', before.toISOString()).where('state', '!=', 'pending').executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  async enqueueOnce(key: string, outbox: NewOutboxItem[]): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const t = now();
       const first = await trx.insertInto('processed_events').values({ key, created_at: t }).onConflict((oc) => oc.column('key').doNothing()).returning('key').executeTakeFirst();
       if (!first) return false;
-      await trx.insertInto('outbox').values(outboxRow(outbox.channel, outbox.payload, t)).execute();
+      for (const item of outbox) await trx.insertInto('outbox').values(outboxRow(item.channel, item.payload, t)).execute();
       return true;
     });
   }

@@ -17,6 +17,7 @@ export const EVENT_DATA = {
   'survey.answered': z.object({
     survey: z.object({
       conversationId: z.string(),
+      customerId: z.string().meta({ description: 'Whose answer it is: join with your CRM through the customer’s externalId.' }),
       channel: ChannelName,
       kind: z.enum(['ces', 'csat', 'nps']),
       score: z.number().int(),

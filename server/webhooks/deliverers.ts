@@ -16,29 +16,6 @@ interface Envelope {
   data: Record<string, unknown>;
 }
 
-/**
- * Stage 1: an event row (written with its cause) becomes one delivery per subscription that
- * wants it, each with its own outbox row — in one transaction, idempotent by (subscription,
- * event id), so an instance killed half-way loses nothing and duplicates nothing.
- */
-export function fanOutDeliverer(deps: { store: Store; nudge(): void }): Deliverer {
-  return {
-    async deliver(item: OutboxItem) {
-      const { store } = deps;
-      const event = item.payload as unknown as Envelope;
-      let data = event.data;
-      if (event.type === 'message.created') {
-        const message = item.messageId ? await store.conversations.message(item.messageId) : undefined;
-        if (!message) return;
-        data = { message: presentMessage(message) };
-      }
-      const subscriptions = await store.webhooks.subscribedTo(event.type);
-      const body = JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt, data });
-      if ((await store.webhooks.fanOut({ id: event.id, type: event.type, body }, subscriptions.map((s) => s.id))) > 0) deps.nudge();
-    },
-  };
-}
-
 export interface WebhookDelivererDeps {
   store: Store;
   log: Logger;
@@ -47,7 +24,27 @@ export interface WebhookDelivererDeps {
 }
 
 /**
- * Stage 2: one POST of one event to one subscription, signed, through the SSRF guard. Any
+ * Builds the body of an event row (a `message.created` reads its message, which the row points
+ * at) and finds or creates its delivery-log row: the same on every attempt, also after a crash.
+ */
+async function deliveryOf(store: Store, item: OutboxItem) {
+  if (typeof item.payload.deliveryId === 'string') return store.webhooks.delivery(item.payload.deliveryId);
+  const subscriptionId = String(item.payload.subscriptionId ?? '');
+  const event = item.payload.event as Envelope | undefined;
+  // A subscription deleted since the event was written: nothing to send, nothing to log.
+  if (!event || !(await store.webhooks.get(subscriptionId))) return undefined;
+  let data = event.data;
+  if (event.type === 'message.created') {
+    const message = item.messageId ? await store.conversations.message(item.messageId) : undefined;
+    if (!message) return undefined;
+    data = { message: presentMessage(message) };
+  }
+  const body = JSON.stringify({ id: event.id, type: event.type, createdAt: event.createdAt, data });
+  return store.webhooks.ensureDelivery(subscriptionId, { id: event.id, type: event.type, body });
+}
+
+/**
+ * One POST of one event to one subscription, signed, through the SSRF guard. Any
  * non-2xx answer is retried with exponential backoff for WEBHOOK_RETRY_HOURS (measured from
  * when this delivery was queued); a subscription failing for WEBHOOK_DISABLE_AFTER_HOURS in a
  * row is turned off with a notice for admins.
@@ -59,8 +56,7 @@ export function webhookDeliverer(deps: WebhookDelivererDeps): Deliverer {
   return {
     backoff,
     async deliver(item: OutboxItem) {
-      const deliveryId = String(item.payload.deliveryId ?? '');
-      const delivery = await store.webhooks.delivery(deliveryId);
+      const delivery = await deliveryOf(store, item);
       if (!delivery) return;
       const subscription = await store.webhooks.get(delivery.subscriptionId);
       if (!subscription?.active) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RealtimeBus } from '../realtime/bus';
-import { EVENT_CHANNEL } from '../store/webhooks';
+import { deliveryChannel } from '../store/webhooks';
 import type { NewOutboxItem, Store } from '../store/types';
 import type { EventData, EventType } from './catalogue';
 
@@ -11,10 +11,11 @@ export type DomainEvent = { [T in EventType]: { type: T; data: EventData<T> } }[
 const INTEREST_TTL_MS = 5_000;
 
 /**
- * The domain-event emitter. An event becomes one outbox row (channel `webhook-event`) written in
- * the same transaction as the change that causes it: pass `rows(...)` to the store write, or
- * call `emit` for an event that is its own change. The delivery worker then fans it out into one
- * delivery per subscription. Event types nobody subscribes to cost nothing: no row is written.
+ * The domain-event emitter. An event becomes one outbox row per subscription that wants it
+ * (channel `webhook:<subscription>`), written in the same transaction as the change that causes
+ * it: pass `rows(...)` to the store write, or call `emit` for an event that is its own change.
+ * Every row of one event carries the same event id. Event types nobody subscribes to cost
+ * nothing: no row is written.
  *
  * For other areas, one line each:
  *   await service.events.emit({ type: 'article.published', data: { article: { id, title, url } } });
@@ -22,7 +23,8 @@ const INTEREST_TTL_MS = 5_000;
  * (or, inside a store transaction: insert `await events.rows([...])` into `outbox` with the change).
  */
 export class DomainEvents {
-  private interest: { types: Set<string>; at: number } | undefined;
+  /** Which subscriptions want each event type (from the database; cleared on changes). */
+  private interest: { byType: Map<string, string[]>; at: number } | undefined;
 
   constructor(private readonly deps: { store: Store; bus: RealtimeBus; nudge(): void }) {
     deps.bus.subscribe((e) => {
@@ -36,37 +38,41 @@ export class DomainEvents {
     this.deps.bus.publish({ type: 'webhooks' });
   }
 
-  private async wanted(): Promise<Set<string>> {
-    if (this.interest && Date.now() - this.interest.at < INTEREST_TTL_MS) return this.interest.types;
-    const subs = await this.deps.store.webhooks.list();
-    const types = new Set(subs.filter((s) => s.active).flatMap((s) => s.events));
-    this.interest = { types, at: Date.now() };
-    return types;
+  private async wanted(): Promise<Map<string, string[]>> {
+    if (this.interest && Date.now() - this.interest.at < INTEREST_TTL_MS) return this.interest.byType;
+    const byType = new Map<string, string[]>();
+    for (const s of await this.deps.store.webhooks.list()) {
+      if (s.active) for (const type of s.events) byType.set(type, [...(byType.get(type) ?? []), s.id]);
+    }
+    this.interest = { byType, at: Date.now() };
+    return byType;
   }
 
-  /** Outbox rows for these events (none for types no active subscription wants). */
+  private async rowsFor(type: string, data: unknown): Promise<NewOutboxItem[]> {
+    const subscriptions = (await this.wanted()).get(type) ?? [];
+    if (subscriptions.length === 0) return [];
+    const event = { id: `evt_${randomUUID().replaceAll('-', '')}`, type, createdAt: new Date().toISOString(), data };
+    return subscriptions.map((subscriptionId) => ({ channel: deliveryChannel(subscriptionId), payload: { subscriptionId, event } }));
+  }
+
+  /** Outbox rows for these events: one per subscription that wants each (none when nobody does). */
   async rows(events: DomainEvent[]): Promise<NewOutboxItem[]> {
-    if (events.length === 0) return [];
-    const wanted = await this.wanted();
-    return events
-      .filter((e) => wanted.has(e.type))
-      .map((e) => ({ channel: EVENT_CHANNEL, payload: { id: `evt_${randomUUID().replaceAll('-', '')}`, type: e.type, createdAt: new Date().toISOString(), data: e.data } }));
+    return (await Promise.all(events.map((e) => this.rowsFor(e.type, e.data)))).flat();
   }
 
   /**
-   * The `message.created` row for a message about to be appended. Its data is read from the
-   * stored message (the outbox row points at it) when the event is fanned out.
+   * The `message.created` rows for a message about to be appended. Their data is read from the
+   * stored message (each outbox row points at it) when the event is sent.
    */
-  async messageCreated(): Promise<NewOutboxItem[]> {
-    if (!(await this.wanted()).has('message.created')) return [];
-    return [{ channel: EVENT_CHANNEL, payload: { id: `evt_${randomUUID().replaceAll('-', '')}`, type: 'message.created', createdAt: new Date().toISOString(), data: {} } }];
+  messageCreated(): Promise<NewOutboxItem[]> {
+    return this.rowsFor('message.created', {});
   }
 
   /** An event that is a change of its own (written alone, then delivered). */
   async emit(event: DomainEvent): Promise<void> {
-    const [row] = await this.rows([event]);
-    if (!row) return;
-    await this.deps.store.outbox.enqueue(row);
+    const rows = await this.rows([event]);
+    if (rows.length === 0) return;
+    for (const row of rows) await this.deps.store.outbox.enqueue(row);
     this.deps.nudge();
   }
 }

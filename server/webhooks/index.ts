@@ -1,18 +1,33 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { DeliveryWorker } from '../outbox/worker';
-import { DELIVERY_CHANNEL, EVENT_CHANNEL } from '../store/webhooks';
+import { WEBHOOK_CHANNELS } from '../store/webhooks';
 import type { Store } from '../store/types';
-import { fanOutDeliverer, webhookDeliverer } from './deliverers';
+import { webhookDeliverer } from './deliverers';
 import type { DomainEvents } from './emitter';
 import { SlaWatch } from './sla-watch';
 
-/** Webhooks on this instance: both outbox stages registered with the delivery worker, and the SLA watch. */
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+
+/** Webhooks on this instance: the deliverer of every `webhook:<subscription>` outbox channel, and the SLA watch. */
 export function startWebhooks(deps: { store: Store; log: Logger; config: Config; worker: DeliveryWorker; events: DomainEvents }): { close(): Promise<void>; sla: SlaWatch } {
   const { store, log, config, worker, events } = deps;
-  worker.register(EVENT_CHANNEL, fanOutDeliverer({ store, nudge: () => worker.nudge() }));
-  worker.register(DELIVERY_CHANNEL, webhookDeliverer({ store, log, events, config }));
+  worker.register(WEBHOOK_CHANNELS, webhookDeliverer({ store, log, events, config }));
   const sla = new SlaWatch({ store, events, log, everyMs: config.webhooks.slaWatchMs, nudge: () => worker.nudge() });
   sla.start();
-  return { sla, close: () => sla.stop() };
+  // Retention: the delivery log keeps 30 days, idempotency keys a day (any instance may prune).
+  const housekeeping = setInterval(() => {
+    void Promise.all([store.webhooks.prune(new Date(Date.now() - 30 * DAY_MS)), store.apiKeys.pruneIdempotent(new Date(Date.now() - DAY_MS))]).catch((err: unknown) =>
+      log.warn({ err }, 'webhook/API housekeeping failed'),
+    );
+  }, HOUR_MS);
+  housekeeping.unref();
+  return {
+    sla,
+    close: async () => {
+      clearInterval(housekeeping);
+      await sla.stop();
+    },
+  };
 }

@@ -38,9 +38,9 @@ export class SlaWatch {
     let announced = 0;
     const overdue = await store.apiReads.overdueTickets(new Date(at - LOOKBACK_MS).toISOString(), new Date(at).toISOString(), 200);
     for (const ticket of overdue) {
-      const [row] = await events.rows([{ type: 'ticket.sla_breached', data: { ticket: presentTicket(ticket) } }]);
-      if (!row) return announced;
-      if (await store.webhooks.enqueueOnce(`sla_breached:${ticket.id}`, row)) announced++;
+      const rows = await events.rows([{ type: 'ticket.sla_breached', data: { ticket: presentTicket(ticket) } }]);
+      if (rows.length === 0) return announced;
+      if (await store.webhooks.enqueueOnce(`sla_breached:${ticket.id}`, rows)) announced++;
     }
     if (announced > 0) this.deps.nudge();
     return announced;

@@ -4,6 +4,8 @@ import { capitalize } from '../format';
 import type { AgentInfo, CannedResponse, Role } from '../types';
 import { BrandingSettings } from './BrandingSettings';
 import { SurveySettings } from './dashboard/SurveySettings';
+import { ApiKeySettings } from './integrations/ApiKeys';
+import { WebhookSettings } from './integrations/Webhooks';
 
 interface Props {
   canned: CannedResponse[];
@@ -35,6 +37,8 @@ export function Settings({ canned, agents, onClose, onCannedChanged, onAgentsCha
       <CannedSettings canned={canned} onChanged={onCannedChanged} />
       <AgentSettings agents={agents} onChanged={onAgentsChanged} />
       <SurveySettings />
+      <ApiKeySettings />
+      <WebhookSettings />
     </dialog>
   );
 }

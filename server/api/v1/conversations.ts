@@ -62,7 +62,7 @@ export const conversationOperations = ({ store, service }: ApiDeps) => {
       path: '/conversations',
       operationId: 'openConversation',
       summary: 'Send a message as an identified customer (opens their conversation if none is open)',
-      description: 'The message enters like one typed in the widget: the bot answers it, and the customer sees it in their widget. Use Idempotency-Key: a retry stores it once.',
+      description: 'The message enters like one typed in the widget (same limits, same bot): the bot answers it, and a hand-over opens a ticket. Use Idempotency-Key: a retry stores it once.',
       tag: 'Conversations',
       scope: 'conversations:write',
       body: z.object({ customerId: z.string().max(64), text }),

@@ -178,7 +178,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
   app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent, setupCode, ...(options.loginDelay ? { delay: options.loginDelay } : {}) }));
   // Before consoleRoutes: its 32 kB JSON parser would refuse articles before ours sees them.
-  app.use('/api', knowledgeRoutes({ store, requireAgent, knowledge, articlePath }));
+  app.use('/api', knowledgeRoutes({ store, requireAgent, knowledge, articlePath, events: service.events, articleUrl: (id) => publicBase + articlePath(id) }));
   app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
   app.use('/api', emailRoutes({ store, service, requireAgent }));
   const surveyDefaults = { csat: config.csat.enabled, ...config.surveys };

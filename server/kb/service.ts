@@ -1,5 +1,6 @@
 import { conflict, forbidden, invalid, notFound } from '../domain/errors';
 import type { Agent, Store } from '../store/types';
+import type { DomainEvents } from '../webhooks/emitter';
 import type { KnowledgeRuntime } from './runtime';
 import { type ArticleContent, type ArticleState, type KbActor, type KbArticle, normalizePhrasing, type Revision } from './types';
 import { checkContent, checkSlug, slugify } from './validate';
@@ -28,7 +29,14 @@ export class KnowledgeService {
   constructor(
     private readonly store: Store,
     private readonly runtime: KnowledgeRuntime,
+    /** Webhooks: `article.published` when an article goes live; its public URL from `articleUrl`. */
+    private readonly events?: { emitter: DomainEvents; articleUrl: (id: string) => string },
   ) {}
+
+  private async announce(article: KbArticle): Promise<void> {
+    if (!this.events) return;
+    await this.events.emitter.emit({ type: 'article.published', data: { article: { id: article.id, title: article.title, url: this.events.articleUrl(article.id) } } });
+  }
 
   /** Phrasings of `texts` that belong to an article other than `articleId`. */
   async clashes(texts: string[], articleId: string | null): Promise<PhrasingClash[]> {
@@ -51,7 +59,10 @@ export class KnowledgeService {
     if (clashes.length && !input.movePhrasings) return { kind: 'phrasing_clash', clashes };
     if (clashes.length) await this.movePhrasingsAway(agent, clashes, slug);
     const article = await this.store.knowledge.create(slug, content, publish ? 'published' : 'draft', actorOf(agent));
-    if (publish) await this.runtime.changed();
+    if (publish) {
+      await this.runtime.changed();
+      await this.announce(article);
+    }
     return { kind: 'saved', article };
   }
 
@@ -79,6 +90,7 @@ export class KnowledgeService {
     const result = await this.store.knowledge.save(id, version, { state }, actorOf(agent), action);
     if (!result.ok) return { kind: 'conflict', current: result.current, yours: result.current };
     await this.runtime.changed();
+    if (state === 'published') await this.announce(result.article);
     return { kind: 'saved', article: result.article };
   }
 

@@ -71,6 +71,8 @@ export function landingRoutes(deps: LandingDeps): Router {
       return page(res, 410, 'This link has expired', '<p>Links in our emails work for a limited time. Reply to the email instead, or write to us again: we will pick it up from there.</p>');
     }
     const { conversation, action } = link;
+    // Link checkers (and some mail scanners) probe with HEAD: that is never a click.
+    if (req.method === 'HEAD' && action !== 'continue') return void res.status(200).end();
     if (action === 'continue') {
       if (conversation.channel !== 'web') return page(res, 200, 'Reply by email', '<p>This conversation happens by email: reply to our last message.</p>');
       // The browser that opens this becomes the customer's widget: their token, the conversation loaded from the server.

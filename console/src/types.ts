@@ -49,6 +49,8 @@ export interface TicketDetail {
 }
 
 export interface DeliveryProblem {
+  /** Which deliverer failed (email may carry a widget conversation's replies). */
+  channel?: string;
   messageId: string | null;
   state: 'pending' | 'failed' | 'sent';
   reason: string | null;

@@ -125,8 +125,20 @@ export class DeliveryWorker {
       await store.outbox.retry(item.id, this.owner, new Date(Date.now() + this.options.leaseMs), `no ${item.channel} deliverer on this instance`);
       return;
     }
+    // A delivery that outlasts a third of its lease renews it: a slow platform or relay must not
+    // hand the row to another worker while this one is still sending it (that would send it twice).
+    // A killed instance stops renewing, so its rows still become anyone's after the lease.
+    const { leaseMs } = this.options;
+    const renewal = setInterval(() => {
+      void store.outbox.renew(item.id, this.owner, new Date(Date.now() + leaseMs)).catch((err: unknown) => log.warn({ err, outboxId: item.id }, 'lease renewal failed'));
+    }, Math.max(50, Math.floor(leaseMs / 3)));
+    renewal.unref();
     try {
-      await deliverer.deliver(item);
+      try {
+        await deliverer.deliver(item);
+      } finally {
+        clearInterval(renewal);
+      }
       await store.outbox.markSent(item.id, this.owner);
     } catch (err) {
       const failure = err instanceof DeliveryError ? err : new DeliveryError(err instanceof Error ? err.message : String(err), true, undefined, { cause: err });

@@ -93,7 +93,7 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
       messages,
       previousConversations: previous.map((c) => ({ id: c.id, channel: c.channel, state: c.state, createdAt: c.createdAt })),
       // Messages the customer's platform has not taken (yet): failed for good, or being retried.
-      deliveryProblems: problems.map((p) => ({ messageId: p.messageId, state: p.state, reason: p.lastError, attempts: p.attempts, nextAttemptAt: p.state === 'pending' ? p.nextAttemptAt : null })),
+      deliveryProblems: problems.map((p) => ({ channel: p.channel, messageId: p.messageId, state: p.state, reason: p.lastError, attempts: p.attempts, nextAttemptAt: p.state === 'pending' ? p.nextAttemptAt : null })),
     });
   });
 

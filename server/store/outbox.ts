@@ -20,6 +20,8 @@ export interface OutboxStore {
   claim(owner: string, leaseMs: number, limit: number): Promise<OutboxItem[]>;
   /** Each of these applies only while `owner` still holds the lease; false otherwise. */
   markSent(id: number, owner: string): Promise<boolean>;
+  /** Extends a lease while its delivery is still under way (a slow relay must not make the row anyone's). */
+  renew(id: number, owner: string, until: Date): Promise<boolean>;
   retry(id: number, owner: string, nextAttemptAt: Date, error: string): Promise<boolean>;
   fail(id: number, owner: string, error: string): Promise<boolean>;
   /** Deletes delivered rows finished before `before` (failed ones stay: the console shows them). */
@@ -84,6 +86,17 @@ export class KyselyOutbox implements OutboxStore {
     const result = await this.db
       .updateTable('outbox')
       .set({ lease_owner: null, lease_until: null, ...set })
+      .where('id', '=', id)
+      .where('lease_owner', '=', owner)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  async renew(id: number, owner: string, until: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('outbox')
+      .set({ lease_until: until.toISOString() })
       .where('id', '=', id)
       .where('lease_owner', '=', owner)
       .where('state', '=', 'pending')

@@ -20,6 +20,34 @@ export class SmtpSink {
   private waiters: (() => void)[] = [];
   /** Answer the next N messages with this SMTP error (an outage at the relay). */
   failNext = 0;
+  /**
+   * Slow relay: acknowledge one message at a time, each this long after its data arrived. A
+   * message whose sender disconnected before the "250" is not delivered (the sender never
+   * learnt it was taken, and will send it again): counted in `dropped`.
+   */
+  ackDelayMs = 0;
+  /** When the message now waiting for its "250" started waiting (undefined: none). */
+  ackingSince: number | undefined;
+  dropped = 0;
+  private ackChain: Promise<void> = Promise.resolve();
+  /** Hold the "250" of the message that would be number `holdAt` (1-based) until release(): a crash lands there. */
+  holdAt: number | undefined;
+  holding = false;
+  private releaseHold: (() => void) | undefined;
+  private acked = 0;
+
+  /** Forget what was captured; hold the `holdAt`-th acknowledgement from now. */
+  reset(holdAt?: number): void {
+    this.mails.length = 0;
+    this.dropped = 0;
+    this.acked = 0;
+    this.holdAt = holdAt;
+  }
+
+  release(): void {
+    this.holdAt = undefined;
+    this.releaseHold?.();
+  }
 
   private constructor(
     private readonly server: SMTPServer,
@@ -32,6 +60,9 @@ export class SmtpSink {
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
+      onClose(session) {
+        (session as unknown as { closed?: boolean }).closed = true;
+      },
       onAuth(_auth, _session, callback) {
         callback(null, { user: 'relay-user' });
       },
@@ -44,7 +75,25 @@ export class SmtpSink {
             return callback(Object.assign(new Error('4.3.2 try again later'), { responseCode: 451 }));
           }
           const raw = Buffer.concat(chunks).toString();
-          void simpleParser(raw).then((parsed) => {
+          const slow = sink!.ackDelayMs;
+          const turn = slow
+            ? (sink!.ackChain = sink!.ackChain.then(async () => {
+                sink!.ackingSince = Date.now();
+                await new Promise((r) => setTimeout(r, slow));
+                if (sink!.holdAt !== undefined && sink!.acked + 1 >= sink!.holdAt) {
+                  sink!.holding = true;
+                  await new Promise<void>((r) => (sink!.releaseHold = r));
+                  sink!.holding = false;
+                }
+                sink!.acked++;
+                sink!.ackingSince = undefined;
+              }))
+            : Promise.resolve();
+          void turn.then(() => simpleParser(raw)).then((parsed) => {
+            if ((session as unknown as { closed?: boolean }).closed) {
+              sink!.dropped++;
+              return callback(new Error('sender went away'));
+            }
             sink!.mails.push({
               envelopeTo: session.envelope.rcptTo.map((r) => r.address),
               raw,

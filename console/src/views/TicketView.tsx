@@ -295,7 +295,8 @@ function DeliveryProblems({ problems, channel }: { problems: DeliveryProblem[]; 
   if (problems.length === 0) return null;
   const failed = problems.filter((p) => p.state === 'failed');
   const retrying = problems.filter((p) => p.state === 'pending');
-  const platform = PLATFORM[channel] ?? channel;
+  const via = problems[0]?.channel ?? channel;
+  const platform = via === 'email' ? 'the customer by email' : (PLATFORM[via] ?? via);
   return (
     <div class="notice delivery" role="alert" data-testid="delivery-problems">
       {failed.length > 0 && (

@@ -60,7 +60,7 @@ export class ImapPoller {
   private async connect(): Promise<void> {
     if (this.stopped) return;
     const { host, port, secure, user, pass, mailbox } = this.target;
-    const client = new ImapFlow({ host, port, secure, auth: { user, pass }, logger: false, emitLogs: false, maxIdleTime: 5 * 60_000 });
+    const client = new ImapFlow({ host, port, secure, auth: { user, pass }, logger: false, emitLogs: false, maxIdleTime: 5 * 60_000, autoIdleDelay: 1_000 });
     this.client = client;
     client.on('error', (err: Error) => this.deps.log.warn({ err: err.message }, 'IMAP error'));
     client.on('close', () => {

@@ -137,7 +137,7 @@ export class EmailInbound {
     const { store, config, tokens } = this.deps;
     if (messageId.endsWith(`@${config.replyDomain}`) && tokens.verifyReply(messageId.split('.')[0] ?? '')) return 'own_message';
     if (await store.email.isOurs(messageId)) return 'own_message';
-    if (from && (from === config.address || from.endsWith(`@${config.replyDomain}`) && from.startsWith('reply+'))) return 'own_message';
+    if (from && (from === config.address || (from.endsWith(`@${config.replyDomain}`) && from.startsWith('reply+')))) return 'own_message';
     const auto = header(mail, 'auto-submitted').toLowerCase();
     if (auto && auto !== 'no') return 'auto_reply';
     if (header(mail, 'x-autoreply') || header(mail, 'x-autorespond') || /^(all|oof|autoreply)/i.test(header(mail, 'x-auto-response-suppress'))) return 'auto_reply';

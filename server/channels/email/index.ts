@@ -30,7 +30,10 @@ export async function mountEmail(ctx: ChannelContext, options: { secret: string;
     return undefined;
   }
   const emailLog = log.child({ channel: 'email' });
-  const transport = nodemailer.createTransport(email.smtpUrl!, { from: email.from });
+  // Bounded waits: a relay that stops answering fails this attempt (and the outbox retries later).
+  const smtpUrl = new URL(email.smtpUrl!);
+  for (const [k, v] of Object.entries({ connectionTimeout: '15000', greetingTimeout: '15000', socketTimeout: '60000' })) if (!smtpUrl.searchParams.has(k)) smtpUrl.searchParams.set(k, v);
+  const transport = nodemailer.createTransport(smtpUrl.toString(), { from: email.from });
   const tokens = new EmailTokens(options.secret, email.linkTtlMs);
   const outbound = new EmailOutbound({ config: email, store, log: emailLog, transport, tokens, linkUrl: (token) => `${options.publicBase}/email/l/${token}` });
   // Email carries its own conversations, and follows widget visitors who left.

@@ -55,6 +55,16 @@ export function landingRoutes(deps: LandingDeps): Router {
       receivedAt: new Date(),
     });
 
+  /** The chat page a "Continue in chat" link turns into (reloadable: the widget keeps its token). */
+  const chatPage = (res: Response, seed = '') =>
+    page(
+      res,
+      200,
+      'Your conversation',
+      `<p>Your conversation with ${escapeHtml(deps.team)} is open in the chat window.</p>${seed}<script src="/widget.js" data-answerdesk-key="${escapeHtml(deps.widgetKey)}" data-title="${escapeHtml(deps.team)}" async></script>`,
+    );
+  router.get('/chat', (_req, res) => chatPage(res));
+
   router.get('/l/:token', async (req, res) => {
     const link = await resolveLink(req.params.token);
     if (!link) {
@@ -69,8 +79,10 @@ export function landingRoutes(deps: LandingDeps): Router {
       const token = deps.visitorTokens.sign({ customerId: conversation.customerId, key: deps.widgetKey });
       const nonce = String(res.locals.nonce ?? '');
       const key = JSON.stringify(deps.widgetKey);
-      const script = `<script nonce="${escapeHtml(nonce)}">try{var k=${key};localStorage.setItem('answerdesk:'+k+':token',${JSON.stringify(token)});localStorage.removeItem('answerdesk:'+k+':conversation');sessionStorage.setItem('answerdesk:'+k+':open','1')}catch(e){}</script><script src="/widget.js" data-answerdesk-key="${escapeHtml(deps.widgetKey)}" data-title="${escapeHtml(deps.team)}" async></script>`;
-      return page(res, 200, 'Your conversation', `<p>Your conversation with ${escapeHtml(deps.team)} is open in the chat window.</p>${script}`);
+      // The link leaves the address bar (and so the history and the page URL agents see) at once.
+      const script = `<script nonce="${escapeHtml(nonce)}">try{var k=${key};localStorage.setItem('answerdesk:'+k+':token',${JSON.stringify(token)});localStorage.removeItem('answerdesk:'+k+':conversation');sessionStorage.setItem('answerdesk:'+k+':open','1');history.replaceState(null,'','/email/chat')}catch(e){}</script>`;
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      return chatPage(res, script);
     }
     if (action === 'solved' || action === 'help') {
       const result = await press(conversation, action === 'solved' ? { kind: 'feedback', helpful: true } : { kind: 'handoff' }, ACTION_LABEL[action]!, 'email-feedback');

@@ -83,6 +83,9 @@ export class MetricsJobs {
           }),
         );
         if (done.length < batch) break;
+        // SQLite answers synchronously: without a turn of the event loop between batches a long
+        // catch-up would hold every request (and the log) until it is done.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         // Renew between batches; a lost lease (we stalled past it) means another instance goes on.
         if (!(await store.metrics.acquireLease(JOB, this.owner, leaseMs))) return closed;
       }

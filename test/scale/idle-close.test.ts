@@ -17,7 +17,8 @@ import { prepareKnowledgeIndex, type ServerProcess, sleep, spawnServer } from '.
  */
 
 const CLOSED_LOG = 'idle bot conversations closed';
-const JOB_ENV = { BOT_IDLE_RESOLVE_MINUTES: '10', METRICS_JOB_POLL_MS: '100', METRICS_JOB_LEASE_SECONDS: '2' };
+// Small batches: many transactions, so the kill lands mid-run however fast the machine is.
+const JOB_ENV = { BOT_IDLE_RESOLVE_MINUTES: '10', METRICS_JOB_POLL_MS: '100', METRICS_JOB_LEASE_SECONDS: '2', METRICS_JOB_BATCH: '20' };
 let workDir: string;
 let knowledgeIndex: string;
 
@@ -79,13 +80,13 @@ async function verify(store: Store, idle: number, active: number): Promise<strin
     else if (c.n !== 1) problems.push(`${id} closed ${c.n} times`);
     else if (c.outcome !== (i % 3 === 0 ? 'abandoned' : 'assumed')) problems.push(`${id} closed as ${c.outcome}`);
   }
-  // The CES question after an assumed resolution: never twice; lost only for the batch under way at the kill.
+  // The CES question after an assumed resolution: never twice; lost only for the batch (20) under way at the kill.
   const prompts = await sql<{ conversation_id: string; n: number }>`
     select conversation_id, count(*) as n from messages where author = 'bot' and content like ${'%"type":"ces"%'} group by conversation_id`.execute(dbOf(store));
   const twice = prompts.rows.filter((r) => Number(r.n) > 1).map((r) => r.conversation_id);
   if (twice.length) problems.push(`CES asked twice in ${twice.slice(0, 5).join(', ')}`);
   const assumed = [...closes.values()].filter((c) => c.outcome === 'assumed').length;
-  if (assumed - prompts.rows.length > 100) problems.push(`CES asked after ${prompts.rows.length} of ${assumed} assumed resolutions`);
+  if (assumed - prompts.rows.length > 20) problems.push(`CES asked after ${prompts.rows.length} of ${assumed} assumed resolutions`);
   const states = await dbOf(store).selectFrom('conversations').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('state').execute();
   const byState = Object.fromEntries(states.map((s) => [s.state, Number(s.n)]));
   if (byState.resolved !== idle || byState.bot !== active) problems.push(`states ${JSON.stringify(byState)}`);
@@ -136,7 +137,6 @@ describe('idle-close job: PostgreSQL, two instances, the lease holder killed mid
 });
 
 describe('idle-close job: SQLite, the instance killed mid-run and restarted', () => {
-  // More than on PostgreSQL: SQLite closes a batch in well under a millisecond per conversation.
   const IDLE = 5000;
   const ACTIVE = 50;
   const servers: ServerProcess[] = [];
@@ -156,7 +156,17 @@ describe('idle-close job: SQLite, the instance killed mid-run and restarted', ()
     try {
       const first = await start('sqlite-1');
       servers.push(first);
-      await waitFor(async () => (first.logCounts.get(CLOSED_LOG) ?? 0) > 0, 60_000, 'a first closed batch');
+      // Kill on the first closed batch's log line, from the pipe's own event (SQLite is quick:
+      // the job yields to the event loop between batches, so the line leaves while it goes on).
+      await new Promise<void>((resolve) => {
+        const onData = (chunk: Buffer) => {
+          if (!chunk.toString().includes(CLOSED_LOG)) return;
+          first.proc.kill('SIGKILL');
+          first.proc.stdout!.off('data', onData);
+          resolve();
+        };
+        first.proc.stdout!.on('data', onData);
+      });
       await first.crash();
       const atKill = await closedCount(store);
       expect(atKill).toBeGreaterThan(0);

@@ -184,7 +184,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const surveyDefaults = { csat: config.csat.enabled, ...config.surveys };
   app.use('/api', metricsRoutes({ store, requireAgent, bundle, surveyDefaults }));
   const metricsJobs = new MetricsJobs({
-    ...{ store, bus, log, idleResolveMs: config.metrics.idleResolveMs, pollMs: config.metrics.jobPollMs, leaseMs: config.metrics.jobLeaseMs },
+    ...{ store, bus, log, idleResolveMs: config.metrics.idleResolveMs, pollMs: config.metrics.jobPollMs, leaseMs: config.metrics.jobLeaseMs, batch: config.metrics.jobBatch },
     // CES after every resolution, the assumed ones too (in the conversation's own channel).
     onClosed: (c) => (c.outcome === 'assumed' ? service.askForEffort(c.id) : Promise.resolve()),
   });

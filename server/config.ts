@@ -55,6 +55,7 @@ const schema = z.object({
   BOT_IDLE_RESOLVE_MINUTES: z.coerce.number().positive().max(10_080).default(30),
   METRICS_JOB_POLL_MS: z.coerce.number().int().min(50).max(3_600_000).default(60_000),
   METRICS_JOB_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+  METRICS_JOB_BATCH: z.coerce.number().int().min(1).max(10_000).default(100),
   NPS_ENABLED: bool.default(false),
   SURVEY_CUSTOMER_INTERVAL_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   SLACK_BOT_TOKEN: z.string().optional(),
@@ -121,7 +122,7 @@ export interface Config {
   /** Ask a satisfaction question (1–5) after the CES answer. */
   csat: { enabled: boolean };
   /** Metrics (issue 17): idle close after `idleResolveMs`; the leased job's poll and lease; survey defaults. */
-  metrics: { idleResolveMs: number; jobPollMs: number; jobLeaseMs: number };
+  metrics: { idleResolveMs: number; jobPollMs: number; jobLeaseMs: number; jobBatch: number };
   surveys: { nps: boolean; customerIntervalDays: number };
   slack: {
     botToken?: string;
@@ -254,7 +255,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outbox: { leaseMs: e.OUTBOX_LEASE_SECONDS * 1000, pollMs: e.OUTBOX_POLL_MS },
     ces: { scale: e.CES_SCALE },
     csat: { enabled: e.CSAT_ENABLED },
-    metrics: { idleResolveMs: Math.round(e.BOT_IDLE_RESOLVE_MINUTES * 60_000), jobPollMs: e.METRICS_JOB_POLL_MS, jobLeaseMs: e.METRICS_JOB_LEASE_SECONDS * 1000 },
+    metrics: { idleResolveMs: Math.round(e.BOT_IDLE_RESOLVE_MINUTES * 60_000), jobPollMs: e.METRICS_JOB_POLL_MS, jobLeaseMs: e.METRICS_JOB_LEASE_SECONDS * 1000, jobBatch: e.METRICS_JOB_BATCH },
     surveys: { nps: e.NPS_ENABLED, customerIntervalDays: e.SURVEY_CUSTOMER_INTERVAL_DAYS },
     slack: {
       botToken: e.SLACK_BOT_TOKEN,

@@ -55,7 +55,7 @@ export interface DashboardInput {
 
 const DAY_MS = 86_400_000;
 /** Questions grouped into "top unanswered": the newest ones of the range. */
-const UNANSWERED_SAMPLE = 5000;
+const UNANSWERED_SAMPLE = 2000;
 
 /** [from, to) instants of inclusive UTC days. */
 export function dayRange(from: string, to: string): { from: string; to: string } {

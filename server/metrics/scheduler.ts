@@ -74,15 +74,21 @@ export class MetricsJobs {
         const cutoff = new Date(Date.now() - this.options.idleResolveMs);
         const done = await store.metrics.closeIdle(cutoff, batch);
         closed += done.length;
-        for (const c of done) {
-          bus.publish({ type: 'conversation', conversationId: c.id, customerId: c.customerId });
-          await this.options.onClosed?.(c).catch((err: unknown) => this.options.log.warn({ err, conversationId: c.id }, 'after idle close'));
-        }
+        if (done.length > 0) this.options.log.info({ closed: done.length }, 'idle bot conversations closed');
+        // The batch is committed; what follows (telling widgets, asking for effort) runs side by side.
+        await Promise.all(
+          done.map(async (c) => {
+            bus.publish({ type: 'conversation', conversationId: c.id, customerId: c.customerId });
+            await this.options.onClosed?.(c).catch((err: unknown) => this.options.log.warn({ err, conversationId: c.id }, 'after idle close'));
+          }),
+        );
         if (done.length < batch) break;
+        // SQLite answers synchronously: without a turn of the event loop between batches a long
+        // catch-up would hold every request (and the log) until it is done.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         // Renew between batches; a lost lease (we stalled past it) means another instance goes on.
         if (!(await store.metrics.acquireLease(JOB, this.owner, leaseMs))) return closed;
       }
-      if (closed > 0) this.options.log.info({ closed }, 'idle bot conversations closed');
       await store.metrics.refresh();
     } finally {
       await store.metrics.releaseLease(JOB, this.owner);

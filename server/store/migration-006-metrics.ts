@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from './open';
 
 /**
@@ -53,6 +53,13 @@ export function metricsMigration(_dialect: Dialect): Migration {
       // The roll-up finds what changed since its watermark; the idle-close job finds idle bot conversations.
       await db.schema.createIndex('events_created').on('events').columns(['created_at']).execute();
       await db.schema.createIndex('conversations_state_updated').on('conversations').columns(['state', 'updated_at']).execute();
+      // Agent workload reads only agent events: a partial, covering index costs bot events nothing.
+      await db.schema
+        .createIndex('events_agent_work')
+        .on('events')
+        .columns(['type', 'created_at', 'agent_id'])
+        .where(sql.ref('agent_id'), 'is not', null)
+        .execute();
 
       await db.schema
         .createTable('jobs')

@@ -129,3 +129,41 @@ describe('dashboard in Chromium', () => {
     await context.close();
   });
 });
+
+describe('NPS in the widget (NPS_ENABLED=true)', () => {
+  let npsServer: TestServer;
+  beforeAll(async () => {
+    npsServer = await startTestServer({ NPS_ENABLED: 'true' }, { kbDir: SAMPLE_KB_DIR });
+  });
+  afterAll(async () => {
+    await npsServer?.close();
+  });
+
+  it('asks NPS after CES as eleven accessible buttons 0–10, and counts the answer', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const watch = watchPage(page);
+    await page.goto(`${npsServer.url}/`);
+    await page.getByRole('button', { name: 'Open support chat' }).click();
+    const message = page.getByRole('textbox', { name: 'Message' });
+    await message.fill('How do I reset my password?');
+    await message.press('Enter');
+    await page.locator('.card', { hasText: 'Reset your password' }).getByRole('button', { name: 'Yes' }).click();
+    const ces = page.getByRole('group', { name: 'How easy was it to get your issue resolved?' });
+    await ces.getByRole('button', { name: /^6\b/ }).click();
+    await page.getByRole('button', { name: 'Send feedback' }).click();
+
+    const nps = page.getByRole('group', { name: 'How likely are you to recommend us to a friend or colleague?' });
+    await nps.waitFor();
+    expect(await nps.getByRole('button').allTextContents()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    const violations = await axeViolations(page);
+    expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
+    await nps.getByRole('button', { name: '9', exact: true }).click();
+    await page.getByText('Thank you for your feedback!').waitFor();
+    await page.screenshot({ path: `${SHOTS}/widget-nps.png` });
+    const metrics = (await (await npsServer.admin('/api/metrics')).json()) as Metrics;
+    expect(metrics.summary.nps).toMatchObject({ count: 1, score: 100, promoters: 1 });
+    expect(watch.problems).toEqual([]);
+    await context.close();
+  });
+});

@@ -27,6 +27,7 @@ import { LocalBus, type RealtimeBus } from './realtime/bus';
 import { KnowledgeRuntime } from './kb/runtime';
 import { knowledgeRoutes } from './routes/knowledge';
 import { KnowledgeService } from './kb/service';
+import { ImproveInbox } from './kb/inbox';
 import { authRoutes } from './routes/auth';
 import { consoleRoutes } from './routes/console';
 import { emailRoutes } from './routes/email';
@@ -164,7 +165,8 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   );
   // Public API, its reference, and the console's integration pages (issue 19).
   const webhookAdmin = new WebhookAdmin({ store, events: service.events, config });
-  const webhooks = startWebhooks({ store, log, config, worker, events: service.events });
+  const improveInbox = new ImproveInbox(store, () => knowledge.matcher, (id) => knowledge.bundle().kb.articles.find((a) => a.id === id)?.title);
+  const webhooks = startWebhooks({ store, log, config, worker, events: service.events, inbox: improveInbox });
   // One editor of the knowledge base for the console and the API (validation, history, going live, article.published).
   const articleEditor = new KnowledgeService(store, knowledge, { emitter: service.events, articleUrl: (id) => publicBase + articlePath(id) });
   const api = publicApi({ store, service, bundle, config, articleUrl: (id) => publicBase + articlePath(id), webhooks: webhookAdmin, apiAgent: () => apiAgent, publicBase, knowledge: articleEditor });

@@ -26,6 +26,8 @@ import { cspNonce, originChecker, securityHeaders, widgetCors } from './http/sec
 import { LocalBus, type RealtimeBus } from './realtime/bus';
 import { KnowledgeRuntime } from './kb/runtime';
 import { knowledgeRoutes } from './routes/knowledge';
+import { KnowledgeService } from './kb/service';
+import { ImproveInbox } from './kb/inbox';
 import { authRoutes } from './routes/auth';
 import { consoleRoutes } from './routes/console';
 import { emailRoutes } from './routes/email';
@@ -163,8 +165,11 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   );
   // Public API, its reference, and the console's integration pages (issue 19).
   const webhookAdmin = new WebhookAdmin({ store, events: service.events, config });
-  const webhooks = startWebhooks({ store, log, config, worker, events: service.events });
-  const api = publicApi({ store, service, bundle, config, articleUrl: (id) => publicBase + articlePath(id), webhooks: webhookAdmin, apiAgent: () => apiAgent, publicBase });
+  const improveInbox = new ImproveInbox(store, () => knowledge.matcher, (id) => knowledge.bundle().kb.articles.find((a) => a.id === id)?.title);
+  const webhooks = startWebhooks({ store, log, config, worker, events: service.events, inbox: improveInbox });
+  // One editor of the knowledge base for the console and the API (validation, history, going live, article.published).
+  const articleEditor = new KnowledgeService(store, knowledge, { emitter: service.events, articleUrl: (id) => publicBase + articlePath(id) });
+  const api = publicApi({ store, service, bundle, config, articleUrl: (id) => publicBase + articlePath(id), webhooks: webhookAdmin, apiAgent: () => apiAgent, publicBase, knowledge: articleEditor });
   app.use('/api/v1', api.v1);
   app.use('/api/docs', api.docs);
   app.use('/api/admin', integrationRoutes({ store, requireAgent, webhooks: webhookAdmin }));
@@ -178,7 +183,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   const secureCookies = (config.publicUrl ?? '').startsWith('https://');
   app.use('/api/auth', authRoutes({ store, requireAgent, secureCookies, bus, isApiAgent, setupCode, ...(options.loginDelay ? { delay: options.loginDelay } : {}) }));
   // Before consoleRoutes: its 32 kB JSON parser would refuse articles before ours sees them.
-  app.use('/api', knowledgeRoutes({ store, requireAgent, knowledge, articlePath, events: service.events, articleUrl: (id) => publicBase + articlePath(id) }));
+  app.use('/api', knowledgeRoutes({ store, requireAgent, knowledge, articlePath, editor: articleEditor }));
   app.use('/api', consoleRoutes({ store, requireAgent, bus, isApiAgent }));
   app.use('/api', emailRoutes({ store, service, requireAgent }));
   const surveyDefaults = { csat: config.csat.enabled, ...config.surveys };

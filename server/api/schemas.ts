@@ -102,6 +102,24 @@ export const Article = z
   })
   .meta({ id: 'Article' });
 
+/** An article as the knowledge base stores it (knowledge:write answers). */
+export const ManagedArticle = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    category: z.string(),
+    tags: z.array(z.string()),
+    locale: z.string(),
+    summary: z.string(),
+    body: z.string(),
+    phrasings: z.array(z.string()),
+    state: z.enum(['draft', 'published', 'archived']),
+    version: z.number().int(),
+    url: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'ManagedArticle' });
+
 export const Category = z.object({ id: z.string(), articleCount: z.number().int() }).meta({ id: 'Category' });
 
 export const Metrics = z

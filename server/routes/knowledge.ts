@@ -9,7 +9,6 @@ import { actorOf, canPublish, KnowledgeService, type SaveOutcome } from '../kb/s
 import { ARTICLE_STATES, type ArticleState, LIMITS } from '../kb/types';
 import { slugify } from '../kb/validate';
 import type { Agent, Store } from '../store/types';
-import type { DomainEvents } from '../webhooks/emitter';
 
 const content = z.object({
   title: z.string().max(LIMITS.titleChars * 2),
@@ -41,9 +40,9 @@ function send(res: Response, outcome: SaveOutcome, created = false): void {
 }
 
 /** The console's Knowledge section and "Improve the bot" inbox. */
-export function knowledgeRoutes(deps: { store: Store; requireAgent: RequireAgent; knowledge: KnowledgeRuntime; articlePath: (id: string) => string; events?: DomainEvents; articleUrl?: (id: string) => string }): Router {
+export function knowledgeRoutes(deps: { store: Store; requireAgent: RequireAgent; knowledge: KnowledgeRuntime; articlePath: (id: string) => string; editor?: KnowledgeService }): Router {
   const { store, requireAgent, knowledge } = deps;
-  const service = new KnowledgeService(store, knowledge, deps.events ? { emitter: deps.events, articleUrl: deps.articleUrl ?? deps.articlePath } : undefined);
+  const service = deps.editor ?? new KnowledgeService(store, knowledge);
   const inbox = new ImproveInbox(store, () => knowledge.matcher, (id) => knowledge.bundle().kb.articles.find((a) => a.id === id)?.title);
   const router = Router();
   // Articles are limited to LIMITS.bodyBytes (a clear 413 `article_too_large`); bigger bodies are refused by the parser (413).

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { presentTicket } from '../api/present';
 import type { Store } from '../store/types';
 import type { DomainEvents } from './emitter';
+import { periodic } from './periodic';
 
 /** Breaches older than this when first seen (e.g. after a long outage) are not announced any more. */
 const LOOKBACK_MS = 24 * 3_600_000;
@@ -13,23 +14,16 @@ const LOOKBACK_MS = 24 * 3_600_000;
  * sees it first.
  */
 export class SlaWatch {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private timer: { stop(): Promise<void> } | undefined;
 
   constructor(private readonly deps: { store: Store; events: DomainEvents; log: Logger; everyMs: number; nudge(): void }) {}
 
   start(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.sweep()
-        .catch((err: unknown) => this.deps.log.warn({ err }, 'SLA sweep failed'))
-        .finally(() => (this.running = undefined));
-    }, this.deps.everyMs);
-    this.timer.unref();
+    this.timer = periodic(this.deps.everyMs, () => this.sweep(), (err) => this.deps.log.warn({ err }, 'SLA sweep failed'));
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+    await this.timer?.stop();
   }
 
   /** One look; returns how many breaches were announced. */

@@ -225,7 +225,9 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const doc = await full.document();
       const covered = new Set([...full.covered, ...api.covered].map((c) => c.split(' ')[0]));
       const operations = Object.values(doc.paths as Record<string, Record<string, { operationId: string; tags: string[] }>>).flatMap((m) => Object.values(m));
-      const missing = operations.filter((o) => o.tags[0] !== 'Webhooks' && !covered.has(o.operationId)).map((o) => o.operationId);
+      // knowledge:write operations are checked by test/api/knowledge-write.test.ts (with articles published live).
+      const elsewhere = new Set(['createArticle', 'updateArticle', 'setArticleState']);
+      const missing = operations.filter((o) => o.tags[0] !== 'Webhooks' && !elsewhere.has(o.operationId) && !covered.has(o.operationId)).map((o) => o.operationId);
       expect(missing).toEqual([]);
     });
 

@@ -4,6 +4,7 @@ import type { ConversationService } from '../../conversations';
 import { invalid, notFound } from '../../domain/errors';
 import type { Agent, Store } from '../../store/types';
 import type { WebhookAdmin } from '../../webhooks/admin';
+import type { KnowledgeService } from '../../kb/service';
 
 /** What the /api/v1 operations work with. */
 export interface ApiDeps {
@@ -14,6 +15,8 @@ export interface ApiDeps {
   /** Public link of a help-centre article. */
   articleUrl(id: string): string;
   webhooks: WebhookAdmin;
+  /** The knowledge base's editor (knowledge:write). */
+  knowledge: KnowledgeService;
 }
 
 /** The agent an operation acts as: `agentId` when given, otherwise the API's own "Support team" agent. */

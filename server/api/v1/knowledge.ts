@@ -6,10 +6,7 @@ import { op } from '../registry';
 import { Article, Category, listQuery, page } from '../schemas';
 import type { ApiDeps } from './deps';
 
-/**
- * The help centre, read-only: articles are Markdown files built into the knowledge index
- * (knowledge:write operations arrive with articles in the database).
- */
+/** The help centre as customers see it (published articles); writing is in knowledge-write.ts. */
 export const knowledgeOperations = ({ bundle, articleUrl }: ApiDeps) => [
   op({
     method: 'get',

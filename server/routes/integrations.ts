@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import { presentDelivery, presentKey, presentSubscription } from '../api/present';
 import type { RequireAgent } from '../auth/agent-auth';
@@ -7,6 +7,7 @@ import { API_SCOPES } from '../store/api-keys';
 import type { Store } from '../store/types';
 import type { WebhookAdmin } from '../webhooks/admin';
 import { EVENT_DESCRIPTIONS, EVENT_TYPES } from '../webhooks/catalogue';
+import { jsonBodyAfterAuth } from '../http/body';
 
 const events = z.array(z.enum(EVENT_TYPES as [string, ...string[]])).min(1, 'pick at least one event');
 
@@ -14,7 +15,8 @@ const events = z.array(z.enum(EVENT_TYPES as [string, ...string[]])).min(1, 'pic
 export function integrationRoutes(deps: { store: Store; requireAgent: RequireAgent; webhooks: WebhookAdmin }): Router {
   const { store, requireAgent, webhooks } = deps;
   const router = Router();
-  router.use(express.json({ limit: '16kb' }));
+  // Authentication before parsing: a malformed body from a stranger is 401, not 400.
+  router.use(jsonBodyAfterAuth({ limit: '16kb' }));
   const admin = requireAgent('admin');
 
   router.get('/api-keys', admin, async (_req, res) => {

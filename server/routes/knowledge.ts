@@ -1,4 +1,4 @@
-import express, { type Response, Router } from 'express';
+import { type Response, Router } from 'express';
 import { z } from 'zod';
 import type { RequireAgent } from '../auth/agent-auth';
 import { forbidden, invalid, notFound } from '../domain/errors';
@@ -9,6 +9,7 @@ import { actorOf, canPublish, KnowledgeService, type SaveOutcome } from '../kb/s
 import { ARTICLE_STATES, type ArticleState, LIMITS } from '../kb/types';
 import { slugify } from '../kb/validate';
 import type { Agent, Store } from '../store/types';
+import { jsonBodyAfterAuth } from '../http/body';
 
 const content = z.object({
   title: z.string().max(LIMITS.titleChars * 2),
@@ -46,7 +47,7 @@ export function knowledgeRoutes(deps: { store: Store; requireAgent: RequireAgent
   const inbox = new ImproveInbox(store, () => knowledge.matcher, (id) => knowledge.bundle().kb.articles.find((a) => a.id === id)?.title);
   const router = Router();
   // Articles are limited to LIMITS.bodyBytes (a clear 413 `article_too_large`); bigger bodies are refused by the parser (413).
-  router.use('/knowledge', express.json({ limit: '512kb' }));
+  router.use('/knowledge', jsonBodyAfterAuth({ limit: '512kb' }));
   const me = (res: Response) => res.locals.agent as Agent;
 
   router.get('/knowledge/status', requireAgent(), (_req, res) => {

@@ -100,7 +100,7 @@ export function metricsRoutes(deps: MetricsDeps & { requireAgent: RequireAgent }
     res.json(await surveySettings(store, deps.surveyDefaults));
   });
 
-  router.patch('/settings/surveys', express.json({ limit: '4kb' }), requireAgent('admin'), async (req, res) => {
+  router.patch('/settings/surveys', requireAgent('admin'), express.json({ limit: '4kb' }), async (req, res) => {
     res.json(await saveSurveySettings(store, deps.surveyDefaults, surveySettingsPatch.parse(req.body ?? {})));
   });
 

@@ -1,10 +1,11 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { KnowledgeBundle } from '../../bot/knowledge-bundle';
 import type { RequireAgent } from '../auth/agent-auth';
 import type { ConversationService } from '../conversations';
 import { notFound } from '../domain/errors';
 import type { Store, Ticket } from '../store/types';
+import { jsonBodyAfterAuth } from '../http/body';
 
 export interface UiTicketDeps {
   store: Store;
@@ -20,7 +21,7 @@ export function uiTicketRoutes(deps: UiTicketDeps): Router {
   const { store, service, requireAgent } = deps;
   const router = Router();
   // Scoped to the one path with a body: mounted on /api, a parser for everything would take others' bodies.
-  router.use('/tickets/:id/article', express.json({ limit: '8kb' }));
+  router.use('/tickets/:id/article', jsonBodyAfterAuth({ limit: '8kb' }));
 
   const named = async (tickets: Ticket[]) => {
     const agents = new Map((await store.agents.list()).map((a) => [a.id, a.name]));

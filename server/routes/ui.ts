@@ -1,4 +1,4 @@
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { RequireAgent } from '../auth/agent-auth';
 import type { Config } from '../config';
@@ -6,6 +6,7 @@ import { brandingSchema, readBranding, type Branding } from '../domain/branding'
 import { invalid, notFound } from '../domain/errors';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Store } from '../store/types';
+import { jsonBodyAfterAuth } from '../http/body';
 
 /** Agents seen within this window count as online (the console sends presence heartbeats). */
 const PRESENCE_WINDOW_MS = 2 * 60_000;
@@ -52,7 +53,7 @@ export function uiRoutes(deps: UiRouteDeps): Router {
   const router = Router();
   // Scoped to this router's paths: it is mounted on /api, and a parser for everything would take
   // bodies meant for other routers (the knowledge editor's are far larger).
-  router.use(['/settings', '/canned', '/tickets/:id/typing'], express.json({ limit: '32kb' }));
+  router.use(['/settings', '/canned', '/tickets/:id/typing'], jsonBodyAfterAuth({ limit: '32kb' }));
 
   router.get('/settings/branding', requireAgent(), async (_req, res) => {
     res.json({ branding: await loadBranding(store) });

@@ -40,15 +40,24 @@ export interface MetricsStore {
   saveSetting(key: string, value: string): Promise<void>;
 }
 
+/** Key of the PostgreSQL advisory lock that serialises roll-up folds (any fixed number unique to this use). */
+const ROLLUP_LOCK = 7_346_017;
+
 export class KyselyMetrics implements MetricsStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: Dialect,
   ) {}
 
-  async refresh(): Promise<number> {
-    const watermark = await readWatermark(this.db, ROLLUP_JOB);
-    return this.fold(watermark === null ? null : new Date(Date.parse(watermark) - ROLLUP_MARGIN_MS).toISOString());
+  /** Dashboards loaded at once share one fold (and so do not queue up the same work). */
+  private folding: Promise<number> | undefined;
+
+  refresh(): Promise<number> {
+    this.folding ??= (async () => {
+      const watermark = await readWatermark(this.db, ROLLUP_JOB);
+      return this.fold(watermark === null ? null : new Date(Date.parse(watermark) - ROLLUP_MARGIN_MS).toISOString());
+    })().finally(() => (this.folding = undefined));
+    return this.folding;
   }
 
   rebuild(): Promise<number> {
@@ -57,8 +66,14 @@ export class KyselyMetrics implements MetricsStore {
 
   private async fold(since: string | null): Promise<number> {
     const startedAt = now();
-    const written = await foldFacts(this.db, this.dialect, since);
-    await advanceWatermark(this.db, ROLLUP_JOB, startedAt);
+    // One fold at a time across instances: two folds updating the same roll-up rows in different
+    // orders deadlock on PostgreSQL. The advisory lock is held until the transaction ends.
+    const written = await this.db.transaction().execute(async (trx) => {
+      if (this.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${ROLLUP_LOCK})`.execute(trx);
+      const n = await foldFacts(trx, this.dialect, since);
+      await advanceWatermark(trx, ROLLUP_JOB, startedAt);
+      return n;
+    });
     // After a big fold (the first one over an existing history) PostgreSQL's planner has no
     // idea of the roll-up's size until autovacuum comes by, and picks nested loops; tell it now.
     if (written >= ANALYZE_AFTER_ROWS && this.dialect === 'postgres') await sql`analyze conversation_facts, customers, events`.execute(this.db);

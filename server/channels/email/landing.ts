@@ -92,6 +92,14 @@ export function landingRoutes(deps: LandingDeps): Router {
         ? page(res, 200, 'Glad it helped', `<p>Thanks for letting us know.</p>${cesButtons(tokens, conversation.id)}`)
         : page(res, 200, 'A person will help', '<p>We have passed your question to our team. They will reply by email.</p>');
     }
+    if (action.startsWith('csat') || action.startsWith('nps')) {
+      const kind = action.startsWith('csat') ? 'csat' : 'nps';
+      const score = Number(action.slice(kind.length));
+      const out = kind === 'csat' ? 5 : 10;
+      const result = await press(conversation, { kind, score }, `${score} out of ${out}`, `email-${kind}`);
+      const first = result.kind === 'stored' && !result.duplicate;
+      return page(res, 200, 'Thanks for your answer', `<p>${first ? `You answered ${score} out of ${out}.` : 'We already have your answer — thank you.'}</p>`);
+    }
     const score = Number(action.slice(3));
     const result = await press(conversation, { kind: 'ces', score }, `${score} out of 7`, 'email-ces');
     const first = result.kind === 'stored' && !result.duplicate;

@@ -27,7 +27,7 @@ export interface EmailOutboundDeps {
 /** What goes out by email: agents' and the bot's words, never customer echoes, notes or system lines. */
 // The CSAT question stays on the CES landing page's side of things: email asks CES only.
 const sendable = (m: Pick<ChatMessage, 'author' | 'content'>) =>
-  m.author !== 'customer' && m.author !== 'system' && visibleToCustomer(m) && m.content.type !== 'email_request' && m.content.type !== 'csat' && m.content.type !== 'event';
+  m.author !== 'customer' && m.author !== 'system' && visibleToCustomer(m) && m.content.type !== 'email_request' && m.content.type !== 'event';
 
 /**
  * Stored messages → email, through the outbox:

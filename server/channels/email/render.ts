@@ -71,8 +71,19 @@ function part(m: ChatMessage, input: RenderInput): Part | undefined {
         text: `${c.question}\n${links.map(({ s, url }) => `${label(s)}${CES_LABELS[s] && c.scale !== 'three-choice' ? ` (${CES_LABELS[s]})` : ''}: ${url}`).join('\n')}`,
       };
     }
+    case 'csat':
+    case 'nps': {
+      // The follow-up surveys the service asks after a CES answer (settings decide which): one-click links too.
+      const scores = c.type === 'csat' ? [1, 2, 3, 4, 5] : [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+      const links = scores.map((s) => ({ s, url: input.link(`${c.type}${s}` as LinkAction) }));
+      const legend = c.type === 'csat' ? '1 = very dissatisfied, 5 = very satisfied' : '0 = not at all likely, 10 = extremely likely';
+      return {
+        html: `<p><strong>${escapeHtml(c.question)}</strong></p><p>${links.map(({ s, url }) => button(url, String(s), true)).join(' ')}</p><p style="color:#57606a;font-size:13px">${legend}</p>`,
+        text: `${c.question} (${legend})\n${links.map(({ s, url }) => `${s}: ${url}`).join('\n')}`,
+      };
+    }
     default:
-      // CSAT follows the CES answer on its landing page; email requests and events are chat-only.
+      // Email requests and events are chat-only.
       return undefined;
   }
 }

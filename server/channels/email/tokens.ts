@@ -53,7 +53,7 @@ const uuidOf = (b: Buffer) => {
 };
 
 /** What a link does when opened. */
-export type LinkAction = 'continue' | 'solved' | 'help' | `ces${1 | 2 | 3 | 4 | 5 | 6 | 7}`;
+export type LinkAction = 'continue' | 'solved' | 'help' | `ces${1 | 2 | 3 | 4 | 5 | 6 | 7}` | `csat${1 | 2 | 3 | 4 | 5}` | `nps${0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10}`;
 
 export class EmailTokens {
   constructor(
@@ -103,7 +103,7 @@ export class EmailTokens {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     const [conversationId, action, expiry] = body.split('.');
     if (!conversationId || !UUID.test(conversationId) || !action || !expiry) return undefined;
-    if (!/^(continue|solved|help|ces[1-7])$/.test(action)) return undefined;
+    if (!/^(continue|solved|help|ces[1-7]|csat[1-5]|nps(10|[0-9]))$/.test(action)) return undefined;
     if (parseInt(expiry, 36) * 1000 < this.clock()) return undefined;
     return { conversationId, action: action as LinkAction };
   }

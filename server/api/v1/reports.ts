@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invalid } from '../../domain/errors';
+import { notFound } from '../../domain/errors';
 import { toCsv } from '../../metrics/csv';
 import { loadMetrics, METRICS_TABLES, metricsTables } from '../../routes/metrics';
 import { positionOf } from '../../store/api-reads';
@@ -55,9 +55,10 @@ export const reportOperations = ({ store, bundle, config }: ApiDeps) => {
       query: z.object(range),
       response: 'csv',
       handle: async ({ params, query }) => {
+        // An own key only: "constructor", "toString" or "__proto__" name no table (404, never a 500).
+        if (!METRICS_TABLES.includes(params.table!)) throw notFound('table', params.table!);
         const m = await loadMetrics(metricsDeps, query);
-        const table = metricsTables(m)[params.table!];
-        if (!table) throw invalid('unknown_table', `table must be one of ${METRICS_TABLES.join(', ')}`);
+        const table = metricsTables(m)[params.table!]!;
         return new CsvResult(`answerdesk-${params.table!}-${m.range.from}-${m.range.to}.csv`, toCsv(table));
       },
     }),

@@ -164,7 +164,7 @@ for (const backend of ['sqlite', 'postgres'] as const) {
       const csv = await api.get('/metrics/summary.csv');
       expect(csv.headers.get('content-type')).toContain('text/csv');
       expect(csv.text.split('\n')[0]).toContain('conversations');
-      expect((await api.get('/metrics/nope.csv')).status).toBe(400);
+      expect((await api.get('/metrics/nope.csv')).status).toBe(404);
     });
 
     it('answers a key without the scope with 403, no key or a wrong key with 401, in the error shape', async () => {

@@ -9,6 +9,7 @@ import type { RealtimeBus } from '../realtime/bus';
 import type { Agent, Store, Ticket, TicketFilter } from '../store/types';
 import { PRIORITIES } from '../store/types';
 import { jsonBodyAfterAuth } from '../http/body';
+import { ticketsWithNames } from './ticket-names';
 
 const STATUSES = ['open', 'assigned', 'resolved'] as const;
 const CHANNELS = ['web', 'slack', 'msteams', 'email'] as const;
@@ -41,20 +42,7 @@ export function ticketRoutes(deps: TicketRouteDeps): Router {
   router.use(jsonBodyAfterAuth({ limit: '32kb' }));
   const agentOf = (res: express.Response): Agent => res.locals.agent!;
 
-  const withNames = async (tickets: Ticket[]) => {
-    const agents = new Map((await store.agents.list()).map((a) => [a.id, a.name]));
-    return Promise.all(
-      tickets.map(async (t) => {
-        const customer = await store.customers.get(t.customerId);
-        return {
-          ...t,
-          assigneeName: t.assigneeId ? (agents.get(t.assigneeId) ?? null) : null,
-          customerName: customer?.name ?? customer?.email ?? null,
-          slaBreached: t.firstResponseAt ? t.firstResponseAt > t.firstResponseDueAt : Date.now() > Date.parse(t.firstResponseDueAt),
-        };
-      }),
-    );
-  };
+  const withNames = (tickets: Ticket[]) => ticketsWithNames(store, tickets);
 
   router.get('/', requireAgent(), async (req, res) => {
     const q = listQuery.parse(req.query);

@@ -6,6 +6,7 @@ import type { ConversationService } from '../conversations';
 import { notFound } from '../domain/errors';
 import type { Store, Ticket } from '../store/types';
 import { jsonBodyAfterAuth } from '../http/body';
+import { ticketsWithNames } from './ticket-names';
 
 export interface UiTicketDeps {
   store: Store;
@@ -23,20 +24,7 @@ export function uiTicketRoutes(deps: UiTicketDeps): Router {
   // Scoped to the one path with a body: mounted on /api, a parser for everything would take others' bodies.
   router.use('/tickets/:id/article', jsonBodyAfterAuth({ limit: '8kb' }));
 
-  const named = async (tickets: Ticket[]) => {
-    const agents = new Map((await store.agents.list()).map((a) => [a.id, a.name]));
-    return Promise.all(
-      tickets.map(async (t) => {
-        const customer = await store.customers.get(t.customerId);
-        return {
-          ...t,
-          assigneeName: t.assigneeId ? (agents.get(t.assigneeId) ?? null) : null,
-          customerName: customer?.name ?? customer?.email ?? null,
-          slaBreached: t.firstResponseAt ? t.firstResponseAt > t.firstResponseDueAt : Date.now() > Date.parse(t.firstResponseDueAt),
-        };
-      }),
-    );
-  };
+  const named = (tickets: Ticket[]) => ticketsWithNames(store, tickets);
 
   /** Full-text search over subjects, customers' names and emails, and every message. */
   router.get('/search/tickets', requireAgent(), async (req, res) => {

@@ -48,6 +48,7 @@ export function presenceLine(availability: Availability | null, email: string | 
   const online = !!availability && !isOffline(availability);
   if (!online && email) return { text: t('replyTo', { email }), online };
   if (!availability) return { text: '', online };
-  if (!online) return { text: t('away'), online };
+  // A reply by email is promised only when email is set up (SMTP_URL); otherwise it comes here.
+  if (!online) return { text: t(availability.emailReplies ? 'away' : 'awayHere'), online };
   return { text: team.length ? t('onlineNames', { names: team.map((m) => m.name).join(', ') }) : t('online'), online };
 }

@@ -122,6 +122,52 @@ for (const backend of BACKENDS) {
       expect((await fetch(`${server.url}/email/l/garbage`)).status).toBe(410);
     });
 
+    it('an older conversation\'s link opens that conversation, not the newer one the customer started since', async () => {
+      const { conversationId, ticketId } = await visitorWhoLeft('eve.customer@example.com');
+      await reply(ticketId, 'Eve, your export is fixed.');
+      const mail = await sink.waitFor(() => sink.to('eve.customer@example.com')[0], 'the reply email');
+      expect((await server.admin(`/api/tickets/${ticketId}/resolve`, { method: 'POST' })).status).toBe(200);
+      const html = await (await fetch(server.url + new URL(linkAfter(mail.text, 'Continue in chat')).pathname)).text();
+      const token = /setItem\('answerdesk:'\+k\+':token',"([^"]+)"\)/.exec(html)![1]!;
+      const pin = /setItem\('answerdesk:'\+k\+':pin',"([^"]+)"\)/.exec(html)?.[1];
+      expect(pin).toBe(conversationId);
+      // Since then the customer came back and started a new conversation in the widget.
+      const later = new WidgetClient(server.url);
+      later.token = token;
+      await later.session();
+      await later.connect();
+      later.say('How do I export my projects to CSV?');
+      await later.waitFor((f) => f.type === 'conversation' && f.conversation.id !== conversationId);
+      const newer = later.conversationId!;
+      later.close();
+      // Without the pin the widget shows the newest; with it, the linked one and its reply.
+      const plain = new WidgetClient(server.url);
+      plain.token = token;
+      await plain.session();
+      await plain.connect();
+      expect(plain.conversationId).toBe(newer);
+      plain.close();
+      const linked = new WidgetClient(server.url);
+      linked.token = token;
+      await linked.session();
+      await linked.connect(0, token, pin);
+      expect(linked.conversationId).toBe(conversationId);
+      await linked.waitForMessage((m) => m.conversationId === conversationId && m.author === 'agent' && m.content.type === 'text' && m.content.text === 'Eve, your export is fixed.');
+      // Writing on: the resolved conversation gives way to the customer's open one.
+      linked.say('And can I import from CSV too?');
+      await linked.waitFor((f) => f.type === 'conversation' && f.conversation.id === newer);
+      linked.close();
+      // A pin naming someone else's conversation is ignored: the widget shows its own latest.
+      const stranger = new WidgetClient(server.url);
+      await stranger.session();
+      await stranger.connect(0, stranger.token, conversationId);
+      expect(stranger.conversationId).not.toBe(conversationId);
+      stranger.close();
+      // The effort question the resolve sent leaves before the next test counts the relay's mail.
+      await sink.waitFor(() => sink.to('eve.customer@example.com').find((m) => m.text.includes('How easy was it')), 'the CES email');
+      await until(async () => (await server.desk.store.outbox.pending()) === 0, 'the outbox to drain');
+    });
+
     it('a relay failure is retried with backoff and shown on the ticket meanwhile, then the email goes out once', async () => {
       const { ticketId } = await visitorWhoLeft('dan.customer@example.com');
       sink.failNext = 1;

@@ -31,7 +31,8 @@ export class WidgetClient {
     return session;
   }
 
-  async connect(lastSeq = 0, token = this.token): Promise<void> {
+  /** `pin`: the conversation a "Continue in chat" page stored for the widget to ask for. */
+  async connect(lastSeq = 0, token = this.token, pin?: string): Promise<void> {
     const ws = new WebSocket(`${this.baseUrl.replace('http', 'ws')}/api/widget/ws?token=${encodeURIComponent(token)}`, { origin: this.origin });
     this.ws = ws;
     ws.on('message', (data) => {
@@ -46,7 +47,7 @@ export class WidgetClient {
       ws.once('error', reject);
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
     });
-    this.send({ type: 'hello', ...(this.conversationId ? { conversationId: this.conversationId } : {}), lastSeq });
+    this.send({ type: 'hello', ...(this.conversationId ? { conversationId: this.conversationId } : {}), lastSeq, ...(pin ? { pin } : {}) });
     await this.waitFor((f) => f.type === 'ready');
   }
 

@@ -64,4 +64,4 @@ export interface PanelModule {
 }
 
 /** localStorage / sessionStorage keys, all namespaced by widget key. */
-export const storageKey = (key: string, what: 'token' | 'conversation' | 'open'): string => `answerdesk:${key}:${what}`;
+export const storageKey = (key: string, what: 'token' | 'conversation' | 'open' | 'pin'): string => `answerdesk:${key}:${what}`;

@@ -41,6 +41,18 @@ describe('transcript: dedupe and resume by (conversationId, seq)', () => {
     expect(late.accepted).toBe(false);
     expect(T.switchConversation(t, 'c1')).toBe(t);
   });
+
+  it('goes back to a retired conversation only when the server names it, and replays it without doubles', () => {
+    let t = T.addMessages(T.emptyTranscript(), [msg(1, 'a'), msg(2, 'b')], true);
+    t = T.addMessage(t, msg(1, 'new', { conversationId: 'c2' }), true).transcript;
+    // A "Continue in chat" link pinned c1: the server's ready frame names it.
+    t = T.switchConversation(t, 'c1', { force: true });
+    expect(t.conversationId).toBe('c1');
+    expect(t.retired).toEqual(['c2']);
+    expect(t.lastSeq).toBe(0);
+    t = T.addMessages(t, [msg(1, 'a'), msg(2, 'b')], true);
+    expect(shown(t)).toEqual(['c2:1', 'c1:1', 'c1:2']);
+  });
 });
 
 describe('transcript: optimistic sends', () => {

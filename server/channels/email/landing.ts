@@ -75,12 +75,13 @@ export function landingRoutes(deps: LandingDeps): Router {
     if (req.method === 'HEAD' && action !== 'continue') return void res.status(200).end();
     if (action === 'continue') {
       if (conversation.channel !== 'web') return page(res, 200, 'Reply by email', '<p>This conversation happens by email: reply to our last message.</p>');
-      // The browser that opens this becomes the customer's widget: their token, the conversation loaded from the server.
+      // The browser that opens this becomes the customer's widget: their token, and this exact
+      // conversation pinned (the widget asks for it by id, even if the customer has a newer one).
       const token = deps.visitorTokens.sign({ customerId: conversation.customerId, key: deps.widgetKey });
       const nonce = String(res.locals.nonce ?? '');
       const key = JSON.stringify(deps.widgetKey);
       // The link leaves the address bar (and so the history and the page URL agents see) at once.
-      const script = `<script nonce="${escapeHtml(nonce)}">try{var k=${key};localStorage.setItem('answerdesk:'+k+':token',${JSON.stringify(token)});localStorage.removeItem('answerdesk:'+k+':conversation');sessionStorage.setItem('answerdesk:'+k+':open','1');history.replaceState(null,'','/email/chat')}catch(e){}</script>`;
+      const script = `<script nonce="${escapeHtml(nonce)}">try{var k=${key};localStorage.setItem('answerdesk:'+k+':token',${JSON.stringify(token)});localStorage.removeItem('answerdesk:'+k+':conversation');localStorage.setItem('answerdesk:'+k+':pin',${JSON.stringify(conversation.id)});sessionStorage.setItem('answerdesk:'+k+':open','1');history.replaceState(null,'','/email/chat')}catch(e){}</script>`;
       res.setHeader('Referrer-Policy', 'no-referrer');
       return chatPage(res, script);
     }

@@ -9,7 +9,7 @@ const seq = boundedInt(0, INT32_MAX);
 
 /** Inbound frames are validated here; anything else is answered with an `error` frame. */
 export const clientFrameSchema: z.ZodType<ClientFrame> = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), conversationId: z.string().max(64).optional(), lastSeq: seq }),
+  z.object({ type: z.literal('hello'), conversationId: z.string().max(64).optional(), lastSeq: seq, pin: z.string().max(64).optional() }),
   z.object({ type: z.literal('message'), clientId, text: z.string() }),
   z.object({ type: z.literal('action'), clientId, action: actionSchema, label: z.string().max(200), conversationId: z.string().max(64).optional() }),
   z.object({ type: z.literal('typing') }),

@@ -17,7 +17,8 @@ export interface WidgetLimits {
 
 /** Frames the widget sends. */
 export type ClientFrame =
-  | { type: 'hello'; conversationId?: string; lastSeq: number }
+  /** `pin`: a conversation the customer asked to see (a "Continue in chat" link), shown instead of their latest. */
+  | { type: 'hello'; conversationId?: string; lastSeq: number; pin?: string }
   | { type: 'message'; clientId: string; text: string }
   /** `conversationId`: the conversation whose buttons these are (default: the one shown). */
   | { type: 'action'; clientId: string; action: Action; label: string; conversationId?: string }

@@ -126,7 +126,7 @@ export class WidgetSockets {
 
   private async hello(client: WidgetClient, frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
     const { store, service, config } = this.deps;
-    const conversation = await store.conversations.inThread(client.customerId, WEB_THREAD);
+    const conversation = (await this.pinned(client, frame.pin)) ?? (await store.conversations.inThread(client.customerId, WEB_THREAD));
     this.index.follow(client, conversation?.id ?? null, conversation && frame.conversationId === conversation.id ? frame.lastSeq : 0);
     client.ready = true;
     await this.flush(client);
@@ -138,6 +138,17 @@ export class WidgetSockets {
     });
     // Before anything else this socket sends: answer a message a stopped instance left behind.
     if (conversation) await this.answerPending(client, conversation.id);
+  }
+
+  /**
+   * The conversation a "Continue in chat" link names, when it is this customer's widget
+   * conversation: the link opens that exact conversation even when a newer one exists. Anything
+   * else (another customer's id, an email conversation, a made-up id) falls back to the latest.
+   */
+  private async pinned(client: WidgetClient, pin: string | undefined): Promise<Conversation | undefined> {
+    if (!pin) return undefined;
+    const conversation = await this.deps.store.conversations.get(pin);
+    return conversation && conversation.customerId === client.customerId && conversation.channel === 'web' ? conversation : undefined;
   }
 
   private async customerSays(client: WidgetClient, frame: Extract<ClientFrame, { type: 'message' | 'action' }>): Promise<void> {

@@ -122,7 +122,8 @@ export class Chat {
       createSocket: deps.createSocket,
       onOpen: () => {
         const t = this.state.transcript;
-        this.conn.send({ type: 'hello', ...(t.conversationId ? { conversationId: t.conversationId } : {}), lastSeq: t.lastSeq });
+        const pin = this.deps.storage.pin;
+        this.conn.send({ type: 'hello', ...(t.conversationId ? { conversationId: t.conversationId } : {}), lastSeq: t.lastSeq, ...(pin ? { pin } : {}) });
       },
       onFrame: (f) => this.onFrame(f),
       onStatus: (status, failures) => {
@@ -313,7 +314,9 @@ export class Chat {
       case 'ready': {
         this.ready = true;
         this.stopPolling();
-        const t = frame.conversation ? T.switchConversation(this.state.transcript, frame.conversation.id) : this.state.transcript;
+        // The server says which conversation this is (the latest, or one a link pinned): it wins over what we kept.
+        const t = frame.conversation ? T.switchConversation(this.state.transcript, frame.conversation.id, { force: true }) : this.state.transcript;
+        if (frame.conversation?.id !== this.deps.storage.pin) this.deps.storage.unpin();
         this.update(t, { conversation: frame.conversation, availability: frame.availability, link: 'online', ...(frame.limits ? { maxMessageBytes: frame.limits.messageMaxBytes } : {}) });
         for (const f of T.unacked(this.state.transcript)) this.conn.send(f);
         return;
@@ -322,7 +325,9 @@ export class Chat {
         this.update(T.ack(this.state.transcript, frame.clientId, frame.seq, frame.conversationId));
         return;
       case 'conversation':
-        this.update(T.switchConversation(this.state.transcript, frame.conversation.id), { conversation: frame.conversation });
+        // The customer wrote on: a pinned older conversation gives way to the one their message went to.
+        this.deps.storage.unpin();
+        this.update(T.switchConversation(this.state.transcript, frame.conversation.id, { force: true }), { conversation: frame.conversation });
         return;
       case 'typing': {
         if (this.typingTimer !== null) this.timers.clearTimeout(this.typingTimer);

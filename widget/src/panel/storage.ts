@@ -72,6 +72,18 @@ export class WidgetStorage {
     }
   }
 
+  /**
+   * The conversation a "Continue in chat" link asked to show (set by its landing page), kept
+   * until the chat moves on to another conversation, so reloading the page still shows it.
+   */
+  get pin(): string | undefined {
+    return this.kv.getItem(storageKey(this.widgetKey, 'pin')) ?? undefined;
+  }
+
+  unpin(): void {
+    this.kv.removeItem(storageKey(this.widgetKey, 'pin'));
+  }
+
   load(): { customerId?: string; transcript: Transcript } {
     try {
       const raw = this.kv.getItem(storageKey(this.widgetKey, 'conversation'));

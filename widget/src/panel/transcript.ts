@@ -38,11 +38,18 @@ const MAX_RETIRED = 20;
 
 export const emptyTranscript = (): Transcript => ({ lastSeq: 0, retired: [], messages: [], outbox: [], unread: 0 });
 
-/** Make `id` the current conversation (a new one after "resolved", or another tab's). */
-export function switchConversation(t: Transcript, id: string): Transcript {
-  if (t.conversationId === id || t.retired.includes(id)) return t;
-  const retired = t.conversationId ? [...t.retired, t.conversationId].slice(-MAX_RETIRED) : t.retired;
-  return { ...t, conversationId: id, lastSeq: 0, retired };
+/**
+ * Make `id` the current conversation (a new one after "resolved", or another tab's). A retired
+ * conversation stays retired unless the server names it explicitly (`force`: its `ready` or
+ * `conversation` frame): late messages must not pull the chat back, the server may.
+ */
+export function switchConversation(t: Transcript, id: string, opts: { force?: boolean } = {}): Transcript {
+  if (t.conversationId === id) return t;
+  if (t.retired.includes(id) && !opts.force) return t;
+  const kept = t.retired.filter((r) => r !== id);
+  const retired = t.conversationId ? [...kept, t.conversationId].slice(-MAX_RETIRED) : kept;
+  // From seq 0 the server replays the whole conversation: drop what we held of it, or it shows twice.
+  return { ...t, conversationId: id, lastSeq: 0, retired, messages: t.messages.filter((m) => m.conversationId !== id) };
 }
 
 export interface AddResult {

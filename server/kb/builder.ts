@@ -7,6 +7,7 @@ import type { KnowledgeBundle } from '../../bot/knowledge-bundle';
 import { ArticleSearch } from '../../knowledge/search-index';
 import type { KnowledgeBase } from '../../knowledge/types';
 import type { BuildRequest, BuildResponse } from './build-worker';
+import { type ServingStep, timed } from './thread-cpu';
 
 /** Let the serving thread handle what is waiting (sockets, timers) between two loading steps. */
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -19,10 +20,8 @@ const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 export class BundleBuilder {
   private worker: Worker | undefined;
   private nextId = 1;
-  /** The longest synchronous step the last build took on the serving thread (for the bench). */
-  longestStepMs = 0;
-  /** Each step of the last load (search index, classifier JSON, classifier), ms. */
-  lastSteps: number[] = [];
+  /** Each synchronous step the last load took on the serving thread (for the bench). */
+  lastSteps: ServingStep[] = [];
   private readonly waiting = new Map<number, { resolve: (r: BuildResponse) => void; reject: (e: Error) => void }>();
 
   private spawn(): Worker {
@@ -60,19 +59,15 @@ export class BundleBuilder {
       this.worker!.postMessage({ id, kb, ...(cache ? { cache } : {}) } satisfies BuildRequest);
     });
     if (!reply.ok) throw new Error(reply.error);
-    // Loading the parts is the serving thread's only work: one step per macrotask, each timed.
-    const steps: number[] = [];
-    const step = async <T>(work: () => T): Promise<T> => {
+    // Loading the parts is the serving thread's only heavy work: one step per macrotask, each timed.
+    const steps: ServingStep[] = [];
+    const step = async <T>(name: string, work: () => T): Promise<T> => {
       await yieldToLoop();
-      const t0 = performance.now();
-      const out = work();
-      steps.push(performance.now() - t0);
-      return out;
+      return timed(steps, name, work);
     };
-    const search = await step(() => ArticleSearch.load(JSON.parse(reply.search)));
-    const classifierJson = await step(() => ({ ...(JSON.parse(reply.classifier) as object), weights: reply.weights }) as unknown);
-    const classifier = await step(() => loadClassifier(classifierJson as Parameters<typeof loadClassifier>[0], reply.vectors));
-    this.longestStepMs = Math.max(...steps);
+    const search = await step('load search index', () => ArticleSearch.load(JSON.parse(reply.search)));
+    const classifierJson = await step('parse classifier', () => ({ ...(JSON.parse(reply.classifier) as object), weights: reply.weights }) as unknown);
+    const classifier = await step('load classifier', () => loadClassifier(classifierJson as Parameters<typeof loadClassifier>[0], reply.vectors));
     this.lastSteps = steps;
     return { kb, search, classifier, builtAt: reply.builtAt, buildMs: reply.ms };
   }

@@ -10,6 +10,7 @@ import type { RealtimeBus } from '../realtime/bus';
 import type { Store } from '../store/types';
 import { servingKnowledgeBase } from './assemble';
 import { BundleBuilder } from './builder';
+import { type ServingStep, threadCpuMs, timed } from './thread-cpu';
 
 /** Safety net for a missed NOTIFY (the bus resyncs after reconnecting, too). */
 const VERSION_CHECK_MS = 30_000;
@@ -51,6 +52,8 @@ export class KnowledgeRuntime {
   private timer: NodeJS.Timeout | undefined;
   /** Set during a rebuild, for the bench and /readyz. */
   lastBuildMs = 0;
+  /** What the last rebuild did on the serving thread, step by step (for the bench). */
+  lastSteps: ServingStep[] = [];
   private lastError: string | undefined;
 
   private constructor(private readonly options: KnowledgeRuntimeOptions, served: Served) {
@@ -164,10 +167,20 @@ export class KnowledgeRuntime {
     const cache = await this.cacheFile();
     const version = cache?.version ?? (await store.knowledge.publishedVersion());
     if (await store.knowledge.isEmpty()) return; // nothing stored yet: keep what we serve
+    const steps: ServingStep[] = [];
+    const cpu0 = threadCpuMs();
+    const t0 = performance.now();
     const doc = await store.knowledge.document();
-    const bundle = await this.builder.build(servingKnowledgeBase(doc), cache && { path: cache.path, header: cache.header });
+    // Several queries with awaits between them: an upper bound (it includes whatever ran meanwhile).
+    steps.push({ name: 'read knowledge', wallMs: performance.now() - t0, cpuMs: cpu0 === undefined ? undefined : threadCpuMs()! - cpu0 });
+    const kb = timed(steps, 'assemble', () => servingKnowledgeBase(doc));
+    const building = timed(steps, 'post to worker', () => this.builder.build(kb, cache && { path: cache.path, header: cache.header }));
+    const bundle = await building;
+    steps.push(...this.builder.lastSteps);
     this.lastBuildMs = bundle.buildMs;
-    const matcher = this.matcherFor(bundle);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const matcher = timed(steps, 'matcher', () => this.matcherFor(bundle));
+    this.lastSteps = steps;
     if (version < this.served.version) return; // a newer build finished first
     this.served = { bundle, matcher, version }; // one assignment: the swap is atomic
     log.info({ version, articles: bundle.kb.articles.length, buildMs: Math.round(bundle.buildMs) }, 'knowledge swapped in');

@@ -19,7 +19,8 @@ describe('worker-thread knowledge build', () => {
     expect(kb.intents.find((i) => i.name === 'out_of_scope')?.examples).toEqual(['tell me a joke about cats', 'what is the weather in Paris']);
     const local = buildBundle(kb);
     const remote = await builder.build(kb);
-    expect(builder.lastSteps).toHaveLength(3);
+    expect(builder.lastSteps.map((s) => s.name)).toEqual(['load search index', 'parse classifier', 'load classifier']);
+    if (process.platform === 'linux') for (const s of builder.lastSteps) expect(s.cpuMs).toBeGreaterThanOrEqual(0);
     for (const q of ['I forgot my password', 'how do I get a refund', 'can I pay by invoice', 'tell me a joke', 'Kann ich per Rechnung zahlen?', '']) {
       expect(remote.classifier.predict(q, 5)).toEqual(local.classifier.predict(q, 5));
       expect(remote.search.search(q, { limit: 5 })).toEqual(local.search.search(q, { limit: 5 }));

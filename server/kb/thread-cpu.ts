@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+
+/**
+ * CPU time this thread has run, in ms (Linux: /proc/thread-self/schedstat, nanoseconds), or
+ * undefined elsewhere. Wall time on a busy machine counts the time a thread waits for a core;
+ * this does not, so it says how long a step would block the event loop on an idle machine.
+ */
+export function threadCpuMs(): number | undefined {
+  try {
+    return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One synchronous piece of work the serving thread did for a rebuild. */
+export interface ServingStep {
+  name: string;
+  wallMs: number;
+  /** Thread CPU time; equals wall time on an idle machine. Undefined where the OS does not say. */
+  cpuMs: number | undefined;
+}
+
+/** Runs `work` and records how long it held the serving thread. */
+export function timed<T>(steps: ServingStep[], name: string, work: () => T): T {
+  const cpu0 = threadCpuMs();
+  const t0 = performance.now();
+  const out = work();
+  const wallMs = performance.now() - t0;
+  const cpu1 = threadCpuMs();
+  steps.push({ name, wallMs, cpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0 });
+  return out;
+}

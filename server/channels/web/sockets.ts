@@ -11,6 +11,7 @@ import type { ChatMessage } from '../../domain/transcript';
 import { normaliseInput, TooDeepError } from '../../domain/input';
 import { clientFrameSchema } from './frames';
 import { toInbound, WEB_THREAD } from './inbound';
+import { ConversationOwners } from './owners';
 import { flushStored, showMessages, SocketIndex, type WidgetClient } from './outbound';
 import type { ClientFrame, ServerFrame } from './protocol';
 import type { WidgetPresence } from './presence';
@@ -25,9 +26,6 @@ const HEARTBEAT_MS = 30_000;
  * orphaned by an instance that stopped mid-turn (a normal turn takes milliseconds).
  */
 const RECOVERY_GRACE_MS = 3_000;
-/** conversation id → customer id (never changes), for events that do not carry the customer. */
-const OWNER_CACHE_MAX = 10_000;
-
 export interface WidgetSocketDeps {
   config: Config;
   store: Store;
@@ -46,9 +44,10 @@ export class WidgetSockets {
   private readonly index = new SocketIndex();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly unsubscribe: () => void;
-  private readonly owners = new Map<string, string>();
+  private readonly owners: ConversationOwners;
 
   constructor(private readonly deps: WidgetSocketDeps) {
+    this.owners = new ConversationOwners(deps.store);
     this.unsubscribe = deps.bus.subscribe((e) => this.onBus(e));
     this.heartbeat = setInterval(() => this.sweep(), HEARTBEAT_MS);
     this.heartbeat.unref();
@@ -126,7 +125,7 @@ export class WidgetSockets {
 
   private async hello(client: WidgetClient, frame: Extract<ClientFrame, { type: 'hello' }>): Promise<void> {
     const { store, service, config } = this.deps;
-    const conversation = (await this.pinned(client, frame.pin)) ?? (await store.conversations.inThread(client.customerId, WEB_THREAD));
+    const conversation = (await this.owners.pinned(client.customerId, frame.pin)) ?? (await store.conversations.inThread(client.customerId, WEB_THREAD));
     this.index.follow(client, conversation?.id ?? null, conversation && frame.conversationId === conversation.id ? frame.lastSeq : 0);
     client.ready = true;
     await this.flush(client);
@@ -138,17 +137,6 @@ export class WidgetSockets {
     });
     // Before anything else this socket sends: answer a message a stopped instance left behind.
     if (conversation) await this.answerPending(client, conversation.id);
-  }
-
-  /**
-   * The conversation a "Continue in chat" link names, when it is this customer's widget
-   * conversation: the link opens that exact conversation even when a newer one exists. Anything
-   * else (another customer's id, an email conversation, a made-up id) falls back to the latest.
-   */
-  private async pinned(client: WidgetClient, pin: string | undefined): Promise<Conversation | undefined> {
-    if (!pin) return undefined;
-    const conversation = await this.deps.store.conversations.get(pin);
-    return conversation && conversation.customerId === client.customerId && conversation.channel === 'web' ? conversation : undefined;
   }
 
   private async customerSays(client: WidgetClient, frame: Extract<ClientFrame, { type: 'message' | 'action' }>): Promise<void> {
@@ -200,18 +188,6 @@ export class WidgetSockets {
     showMessages(client, rows, (frame) => this.send(client, frame));
   }
 
-  /** Who owns a conversation: one read per conversation, and none when the event names the customer. */
-  private async ownerOf(event: Extract<BusEvent, { type: 'conversation' }>): Promise<string | undefined> {
-    if (event.customerId) return event.customerId;
-    const known = this.owners.get(event.conversationId);
-    if (known) return known;
-    const conversation = await this.deps.store.conversations.get(event.conversationId);
-    if (!conversation) return undefined;
-    if (this.owners.size >= OWNER_CACHE_MAX) this.owners.clear();
-    this.owners.set(event.conversationId, conversation.customerId);
-    return conversation.customerId;
-  }
-
   private onBus(event: BusEvent): void {
     switch (event.type) {
       case 'message':
@@ -235,7 +211,7 @@ export class WidgetSockets {
         return;
       case 'conversation':
         if (this.index.size === 0) return;
-        this.ownerOf(event)
+        this.owners.of(event.conversationId, event.customerId)
           .then((customerId) => {
             if (!customerId) return;
             for (const client of this.index.ofCustomer(customerId)) if (client.ready) this.onConversationEvent(client, event.conversationId, event.opened === true);

@@ -1,36 +1,16 @@
 /** The Knowledge section's calls. Its own fetch: a 409 carries both versions (or the clashing phrasings). */
 import { csrfHeader } from '../../api';
 import type { ChatMessage } from '../../types';
+import type { ArticleContent, ArticleState, KbArticle as ServerArticle, Revision as ServerRevision } from '../../../../server/kb/types';
 
-export type ArticleState = 'draft' | 'published' | 'archived';
+// The wire shapes are the server's own types (type-only imports: nothing of the server is bundled).
+export type { ArticleContent, ArticleState } from '../../../../server/kb/types';
 
-export interface ArticleContent {
-  title: string;
-  category: string;
-  tags: string[];
-  locale: string;
-  summary: string;
-  body: string;
-  phrasings: string[];
-}
+/** An article as the knowledge API sends it. */
+export type KbArticle = ArticleContent & Pick<ServerArticle, 'id' | 'state' | 'version' | 'updatedAt' | 'updatedBy'>;
 
-export interface KbArticle extends ArticleContent {
-  id: string;
-  state: ArticleState;
-  version: number;
-  updatedAt: string;
-  updatedBy: string | null;
-}
-
-export interface Revision {
-  id: number;
-  version: number;
-  action: string;
-  agentName: string | null;
-  snapshot: ArticleContent & { state: ArticleState };
-  note: string | null;
-  createdAt: string;
-}
+/** A revision as the history route sends it. */
+export type Revision = Pick<ServerRevision, 'id' | 'version' | 'action' | 'agentName' | 'snapshot' | 'note' | 'createdAt'>;
 
 export interface Clash {
   text: string;

@@ -13,7 +13,7 @@
  *   p(w) from the word's frequency rank by Zipf's law), so a sentence vector is a plain sum and
  *   "the", "my", "how" weigh little;
  * - the frequency-weighted mean of the 20,000 most frequent words subtracted first: GloVe vectors
- *   share a large common direction that otherwise dominates every sentence (+1.5 pt top-1);
+ *   share a large common direction that otherwise dominates every sentence (+1 pt top-1);
  * - int8 with one scale per word (error < 0.5 % of the largest component), gzipped.
  * File: gzip of `AWV1 <count> <dims> <wordBytes>\n`, the words joined by "\n", float32 scales,
  * int8 values (word-major).

@@ -10,6 +10,8 @@
  * - `bot/builtin-intents.yml`: `bot/knowledge-bundle.ts` reads it next to its own module
  *   (`import.meta.url`), which in the bundle is `dist/server/`; the server needs it when it
  *   rebuilds the knowledge index at start (content newer than the index);
+ * - `bot/nlu/word-vectors.bin`: the intent classifier's word vectors, read next to
+ *   `bot/nlu/word-vectors.ts` (in the bundle, `dist/server/`) whenever it trains or loads;
  * - `widget/demo.html` → `dist/demo.html`: the demo page served at `/` (server/app.ts reads
  *   `widget/demo.html` and falls back to `dist/demo.html`).
  */
@@ -31,6 +33,8 @@ export const SERVER_ENTRIES: Record<string, string> = {
 /** Run-time files: source → path under outDir. */
 export const SERVER_RUNTIME_FILES: Record<string, string> = {
   'bot/builtin-intents.yml': 'server/builtin-intents.yml',
+  // The classifier's word vectors (bot/nlu/word-vectors.ts reads them next to its module).
+  'bot/nlu/word-vectors.bin': 'server/word-vectors.bin',
   'widget/demo.html': 'demo.html',
 };
 

@@ -82,6 +82,7 @@ const targets: Record<TargetName, Target> = {
       // The library code that shapes the index: parsing, search index, classifier.
       ...(await importGraph(['bot/knowledge-bundle.ts'])),
       'bot/builtin-intents.yml',
+      'bot/nlu/word-vectors.bin',
     ],
     settings: `content=${rel(config.knowledgeDir)} index=${rel(config.knowledgeIndex)}`,
     outputs: [config.knowledgeIndex],

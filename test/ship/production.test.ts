@@ -138,7 +138,7 @@ describe('production: compiled JavaScript from an install without dev dependenci
         timeout: 120_000,
       });
       expect(build.output).toMatch(/server: rebuilt/);
-      for (const file of ['server/main.js', 'server/main.js.map', 'server/agent-add.js', 'server/builtin-intents.yml', 'demo.html', 'knowledge.json', 'widget/widget.js', 'widget/panel.js', 'console/index.html']) {
+      for (const file of ['server/main.js', 'server/main.js.map', 'server/agent-add.js', 'server/builtin-intents.yml', 'server/word-vectors.bin', 'demo.html', 'knowledge.json', 'widget/widget.js', 'widget/panel.js', 'console/index.html']) {
         expect(existsSync(join(dist, file)), `dist/${file}`).toBe(true);
       }
       // The bundle is plain JavaScript that loads packages from node_modules, never dev tools.

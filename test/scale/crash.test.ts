@@ -212,7 +212,7 @@ describe('crash safety: PostgreSQL, two instances, one killed mid-stream', () =>
 });
 
 describe('graceful stop', () => {
-  it('SIGTERM finishes in-flight messages, asks widgets to reconnect and exits 0', async () => {
+  it('SIGTERM finishes in-flight messages, asks widgets to reconnect and exits 0', { timeout: 60_000 }, async () => {
     const server = await spawnServer({ label: 'graceful', dataDir: join(workDir, 'graceful'), knowledgeIndex });
     try {
       const visitors = Array.from({ length: 20 }, () => new Visitor(() => [server.url]));

@@ -102,6 +102,8 @@ export const QUERIES: string[] = [
   'examples=[null,1,{}]',
   'examples=%7B%22__proto__%22%3A1%7D',
   `q=${'x'.repeat(5000)}`,
+  // Full-text query syntax of FTS5 and PostgreSQL's tsquery (the ticket search).
+  ...['"', '"*', 'NEAR(a b', 'a -b', '-', 'head:a', '{head body}:x', '^a', "a & !b | c:*", "'':*", 'a:* <-> b', '(((', 'AND OR NOT'].map((q) => `q=${encodeURIComponent(q)}`),
   'status=open,,resolved,__proto__',
   'channel[]=web',
 ];

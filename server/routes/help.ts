@@ -8,6 +8,8 @@ import { articlePage, categoryPage, errorPage, type HelpSite, homePage, notFound
 import type { Store } from '../store/types';
 import { loadBranding } from './ui';
 import { sourceAddress } from '../http/edge';
+import type { Availability } from '../domain/views';
+import { type HelpLang, negotiateLang } from '../help/words';
 
 const POPULAR = 6;
 
@@ -20,7 +22,14 @@ export interface HelpRouteDeps {
   /** The widget key help pages embed (the first of WIDGET_KEYS). */
   widgetKey: string | undefined;
   log: Logger;
+  /** Who answers now: the same source as the widget's presence line. */
+  availability: () => Promise<Availability>;
+  /** The chrome's language when the browser asks for none we have (DEFAULT_LOCALE). */
+  defaultLocale: HelpLang;
 }
+
+/** The widget's header logic (presence line): online, or away with the reply by email or in the chat. */
+const replyMode = (a: Availability): HelpSite['reply'] => (a.agentsOnline && a.withinBusinessHours ? 'online' : a.emailReplies ? 'away' : 'awayHere');
 
 /** The self-service help centre: server-rendered, searchable, with article feedback and the chat on every page. */
 export function helpRoutes(deps: HelpRouteDeps): Router {
@@ -29,7 +38,11 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
   const summaries = () => new Map(articles().map((a) => [a.id, a.summary]));
   const site = async (req: Request, res: Response): Promise<HelpSite> => {
     const branding = await loadBranding(deps.store);
+    // Pages other than an article speak the browser's language: caches must keep them apart.
+    res.vary('Accept-Language');
     return {
+      lang: negotiateLang(req.get('accept-language'), deps.defaultLocale),
+      reply: replyMode(await deps.availability()),
       name: branding.helpCentreName,
       baseUrl: (deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/$/, ''),
       widgetKey: deps.widgetKey,
@@ -95,7 +108,9 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
   router.use(async (err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
     if (res.headersSent) return;
     try {
-      const s = await site(req, res).catch(() => ({ name: 'Help centre', baseUrl: '', widgetKey: deps.widgetKey, nonce: String(res.locals.nonce ?? ''), brandColor: '#1d4ed8' }));
+      const s = await site(req, res).catch(
+        (): HelpSite => ({ name: 'Help centre', baseUrl: '', widgetKey: deps.widgetKey, nonce: String(res.locals.nonce ?? ''), brandColor: '#1d4ed8', lang: deps.defaultLocale, reply: 'online' }),
+      );
       if (err instanceof DomainError) {
         const status = httpStatusOf(err);
         return page(res, status, status === 404 ? notFoundPage(s, await popular().catch(() => [])) : errorPage(s));

@@ -42,7 +42,8 @@ export function widgetConfigRoute(deps: Pick<UiRouteDeps, 'store' | 'config'> & 
     const viewed = (await deps.store.ui.mostViewed(POPULAR)).map((v) => byId.get(v.articleId)).filter((a) => a !== undefined);
     const firsts = [...new Map([...all].reverse().map((a) => [a.category, a])).values()].reverse();
     const popular = [...new Map([...viewed, ...firsts].map((a) => [a.id, a])).values()].slice(0, POPULAR).map((a) => ({ id: a.id, title: a.title, url: deps.articlePath(a.id) }));
-    res.json({ branding, team: branding.showPresence ? team : [], popular });
+    // The header's name until Settings names the team: one default for every page (TEAM_NAME / EMAIL_FROM).
+    res.json({ branding, defaultTeamName: deps.config.teamName, team: branding.showPresence ? team : [], popular });
   });
   return router;
 }

@@ -304,7 +304,7 @@ export function QueuePage({ me, agents, canned, events, onNotice }: Props) {
           ) : (
             <>
               <p class="muted small pad-x" role="status">
-                {found.length === 1 ? '1 ticket' : `${found.length} tickets`} match “{search.trim()}” (any status)
+                {found.length === 1 ? '1 ticket matches' : `${found.length} tickets match`} “{search.trim()}” (any status)
               </p>
               <QueueList tickets={found} selected={selected} fresh={fresh} meId={me.id} onOpen={open} />
             </>

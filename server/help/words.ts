@@ -26,7 +26,7 @@ const en = {
   no: 'No',
   thanks: 'Thanks for your feedback!',
   notFound: 'Page not found',
-  notFoundText: 'We could not find that page. It may have moved — try searching, or browse the topics below.',
+  notFoundText: 'We could not find that page. It may have moved — try searching, or start from a popular article below.',
   error: 'Something went wrong',
   errorText: 'The page could not be shown. Please try again in a moment.',
   home: 'Home',

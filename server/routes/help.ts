@@ -6,7 +6,7 @@ import { DomainError, notFound, rateLimited } from '../domain/errors';
 import { httpStatusOf } from '../http/errors';
 import { articlePage, categoryPage, errorPage, type HelpSite, homePage, notFoundPage, searchPage, sitemap } from '../help/pages';
 import type { Store } from '../store/types';
-import { loadBranding } from './ui';
+import { inLanguageFirst, loadBranding } from './ui';
 import { sourceAddress } from '../http/edge';
 import type { Availability } from '../domain/views';
 import { type HelpLang, negotiateLang } from '../help/words';
@@ -51,17 +51,20 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
     };
   };
   /** Most viewed first, topped up with each category's first article while there are few views. */
-  const popular = async (): Promise<Article[]> => {
-    const all = articles();
+  const popular = async (lang: HelpLang): Promise<Article[]> => {
+    // The page's language first: a French article is no "popular article" for an English page
+    // while English ones remain.
+    const all = inLanguageFirst(articles(), lang);
     const byId = new Map(all.map((a) => [a.id, a]));
     const viewed = (await deps.store.ui.mostViewed(POPULAR)).map((v) => byId.get(v.articleId)).filter((a): a is Article => a !== undefined);
     const firsts = [...new Map([...all].reverse().map((a) => [a.category, a])).values()].reverse();
-    return [...new Map([...viewed, ...firsts].map((a) => [a.id, a])).values()].slice(0, POPULAR);
+    return inLanguageFirst([...new Map([...viewed, ...firsts].map((a) => [a.id, a])).values()], lang).slice(0, POPULAR);
   };
   const page = (res: Response, status: number, body: string) => res.status(status).type('html').send(body);
 
   router.get('/', async (req, res) => {
-    page(res, 200, homePage(await site(req, res), articles(), await popular()));
+    const s = await site(req, res);
+    page(res, 200, homePage(s, articles(), await popular(s.lang)));
   });
 
   router.get('/sitemap.xml', async (req, res) => {
@@ -71,7 +74,8 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
   router.get('/search', async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
     const hits = q.trim() ? deps.bundle().search.search(q, { limit: 10 }) : [];
-    page(res, 200, searchPage(await site(req, res), q, hits, summaries(), hits.length ? [] : await popular()));
+    const s = await site(req, res);
+    page(res, 200, searchPage(s, q, hits, summaries(), hits.length ? [] : await popular(s.lang)));
   });
 
   router.get('/categories/:id', async (req, res) => {
@@ -103,7 +107,8 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
 
   // Anything else under /help is a page a person asked for: answer in HTML, never JSON.
   router.use(async (req, res) => {
-    page(res, 404, notFoundPage(await site(req, res), await popular()));
+    const s = await site(req, res);
+    page(res, 404, notFoundPage(s, await popular(s.lang)));
   });
   router.use(async (err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
     if (res.headersSent) return;
@@ -113,7 +118,7 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
       );
       if (err instanceof DomainError) {
         const status = httpStatusOf(err);
-        return page(res, status, status === 404 ? notFoundPage(s, await popular().catch(() => [])) : errorPage(s));
+        return page(res, status, status === 404 ? notFoundPage(s, await popular(s.lang).catch(() => [])) : errorPage(s));
       }
       const e = err as { status?: number; type?: string };
       if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return page(res, e.status, errorPage(s));

@@ -20,10 +20,17 @@ export interface UiRouteDeps {
   bus: RealtimeBus;
 }
 
+/** Articles in `locale`'s language ("fr" for "fr-CA") first, the rest after, each in their order. */
+export function inLanguageFirst<A extends { locale: string }>(articles: A[], locale: string): A[] {
+  const base = (l: string) => l.toLowerCase().split('-')[0];
+  if (!locale) return articles;
+  return [...articles.filter((a) => base(a.locale) === base(locale)), ...articles.filter((a) => base(a.locale) !== base(locale))];
+}
+
 export const loadBranding = async (store: Store): Promise<Branding> => readBranding(await store.ui.getSetting('branding'));
 
 /** What every widget reads on load: the team's branding and who is online (first names only). */
-export function widgetConfigRoute(deps: Pick<UiRouteDeps, 'store' | 'config'> & { articles: () => { id: string; title: string; category: string }[]; articlePath(id: string): string }): Router {
+export function widgetConfigRoute(deps: Pick<UiRouteDeps, 'store' | 'config'> & { articles: () => { id: string; title: string; category: string; locale: string }[]; articlePath(id: string): string }): Router {
   const router = Router();
   router.get('/config', async (req, res) => {
     const key = typeof req.query.key === 'string' ? req.query.key : '';
@@ -37,11 +44,13 @@ export function widgetConfigRoute(deps: Pick<UiRouteDeps, 'store' | 'config'> & 
     // Short cache: a branding change reaches every page within a minute, without a new snippet.
     res.setHeader('Cache-Control', 'public, max-age=30');
     // A few starting points for the empty conversation: the most viewed articles, topped up per topic.
-    const all = deps.articles();
+    // In the visitor's language first (the widget sends its locale): others only to fill up.
+    const locale = typeof req.query.locale === 'string' ? req.query.locale.slice(0, 10).toLowerCase() : '';
+    const all = inLanguageFirst(deps.articles(), locale);
     const byId = new Map(all.map((a) => [a.id, a]));
     const viewed = (await deps.store.ui.mostViewed(POPULAR)).map((v) => byId.get(v.articleId)).filter((a) => a !== undefined);
     const firsts = [...new Map([...all].reverse().map((a) => [a.category, a])).values()].reverse();
-    const popular = [...new Map([...viewed, ...firsts].map((a) => [a.id, a])).values()].slice(0, POPULAR).map((a) => ({ id: a.id, title: a.title, url: deps.articlePath(a.id) }));
+    const popular = inLanguageFirst([...new Map([...viewed, ...firsts].map((a) => [a.id, a])).values()], locale).slice(0, POPULAR).map((a) => ({ id: a.id, title: a.title, url: deps.articlePath(a.id) }));
     // The header's name until Settings names the team: one default for every page (TEAM_NAME / EMAIL_FROM).
     res.json({ branding, defaultTeamName: deps.config.teamName, team: branding.showPresence ? team : [], popular });
   });

@@ -89,6 +89,18 @@ describe('help centre chrome', () => {
     }
   });
 
+  it('lists popular articles in the page’s language first, in the help centre and the widget', async () => {
+    for (let i = 0; i < 5; i++) await fetch(`${server.url}/help/articles/reinitialiser-mot-de-passe`);
+    const popular = (html: string) => [...(/<section aria-labelledby="popular">(.*?)<\/section>/s.exec(html)?.[1] ?? '').matchAll(/lang="([a-z-]+)"/g)].map((m) => m[1]);
+    const en = popular((await page(server, '/help', 'en')).html);
+    expect(en.length).toBeGreaterThan(1);
+    expect(en[0]).toBe('en');
+    expect(popular((await page(server, '/help', 'fr')).html)[0]).toBe('fr');
+    const widget = async (locale: string) => ((await (await fetch(`${server.url}/api/widget/config?key=demo&locale=${locale}`)).json()) as { popular: { id: string }[] }).popular.map((a) => a.id);
+    expect(await widget('en')).not.toContain('reinitialiser-mot-de-passe');
+    expect((await widget('fr-CA'))[0]).toBe('reinitialiser-mot-de-passe');
+  });
+
   it('ranks the browser’s languages by q-value', () => {
     expect(negotiateLang('en;q=0.2, de;q=0.8', 'en')).toBe('de');
     expect(negotiateLang('xx, es-MX', 'fr')).toBe('es');

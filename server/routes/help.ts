@@ -6,7 +6,8 @@ import { DomainError, notFound, rateLimited } from '../domain/errors';
 import { httpStatusOf } from '../http/errors';
 import { articlePage, categoryPage, errorPage, type HelpSite, homePage, notFoundPage, searchPage, sitemap } from '../help/pages';
 import type { Store } from '../store/types';
-import { inLanguageFirst, loadBranding } from './ui';
+import { loadBranding } from './ui';
+import { popularArticles } from '../help/popular';
 import { sourceAddress } from '../http/edge';
 import type { Availability } from '../domain/views';
 import { type HelpLang, negotiateLang } from '../help/words';
@@ -50,16 +51,9 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
       brandColor: branding.brandColor,
     };
   };
-  /** Most viewed first, topped up with each category's first article while there are few views. */
-  const popular = async (lang: HelpLang): Promise<Article[]> => {
-    // The page's language first: a French article is no "popular article" for an English page
-    // while English ones remain.
-    const all = inLanguageFirst(articles(), lang);
-    const byId = new Map(all.map((a) => [a.id, a]));
-    const viewed = (await deps.store.ui.mostViewed(POPULAR)).map((v) => byId.get(v.articleId)).filter((a): a is Article => a !== undefined);
-    const firsts = [...new Map([...all].reverse().map((a) => [a.category, a])).values()].reverse();
-    return inLanguageFirst([...new Map([...viewed, ...firsts].map((a) => [a.id, a])).values()], lang).slice(0, POPULAR);
-  };
+  /** Most viewed first, topped up with each topic's first article; the page's language first. */
+  const popular = async (lang: HelpLang): Promise<Article[]> =>
+    popularArticles(articles(), (await deps.store.ui.mostViewed(POPULAR * 2)).map((v) => v.articleId), lang, POPULAR);
   const page = (res: Response, status: number, body: string) => res.status(status).type('html').send(body);
 
   router.get('/', async (req, res) => {

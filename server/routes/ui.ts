@@ -7,6 +7,7 @@ import { invalid, notFound } from '../domain/errors';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Store } from '../store/types';
 import { jsonBodyAfterAuth } from '../http/body';
+import { popularArticles } from '../help/popular';
 
 /** Agents seen within this window count as online (the console sends presence heartbeats). */
 const PRESENCE_WINDOW_MS = 2 * 60_000;
@@ -18,13 +19,6 @@ export interface UiRouteDeps {
   config: Config;
   requireAgent: RequireAgent;
   bus: RealtimeBus;
-}
-
-/** Articles in `locale`'s language ("fr" for "fr-CA") first, the rest after, each in their order. */
-export function inLanguageFirst<A extends { locale: string }>(articles: A[], locale: string): A[] {
-  const base = (l: string) => l.toLowerCase().split('-')[0];
-  if (!locale) return articles;
-  return [...articles.filter((a) => base(a.locale) === base(locale)), ...articles.filter((a) => base(a.locale) !== base(locale))];
 }
 
 export const loadBranding = async (store: Store): Promise<Branding> => readBranding(await store.ui.getSetting('branding'));
@@ -43,14 +37,10 @@ export function widgetConfigRoute(deps: Pick<UiRouteDeps, 'store' | 'config'> & 
       .map((a) => ({ name: a.name.split(/\s+/)[0] ?? a.name }));
     // Short cache: a branding change reaches every page within a minute, without a new snippet.
     res.setHeader('Cache-Control', 'public, max-age=30');
-    // A few starting points for the empty conversation: the most viewed articles, topped up per topic.
-    // In the visitor's language first (the widget sends its locale): others only to fill up.
-    const locale = typeof req.query.locale === 'string' ? req.query.locale.slice(0, 10).toLowerCase() : '';
-    const all = inLanguageFirst(deps.articles(), locale);
-    const byId = new Map(all.map((a) => [a.id, a]));
-    const viewed = (await deps.store.ui.mostViewed(POPULAR)).map((v) => byId.get(v.articleId)).filter((a) => a !== undefined);
-    const firsts = [...new Map([...all].reverse().map((a) => [a.category, a])).values()].reverse();
-    const popular = inLanguageFirst([...new Map([...viewed, ...firsts].map((a) => [a.id, a])).values()], locale).slice(0, POPULAR).map((a) => ({ id: a.id, title: a.title, url: deps.articlePath(a.id) }));
+    // A few starting points for the empty conversation, in the visitor's language first (the widget sends its locale).
+    const locale = typeof req.query.locale === 'string' ? req.query.locale.slice(0, 10) : '';
+    const viewed = (await deps.store.ui.mostViewed(POPULAR * 2)).map((v) => v.articleId);
+    const popular = popularArticles(deps.articles(), viewed, locale, POPULAR).map((a) => ({ id: a.id, title: a.title, url: deps.articlePath(a.id) }));
     // The header's name until Settings names the team: one default for every page (TEAM_NAME / EMAIL_FROM).
     res.json({ branding, defaultTeamName: deps.config.teamName, team: branding.showPresence ? team : [], popular });
   });

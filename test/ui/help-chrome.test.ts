@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/auth/passwords';
 import { homePage, type HelpSite } from '../../server/help/pages';
+import { popularArticles } from '../../server/help/popular';
 import { negotiateLang } from '../../server/help/words';
 import { SAMPLE_KB_DIR } from '../support/fixtures';
 import { startTestServer, type TestServer } from '../support/server';
@@ -99,6 +100,14 @@ describe('help centre chrome', () => {
     const widget = async (locale: string) => ((await (await fetch(`${server.url}/api/widget/config?key=demo&locale=${locale}`)).json()) as { popular: { id: string }[] }).popular.map((a) => a.id);
     expect(await widget('en')).not.toContain('reinitialiser-mot-de-passe');
     expect((await widget('fr-CA'))[0]).toBe('reinitialiser-mot-de-passe');
+  });
+
+  it('keeps every topic in the page’s language: another language’s article takes no topic’s place', () => {
+    const a = (id: string, category: string, locale = 'en') => ({ id, category, locale });
+    const all = [a('reset', 'account'), a('reinit', 'account', 'fr'), a('vat', 'billing'), a('export', 'data'), a('factures', 'billing', 'fr-FR')];
+    expect(popularArticles(all, ['reinit'], 'en', 3).map((x) => x.id)).toEqual(['reset', 'export', 'vat']);
+    expect(popularArticles(all, ['reinit'], 'fr-CA', 3).map((x) => x.id)).toEqual(['reinit', 'factures', 'export']);
+    expect(popularArticles(all, ['export'], '', 2).map((x) => x.id)).toEqual(['export', 'reset']);
   });
 
   it('ranks the browser’s languages by q-value', () => {

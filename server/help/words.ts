@@ -141,7 +141,7 @@ export type HelpLang = 'en' | 'fr' | 'de' | 'es';
 /** The chrome's language for a locale tag ("fr-CA" → fr); English when we have no translation. */
 export const helpLang = (locale: string | undefined): HelpLang => {
   const base = (locale ?? 'en').toLowerCase().split('-')[0] ?? 'en';
-  return (base in WORDS ? base : 'en') as HelpLang;
+  return (Object.hasOwn(WORDS, base) ? base : 'en') as HelpLang;
 };
 
 /**
@@ -153,10 +153,13 @@ export function negotiateLang(acceptLanguage: string | undefined, fallback: Help
     .split(',')
     .map((part, i) => {
       const [tag = '', ...params] = part.trim().split(';');
-      const q = Number(/^\s*q=([0-9.]+)\s*$/.exec(params.join(';'))?.[1] ?? '1');
+      // No q: 1. A q that is not a number from 0 to 1 makes the entry unusable (q = 0).
+      const raw = params.join(';').trim();
+      const q = raw === '' ? 1 : Number(/^q=(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/.exec(raw)?.[1] ?? '0');
       return { base: tag.trim().toLowerCase().split('-')[0] ?? '', q: Number.isFinite(q) ? q : 0, i };
     })
-    .filter((l) => l.q > 0 && l.base in WORDS)
+    // Own keys only: `__proto__` or `constructor` in a header are no language.
+    .filter((l) => l.q > 0 && Object.hasOwn(WORDS, l.base))
     .sort((a, b) => b.q - a.q || a.i - b.i);
   return (ranked[0]?.base as HelpLang | undefined) ?? fallback;
 }

@@ -122,5 +122,9 @@ export const HEADERS: Record<string, string>[] = [
   { authorization: 'Basic Og==' },
   { origin: 'null' },
   { 'accept-language': 'x'.repeat(5000) },
+  // The help centre picks its language from this header (q-values parsed by hand).
+  { 'accept-language': 'fr;q=NaN, de;q=-1, es;q=1e400, __proto__, constructor;q=1, ;;;, *;q=0.5' },
+  { 'accept-language': '__proto__' },
+  { 'accept-language': 'constructor' },
   { 'content-type': 'application/json; charset=utf-8; boundary=--x' },
 ];

@@ -116,5 +116,14 @@ describe('help centre chrome', () => {
     expect(negotiateLang('fr;q=0', 'en')).toBe('en');
     expect(negotiateLang(undefined, 'es')).toBe('es');
     expect(negotiateLang('*', 'de')).toBe('de');
+    expect(negotiateLang('__proto__, constructor;q=0.9, toString', 'fr')).toBe('fr');
+  });
+
+  it('answers a hostile Accept-Language with a page in the default language', async () => {
+    for (const header of ['__proto__', 'constructor', 'fr;q=NaN, de;q=-1, es;q=1e400', ';;;,,', 'x'.repeat(3000)]) {
+      const res = await page(server, '/help', header);
+      expect(res.status, header.slice(0, 40)).toBe(200);
+      expect(res.html).toMatch(/<html lang="en">/);
+    }
   });
 });

@@ -212,7 +212,7 @@ export function QueuePage({ me, agents, canned, events, onNotice }: Props) {
             id="queue-search"
             ref={searchBox}
             type="search"
-            placeholder="Search tickets, messages, customers… ( / )"
+            placeholder="Search tickets and customers (/)"
             value={search}
             data-testid="queue-search"
             onInput={(e) => setSearch(e.currentTarget.value)}

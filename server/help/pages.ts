@@ -159,7 +159,7 @@ export function categoryPage(site: HelpSite, category: string, articles: Article
   });
 }
 
-export function searchPage(site: HelpSite, query: string, hits: ArticleHit[], summaries: Map<string, string>, popular: Article[]): string {
+export function searchPage(site: HelpSite, query: string, hits: ArticleHit[], byId: Map<string, Article>, popular: Article[]): string {
   const t = helpWords(site.lang);
   const q = query.trim();
   let body: Raw;
@@ -169,7 +169,11 @@ export function searchPage(site: HelpSite, query: string, hits: ArticleHit[], su
     body = html`<h1>${t('resultsFor', { q })}</h1><section class="box" aria-labelledby="none"><h2 id="none">${t('noResults', { q })}</h2><p>${t('noResultsHelp')}</p>${chatButton(t)}</section>${popularList(t, popular)}`;
   } else {
     body = html`<h1>${t('resultsFor', { q })}</h1><p class="muted" role="status">${t('resultCount', { n: hits.length })}</p><ol class="results">${hits.map(
-      (h) => html`<li><a href="/help/articles/${h.articleId}">${h.title}</a><div class="muted sum">${summary(summaries.get(h.articleId) ?? '')}</div></li>`,
+      // Each result in its own language (a French article on an English page is read as French).
+      (h) => {
+        const a = byId.get(h.articleId);
+        return html`<li><a href="/help/articles/${h.articleId}" lang="${a?.locale ?? site.lang}">${h.title}</a><div class="muted sum" lang="${a?.locale ?? site.lang}">${summary(a?.summary ?? '')}</div></li>`;
+      },
     )}</ol><section class="box"><p>${replyText(site, t)}</p>${chatButton(t, true)}</section>`;
   }
   return layout({ site, lang: site.lang, title: q ? t('resultsFor', { q }) : t('search'), description: t('heroSub'), query: q, body: html`<div class="wrap">${body}</div>` });

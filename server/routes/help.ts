@@ -36,7 +36,7 @@ const replyMode = (a: Availability): HelpSite['reply'] => (a.agentsOnline && a.w
 export function helpRoutes(deps: HelpRouteDeps): Router {
   const router = Router();
   const articles = () => deps.bundle().kb.articles;
-  const summaries = () => new Map(articles().map((a) => [a.id, a.summary]));
+  const byId = () => new Map(articles().map((a) => [a.id, a]));
   const site = async (req: Request, res: Response): Promise<HelpSite> => {
     const branding = await loadBranding(deps.store);
     // Pages other than an article speak the browser's language: caches must keep them apart.
@@ -69,7 +69,7 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
     const hits = q.trim() ? deps.bundle().search.search(q, { limit: 10 }) : [];
     const s = await site(req, res);
-    page(res, 200, searchPage(s, q, hits, summaries(), hits.length ? [] : await popular(s.lang)));
+    page(res, 200, searchPage(s, q, hits, byId(), hits.length ? [] : await popular(s.lang)));
   });
 
   router.get('/categories/:id', async (req, res) => {

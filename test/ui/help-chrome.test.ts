@@ -67,6 +67,10 @@ describe('help centre chrome', () => {
     const de = await page(german, '/help', 'ja');
     expect(de.html).toMatch(/<html lang="de">/);
     expect(de.html).toContain('Hilfe-Center');
+    // A French result on an English search page is marked as French.
+    const mixed = await page(server, '/help/search?q=mot%20de%20passe', 'en');
+    expect(mixed.html).toMatch(/<html lang="en">/);
+    expect(mixed.html).toContain('<a href="/help/articles/reinitialiser-mot-de-passe" lang="fr">');
     // A French article keeps its own language whatever the browser says.
     expect((await page(german, '/help/articles/reinitialiser-mot-de-passe', 'de')).html).toMatch(/<html lang="fr">/);
   });

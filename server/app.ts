@@ -147,7 +147,7 @@ export async function createAnswerdesk(options: AnswerdeskOptions): Promise<Answ
   });
   app.use(express.static(widgetDir, { index: false, maxAge: '5m' }));
 
-  app.use('/help', helpRoutes({ bundle, store, ipPerMinute: config.rateLimits.ipPerMinute, publicUrl: config.publicUrl, widgetKey: config.widgetKeys[0], log }));
+  app.use('/help', helpRoutes({ bundle, store, ipPerMinute: config.rateLimits.ipPerMinute, publicUrl: config.publicUrl, widgetKey: config.widgetKeys[0], log, availability: () => service.availability(), defaultLocale: config.defaultLocale }));
   const presence = new WidgetPresence(store.email.presence, log);
   await presence.ready;
   const email = await mountEmail({ app, config, store, service, bus, log, worker, articleUrl: (id) => publicBase + articlePath(id) }, { secret, visitorTokens: tokens, publicBase });

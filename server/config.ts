@@ -92,6 +92,9 @@ const schema = z.object({
   EMAIL_ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(0).max(100_000_000).default(2_000_000),
   EMAIL_MAX_RECIPIENTS: z.coerce.number().int().min(1).max(10_000).default(50),
   EMAIL_LINK_DAYS: z.coerce.number().min(0.0001).max(3650).default(30),
+  // --- widget and help centre (issue 16) ---
+  TEAM_NAME: z.string().trim().max(60).optional(),
+  DEFAULT_LOCALE: z.enum(['en', 'fr', 'de', 'es']).default('en'),
 });
 
 export interface Config {
@@ -140,6 +143,13 @@ export interface Config {
   /** Webhook delivery: SSRF exception for tests/intranets, timeout, retry schedule, auto-disable, SLA sweep. */
   webhooks: { allowPrivate: boolean; timeoutMs: number; retryBaseMs: number; retryMaxMs: number; retryWindowMs: number; disableAfterMs: number; slaWatchMs: number };
   email: EmailConfig;
+  /**
+   * The team's name wherever no one set another (the widget header until Settings names it):
+   * TEAM_NAME, else the display name of EMAIL_FROM, else empty (the widget's translated "Support").
+   */
+  teamName: string;
+  /** The help centre's language when the browser asks for none of en/fr/de/es. */
+  defaultLocale: 'en' | 'fr' | 'de' | 'es';
 }
 
 /** Email (issue 13). `enabled` follows SMTP_URL: without a way to send, nothing promises an email reply. */
@@ -278,7 +288,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       slaWatchMs: e.SLA_WATCH_MS,
     },
     email,
+    teamName: e.TEAM_NAME || (e.EMAIL_FROM ? displayName(e.EMAIL_FROM) : ''),
+    defaultLocale: e.DEFAULT_LOCALE,
   };
+}
+
+/** "Tidyflow Support" from `"Tidyflow Support" <support@example.com>`; empty for a bare address. */
+function displayName(from: string): string {
+  return /^\s*"?([^"<]+?)"?\s*</.exec(from)?.[1]?.trim() ?? '';
 }
 
 /** The address inside `"Name" <addr>` (or the bare address). */

@@ -4,6 +4,7 @@ import type { Article, ArticleHit } from '../../knowledge/types';
 import { palette } from '../../widget/src/brand';
 import { markdownToHtml } from '../domain/markdown';
 import { html, raw, type Raw } from './html';
+import { DEFAULT_BRANDING } from '../domain/branding';
 import { categoryName, helpLang, type HelpLang, helpWords } from './words';
 
 export { categoryName } from './words';
@@ -29,7 +30,17 @@ export interface HelpSite {
   /** This response's CSP nonce. */
   nonce: string;
   brandColor: string;
+  /** The chrome's language for this request's pages that are not one article (Accept-Language, else DEFAULT_LOCALE). */
+  lang: HelpLang;
+  /** Who answers the chat now, as the widget's presence line says it: online, away (reply by email), away (reply in the chat). */
+  reply: 'online' | 'away' | 'awayHere';
 }
+
+/** The default name ("Help centre") speaks the page's language; a name the operator chose stays as written. */
+const siteName = (site: HelpSite, t: T): string => (site.name === DEFAULT_BRANDING.helpCentreName ? t('helpCentre') : site.name);
+
+/** "Still need help?" text that follows availability, like the widget's header. */
+const replyText = (site: HelpSite, t: T): string => t(site.reply === 'online' ? 'stillNeedHelpText' : site.reply === 'away' ? 'stillNeedHelpAway' : 'stillNeedHelpAwayHere');
 
 const STYLE = `
 *{box-sizing:border-box}body{margin:0;font:16px/1.6 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1b1f24;background:#fff}
@@ -81,7 +92,8 @@ export function layout(page: Page): string {
   const t = helpWords(lang);
   const p = palette(site.brandColor);
   const canonical = page.path ? site.baseUrl + page.path : undefined;
-  const full = page.title === site.name ? site.name : `${page.title} · ${site.name}`;
+  const name = siteName(site, t);
+  const full = page.title === name ? name : `${page.title} · ${name}`;
   const widget = site.widgetKey
     ? html`<script nonce="${site.nonce}">window.answerdesk=window.answerdesk||function(){(answerdesk.q=answerdesk.q||[]).push(arguments)};
 document.addEventListener('click',function(e){var b=e.target.closest&&e.target.closest('[data-open-chat]');if(b){e.preventDefault();answerdesk('open')}});</script>
@@ -91,9 +103,9 @@ document.addEventListener('click',function(e){var b=e.target.closest&&e.target.c
 <title>${full}</title><meta name="description" content="${page.description}">
 ${canonical ? html`<link rel="canonical" href="${canonical}"><meta property="og:url" content="${canonical}">` : html`<meta name="robots" content="noindex">`}
 <meta property="og:type" content="${page.ogType ?? 'website'}"><meta property="og:title" content="${page.title}"><meta property="og:description" content="${page.description}">
-<meta property="og:site_name" content="${site.name}"><meta property="og:locale" content="${lang}"><meta name="twitter:card" content="summary">
+<meta property="og:site_name" content="${name}"><meta property="og:locale" content="${lang}"><meta name="twitter:card" content="summary">
 <style>:root{--brand:${p.brand};--on:${p.on};--ink:${p.ink}}${raw(STYLE)}</style></head>
-<body><header class="site"><div class="wrap"><a href="/help">${site.name}</a><nav aria-label="${site.name}"><a href="/help/search">${t('search')}</a></nav></div></header>
+<body><header class="site"><div class="wrap"><a href="/help">${name}</a><nav aria-label="${name}"><a href="/help/search">${t('search')}</a></nav></div></header>
 ${page.heroSearch ? html`` : html`<div class="wrap">${searchForm(t, page.query)}</div>`}
 <main id="main">${page.body}</main>${widget}</body></html>`.value}`;
 }
@@ -109,43 +121,46 @@ function popularList(t: T, popular: Article[]): Raw {
 }
 
 export function homePage(site: HelpSite, articles: Article[], popular: Article[]): string {
-  const t = helpWords('en');
+  const { lang } = site;
+  const t = helpWords(lang);
   const byCategory = new Map<string, Article[]>();
   for (const a of articles) byCategory.set(a.category, [...(byCategory.get(a.category) ?? []), a]);
   return layout({
     site,
-    lang: 'en',
-    title: site.name,
-    description: `${t('heroSub')} ${[...byCategory.keys()].map((c) => categoryName(c)).join(', ')}.`,
+    lang,
+    title: siteName(site, t),
+    description: `${t('heroSub')} ${[...byCategory.keys()].map((c) => categoryName(c, lang)).join(', ')}.`,
     path: '/help',
     heroSearch: true,
     body: html`<section class="hero"><div class="wrap"><h1>${t('hero')}</h1><p>${t('heroSub')}</p>${searchForm(t)}</div></section>
 <div class="wrap">${popularList(t, popular)}
 <section aria-labelledby="topics"><h2 id="topics">${t('categories')}</h2><ul class="cats">${[...byCategory].map(
-      ([cat, list]) => html`<li class="cat"><h3><a href="/help/categories/${cat}">${categoryName(cat)}</a></h3><span class="muted">${t('articles', { n: list.length })}</span>
+      ([cat, list]) => html`<li class="cat"><h3><a href="/help/categories/${cat}">${categoryName(cat, lang)}</a></h3><span class="muted">${t('articles', { n: list.length })}</span>
 <ul>${list.slice(0, 3).map((a) => html`<li>${articleLink(a)}</li>`)}</ul>${list.length > 3 ? html`<a class="more" href="/help/categories/${cat}">${t('seeAll', { n: list.length })}</a>` : html``}</li>`,
     )}</ul></section>
-<section class="box" aria-labelledby="still"><h2 id="still">${t('stillNeedHelp')}</h2><p>${t('stillNeedHelpText')}</p>${chatButton(t)}</section></div>`,
+<section class="box" aria-labelledby="still"><h2 id="still">${t('stillNeedHelp')}</h2><p>${replyText(site, t)}</p>${chatButton(t)}</section></div>`,
   });
 }
 
 export function categoryPage(site: HelpSite, category: string, articles: Article[]): string {
+  const { lang } = site;
+  const t = helpWords(lang);
   return layout({
     site,
-    lang: 'en',
-    title: categoryName(category),
+    lang,
+    title: categoryName(category, lang),
     description: articles
       .slice(0, 5)
       .map((a) => a.title)
       .join(' · '),
     path: `/help/categories/${category}`,
-    body: html`<div class="wrap"><nav class="crumbs" aria-label="Breadcrumb"><a href="/help">${site.name}</a> › ${categoryName(category)}</nav><h1>${categoryName(category)}</h1>
+    body: html`<div class="wrap"><nav class="crumbs" aria-label="Breadcrumb"><a href="/help">${siteName(site, t)}</a> › ${categoryName(category, lang)}</nav><h1>${categoryName(category, lang)}</h1>
 <ul class="results">${articles.map((a) => html`<li>${articleLink(a)}<div class="muted sum" lang="${a.locale}">${summary(a.summary)}</div></li>`)}</ul></div>`,
   });
 }
 
-export function searchPage(site: HelpSite, query: string, hits: ArticleHit[], summaries: Map<string, string>, popular: Article[]): string {
-  const t = helpWords('en');
+export function searchPage(site: HelpSite, query: string, hits: ArticleHit[], byId: Map<string, Article>, popular: Article[]): string {
+  const t = helpWords(site.lang);
   const q = query.trim();
   let body: Raw;
   if (!q) {
@@ -154,10 +169,14 @@ export function searchPage(site: HelpSite, query: string, hits: ArticleHit[], su
     body = html`<h1>${t('resultsFor', { q })}</h1><section class="box" aria-labelledby="none"><h2 id="none">${t('noResults', { q })}</h2><p>${t('noResultsHelp')}</p>${chatButton(t)}</section>${popularList(t, popular)}`;
   } else {
     body = html`<h1>${t('resultsFor', { q })}</h1><p class="muted" role="status">${t('resultCount', { n: hits.length })}</p><ol class="results">${hits.map(
-      (h) => html`<li><a href="/help/articles/${h.articleId}">${h.title}</a><div class="muted sum">${summary(summaries.get(h.articleId) ?? '')}</div></li>`,
-    )}</ol><section class="box"><p>${t('stillNeedHelpText')}</p>${chatButton(t, true)}</section>`;
+      // Each result in its own language (a French article on an English page is read as French).
+      (h) => {
+        const a = byId.get(h.articleId);
+        return html`<li><a href="/help/articles/${h.articleId}" lang="${a?.locale ?? site.lang}">${h.title}</a><div class="muted sum" lang="${a?.locale ?? site.lang}">${summary(a?.summary ?? '')}</div></li>`;
+      },
+    )}</ol><section class="box"><p>${replyText(site, t)}</p>${chatButton(t, true)}</section>`;
   }
-  return layout({ site, lang: 'en', title: q ? t('resultsFor', { q }) : t('search'), description: t('heroSub'), query: q, body: html`<div class="wrap">${body}</div>` });
+  return layout({ site, lang: site.lang, title: q ? t('resultsFor', { q }) : t('search'), description: t('heroSub'), query: q, body: html`<div class="wrap">${body}</div>` });
 }
 
 export function articlePage(site: HelpSite, article: Article, thanks: boolean, related: Article[]): string {
@@ -170,7 +189,7 @@ export function articlePage(site: HelpSite, article: Article, thanks: boolean, r
     description: article.summary,
     path: `/help/articles/${article.id}`,
     ogType: 'article',
-    body: html`<div class="wrap"><nav class="crumbs" aria-label="Breadcrumb"><a href="/help">${site.name}</a> › <a href="/help/categories/${article.category}">${categoryName(article.category, lang)}</a></nav>
+    body: html`<div class="wrap"><nav class="crumbs" aria-label="Breadcrumb"><a href="/help">${siteName(site, t)}</a> › <a href="/help/categories/${article.category}">${categoryName(article.category, lang)}</a></nav>
 <article><h1>${article.title}</h1><div class="muted sum lead">${summary(article.summary)}</div>${raw(renderMarkdown(article.body))}</article>
 <section class="box" aria-live="polite">${
       thanks
@@ -179,19 +198,19 @@ export function articlePage(site: HelpSite, article: Article, thanks: boolean, r
 <form method="post" action="/help/articles/${article.id}/feedback"><input type="hidden" name="helpful" value="yes"><button type="submit" aria-describedby="fb">${t('yes')}</button></form>
 <form method="post" action="/help/articles/${article.id}/feedback"><input type="hidden" name="helpful" value="no"><button type="submit" class="secondary" aria-describedby="fb">${t('no')}</button></form>`
     }</section>
-<section class="box" aria-labelledby="still"><h2 id="still">${t('stillNeedHelp')}</h2><p>${t('stillNeedHelpText')}</p>${chatButton(t)}</section>
+<section class="box" aria-labelledby="still"><h2 id="still">${t('stillNeedHelp')}</h2><p>${replyText(site, t)}</p>${chatButton(t)}</section>
 ${related.length ? html`<section aria-labelledby="related"><h2 id="related">${t('related')}</h2><ul>${related.map((a) => html`<li>${articleLink(a)}</li>`)}</ul></section>` : html``}</div>`,
   });
 }
 
 export function notFoundPage(site: HelpSite, popular: Article[]): string {
-  const t = helpWords('en');
-  return layout({ site, lang: 'en', title: t('notFound'), description: t('notFoundText'), body: html`<div class="wrap"><h1>${t('notFound')}</h1><p>${t('notFoundText')}</p>${popularList(t, popular)}</div>` });
+  const t = helpWords(site.lang);
+  return layout({ site, lang: site.lang, title: t('notFound'), description: t('notFoundText'), body: html`<div class="wrap"><h1>${t('notFound')}</h1><p>${t('notFoundText')}</p>${popularList(t, popular)}</div>` });
 }
 
 export function errorPage(site: HelpSite): string {
-  const t = helpWords('en');
-  return layout({ site, lang: 'en', title: t('error'), description: t('errorText'), body: html`<div class="wrap"><h1>${t('error')}</h1><p>${t('errorText')}</p><p><a href="/help">${site.name}</a></p></div>` });
+  const t = helpWords(site.lang);
+  return layout({ site, lang: site.lang, title: t('error'), description: t('errorText'), body: html`<div class="wrap"><h1>${t('error')}</h1><p>${t('errorText')}</p><p><a href="/help">${siteName(site, t)}</a></p></div>` });
 }
 
 /** sitemap.xml: the home page, every category and every article. */

@@ -13,17 +13,20 @@ const en = {
   resultsFor: 'Results for “{q}”',
   resultCount: '{n} articles found',
   noResults: 'No articles matched “{q}”.',
-  noResultsHelp: 'Try other words — or ask us directly, we reply in the chat.',
+  noResultsHelp: 'Try other words — or ask us directly in the chat.',
   emptySearch: 'Type a question or a few words to search the help centre.',
   chat: 'Chat with us',
   stillNeedHelp: 'Still need help?',
   stillNeedHelpText: 'Our team answers in the chat, usually within minutes.',
+  stillNeedHelpAway: "We're away right now. Leave a message in the chat and we'll reply by email.",
+  stillNeedHelpAwayHere: "We're away right now. Leave a message in the chat and we'll reply there.",
+  helpCentre: 'Help centre',
   helpful: 'Was this article helpful?',
   yes: 'Yes',
   no: 'No',
   thanks: 'Thanks for your feedback!',
   notFound: 'Page not found',
-  notFoundText: 'We could not find that page. It may have moved — try searching, or browse the topics below.',
+  notFoundText: 'We could not find that page. It may have moved — try searching, or start from a popular article below.',
   error: 'Something went wrong',
   errorText: 'The page could not be shown. Please try again in a moment.',
   home: 'Home',
@@ -45,11 +48,14 @@ const fr: HelpWords = {
   resultsFor: 'Résultats pour « {q} »',
   resultCount: '{n} articles trouvés',
   noResults: 'Aucun article ne correspond à « {q} ».',
-  noResultsHelp: 'Essayez d’autres mots — ou posez-nous la question, nous répondons dans le chat.',
+  noResultsHelp: 'Essayez d’autres mots — ou posez-nous la question dans le chat.',
   emptySearch: 'Saisissez une question ou quelques mots pour chercher.',
   chat: 'Discuter avec nous',
   stillNeedHelp: 'Besoin d’aide ?',
   stillNeedHelpText: 'Notre équipe répond dans le chat, en général en quelques minutes.',
+  stillNeedHelpAway: 'Nous sommes absents pour le moment. Laissez un message dans le chat, nous vous répondrons par e-mail.',
+  stillNeedHelpAwayHere: 'Nous sommes absents pour le moment. Laissez un message dans le chat, nous vous y répondrons.',
+  helpCentre: 'Centre d’aide',
   helpful: 'Cet article vous a-t-il été utile ?',
   yes: 'Oui',
   no: 'Non',
@@ -80,6 +86,9 @@ const de: HelpWords = {
   chat: 'Mit uns chatten',
   stillNeedHelp: 'Noch Fragen?',
   stillNeedHelpText: 'Unser Team antwortet im Chat, meist innerhalb weniger Minuten.',
+  stillNeedHelpAway: 'Wir sind gerade nicht erreichbar. Hinterlassen Sie eine Nachricht im Chat, wir antworten per E-Mail.',
+  stillNeedHelpAwayHere: 'Wir sind gerade nicht erreichbar. Hinterlassen Sie eine Nachricht im Chat, wir antworten dort.',
+  helpCentre: 'Hilfe-Center',
   helpful: 'War dieser Artikel hilfreich?',
   yes: 'Ja',
   no: 'Nein',
@@ -110,6 +119,9 @@ const es: HelpWords = {
   chat: 'Hablar con nosotros',
   stillNeedHelp: '¿Necesita más ayuda?',
   stillNeedHelpText: 'Nuestro equipo responde en el chat, normalmente en minutos.',
+  stillNeedHelpAway: 'Ahora no estamos. Deje un mensaje en el chat y le responderemos por correo.',
+  stillNeedHelpAwayHere: 'Ahora no estamos. Deje un mensaje en el chat y le responderemos allí.',
+  helpCentre: 'Centro de ayuda',
   helpful: '¿Le ha resultado útil este artículo?',
   yes: 'Sí',
   no: 'No',
@@ -129,8 +141,28 @@ export type HelpLang = 'en' | 'fr' | 'de' | 'es';
 /** The chrome's language for a locale tag ("fr-CA" → fr); English when we have no translation. */
 export const helpLang = (locale: string | undefined): HelpLang => {
   const base = (locale ?? 'en').toLowerCase().split('-')[0] ?? 'en';
-  return (base in WORDS ? base : 'en') as HelpLang;
+  return (Object.hasOwn(WORDS, base) ? base : 'en') as HelpLang;
 };
+
+/**
+ * The chrome's language for a request: the first of the browser's languages (Accept-Language,
+ * by q-value) we have words for, else the operator's DEFAULT_LOCALE — as the widget picks its own.
+ */
+export function negotiateLang(acceptLanguage: string | undefined, fallback: HelpLang): HelpLang {
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((part, i) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      // No q: 1. A q that is not a number from 0 to 1 makes the entry unusable (q = 0).
+      const raw = params.join(';').trim();
+      const q = raw === '' ? 1 : Number(/^q=(0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/.exec(raw)?.[1] ?? '0');
+      return { base: tag.trim().toLowerCase().split('-')[0] ?? '', q: Number.isFinite(q) ? q : 0, i };
+    })
+    // Own keys only: `__proto__` or `constructor` in a header are no language.
+    .filter((l) => l.q > 0 && Object.hasOwn(WORDS, l.base))
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  return (ranked[0]?.base as HelpLang | undefined) ?? fallback;
+}
 
 export function helpWords(lang: HelpLang): (key: keyof HelpWords, vars?: Record<string, string | number>) => string {
   const words = WORDS[lang] ?? en;

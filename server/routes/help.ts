@@ -7,7 +7,10 @@ import { httpStatusOf } from '../http/errors';
 import { articlePage, categoryPage, errorPage, type HelpSite, homePage, notFoundPage, searchPage, sitemap } from '../help/pages';
 import type { Store } from '../store/types';
 import { loadBranding } from './ui';
+import { popularArticles } from '../help/popular';
 import { sourceAddress } from '../http/edge';
+import type { Availability } from '../domain/views';
+import { type HelpLang, negotiateLang } from '../help/words';
 
 const POPULAR = 6;
 
@@ -20,16 +23,27 @@ export interface HelpRouteDeps {
   /** The widget key help pages embed (the first of WIDGET_KEYS). */
   widgetKey: string | undefined;
   log: Logger;
+  /** Who answers now: the same source as the widget's presence line. */
+  availability: () => Promise<Availability>;
+  /** The chrome's language when the browser asks for none we have (DEFAULT_LOCALE). */
+  defaultLocale: HelpLang;
 }
+
+/** The widget's header logic (presence line): online, or away with the reply by email or in the chat. */
+const replyMode = (a: Availability): HelpSite['reply'] => (a.agentsOnline && a.withinBusinessHours ? 'online' : a.emailReplies ? 'away' : 'awayHere');
 
 /** The self-service help centre: server-rendered, searchable, with article feedback and the chat on every page. */
 export function helpRoutes(deps: HelpRouteDeps): Router {
   const router = Router();
   const articles = () => deps.bundle().kb.articles;
-  const summaries = () => new Map(articles().map((a) => [a.id, a.summary]));
+  const byId = () => new Map(articles().map((a) => [a.id, a]));
   const site = async (req: Request, res: Response): Promise<HelpSite> => {
     const branding = await loadBranding(deps.store);
+    // Pages other than an article speak the browser's language: caches must keep them apart.
+    res.vary('Accept-Language');
     return {
+      lang: negotiateLang(req.get('accept-language'), deps.defaultLocale),
+      reply: replyMode(await deps.availability()),
       name: branding.helpCentreName,
       baseUrl: (deps.publicUrl ?? `${req.protocol}://${req.get('host') ?? 'localhost'}`).replace(/\/$/, ''),
       widgetKey: deps.widgetKey,
@@ -37,18 +51,14 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
       brandColor: branding.brandColor,
     };
   };
-  /** Most viewed first, topped up with each category's first article while there are few views. */
-  const popular = async (): Promise<Article[]> => {
-    const all = articles();
-    const byId = new Map(all.map((a) => [a.id, a]));
-    const viewed = (await deps.store.ui.mostViewed(POPULAR)).map((v) => byId.get(v.articleId)).filter((a): a is Article => a !== undefined);
-    const firsts = [...new Map([...all].reverse().map((a) => [a.category, a])).values()].reverse();
-    return [...new Map([...viewed, ...firsts].map((a) => [a.id, a])).values()].slice(0, POPULAR);
-  };
+  /** Most viewed first, topped up with each topic's first article; the page's language first. */
+  const popular = async (lang: HelpLang): Promise<Article[]> =>
+    popularArticles(articles(), (await deps.store.ui.mostViewed(POPULAR * 2)).map((v) => v.articleId), lang, POPULAR);
   const page = (res: Response, status: number, body: string) => res.status(status).type('html').send(body);
 
   router.get('/', async (req, res) => {
-    page(res, 200, homePage(await site(req, res), articles(), await popular()));
+    const s = await site(req, res);
+    page(res, 200, homePage(s, articles(), await popular(s.lang)));
   });
 
   router.get('/sitemap.xml', async (req, res) => {
@@ -58,7 +68,8 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
   router.get('/search', async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.slice(0, 200) : '';
     const hits = q.trim() ? deps.bundle().search.search(q, { limit: 10 }) : [];
-    page(res, 200, searchPage(await site(req, res), q, hits, summaries(), hits.length ? [] : await popular()));
+    const s = await site(req, res);
+    page(res, 200, searchPage(s, q, hits, byId(), hits.length ? [] : await popular(s.lang)));
   });
 
   router.get('/categories/:id', async (req, res) => {
@@ -90,15 +101,18 @@ export function helpRoutes(deps: HelpRouteDeps): Router {
 
   // Anything else under /help is a page a person asked for: answer in HTML, never JSON.
   router.use(async (req, res) => {
-    page(res, 404, notFoundPage(await site(req, res), await popular()));
+    const s = await site(req, res);
+    page(res, 404, notFoundPage(s, await popular(s.lang)));
   });
   router.use(async (err: unknown, req: Request, res: Response, _next: express.NextFunction) => {
     if (res.headersSent) return;
     try {
-      const s = await site(req, res).catch(() => ({ name: 'Help centre', baseUrl: '', widgetKey: deps.widgetKey, nonce: String(res.locals.nonce ?? ''), brandColor: '#1d4ed8' }));
+      const s = await site(req, res).catch(
+        (): HelpSite => ({ name: 'Help centre', baseUrl: '', widgetKey: deps.widgetKey, nonce: String(res.locals.nonce ?? ''), brandColor: '#1d4ed8', lang: deps.defaultLocale, reply: 'online' }),
+      );
       if (err instanceof DomainError) {
         const status = httpStatusOf(err);
-        return page(res, status, status === 404 ? notFoundPage(s, await popular().catch(() => [])) : errorPage(s));
+        return page(res, status, status === 404 ? notFoundPage(s, await popular(s.lang).catch(() => [])) : errorPage(s));
       }
       const e = err as { status?: number; type?: string };
       if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return page(res, e.status, errorPage(s));

@@ -7,6 +7,7 @@ import { invalid, notFound } from '../domain/errors';
 import type { RealtimeBus } from '../realtime/bus';
 import type { Store } from '../store/types';
 import { jsonBodyAfterAuth } from '../http/body';
+import { popularArticles } from '../help/popular';
 
 /** Agents seen within this window count as online (the console sends presence heartbeats). */
 const PRESENCE_WINDOW_MS = 2 * 60_000;
@@ -23,7 +24,7 @@ export interface UiRouteDeps {
 export const loadBranding = async (store: Store): Promise<Branding> => readBranding(await store.ui.getSetting('branding'));
 
 /** What every widget reads on load: the team's branding and who is online (first names only). */
-export function widgetConfigRoute(deps: Pick<UiRouteDeps, 'store' | 'config'> & { articles: () => { id: string; title: string; category: string }[]; articlePath(id: string): string }): Router {
+export function widgetConfigRoute(deps: Pick<UiRouteDeps, 'store' | 'config'> & { articles: () => { id: string; title: string; category: string; locale: string }[]; articlePath(id: string): string }): Router {
   const router = Router();
   router.get('/config', async (req, res) => {
     const key = typeof req.query.key === 'string' ? req.query.key : '';
@@ -36,13 +37,12 @@ export function widgetConfigRoute(deps: Pick<UiRouteDeps, 'store' | 'config'> & 
       .map((a) => ({ name: a.name.split(/\s+/)[0] ?? a.name }));
     // Short cache: a branding change reaches every page within a minute, without a new snippet.
     res.setHeader('Cache-Control', 'public, max-age=30');
-    // A few starting points for the empty conversation: the most viewed articles, topped up per topic.
-    const all = deps.articles();
-    const byId = new Map(all.map((a) => [a.id, a]));
-    const viewed = (await deps.store.ui.mostViewed(POPULAR)).map((v) => byId.get(v.articleId)).filter((a) => a !== undefined);
-    const firsts = [...new Map([...all].reverse().map((a) => [a.category, a])).values()].reverse();
-    const popular = [...new Map([...viewed, ...firsts].map((a) => [a.id, a])).values()].slice(0, POPULAR).map((a) => ({ id: a.id, title: a.title, url: deps.articlePath(a.id) }));
-    res.json({ branding, team: branding.showPresence ? team : [], popular });
+    // A few starting points for the empty conversation, in the visitor's language first (the widget sends its locale).
+    const locale = typeof req.query.locale === 'string' ? req.query.locale.slice(0, 10) : '';
+    const viewed = (await deps.store.ui.mostViewed(POPULAR * 2)).map((v) => v.articleId);
+    const popular = popularArticles(deps.articles(), viewed, locale, POPULAR).map((a) => ({ id: a.id, title: a.title, url: deps.articlePath(a.id) }));
+    // The header's name until Settings names the team: one default for every page (TEAM_NAME / EMAIL_FROM).
+    res.json({ branding, defaultTeamName: deps.config.teamName, team: branding.showPresence ? team : [], popular });
   });
   return router;
 }

@@ -5,6 +5,7 @@ import type { Channel, ChatMessage } from '../domain/transcript';
 import { dueAt, isUniqueViolation, now, toMessage } from './rows';
 import type { Database, MessagesTable } from './schema';
 import type { NewMessage, NewOutboxItem } from './types';
+import { appendWords, appendWordsCte, messageWords } from './search-index';
 
 export interface BotTurnWrite {
   conversationId: string;
@@ -73,7 +74,7 @@ async function oneStatement(db: Kysely<Database>, turn: BotTurnWrite, rows: Row[
       insert into events (type, conversation_id, ticket_id, channel, agent_id, data, created_at)
       select e.type, ${turn.conversationId}, null, ${turn.channel}, null, e.data, ${at}
       from counter, unnest(${turn.events.map((e) => e.type)}::text[], ${turn.events.map((e) => JSON.stringify(e.data))}::text[]) as e(type, data)
-    )
+    ), indexed as (${appendWordsCte(turn.conversationId, turnWords(rows), 'counter')})
     select * from inserted order by seq`.execute(db);
   // No rows: either the question was a resend (the caller looks it up) or the conversation is gone.
   return inserted.length === n ? inserted.map(toMessage) : undefined;
@@ -99,6 +100,7 @@ async function oneTransaction(db: Kysely<Database>, turn: BotTurnWrite, rows: Ro
       .values(rows.map((r, i) => ({ id: r.id, conversation_id: turn.conversationId, seq: first + i, author: r.author, author_id: null, author_name: null, content: r.content, client_id: r.clientId, created_at: at })))
       .returningAll()
       .execute();
+    await appendWords(trx, turn.conversationId, turnWords(rows));
     if (outbox.length) {
       await trx
         .insertInto('outbox')
@@ -114,3 +116,6 @@ async function oneTransaction(db: Kysely<Database>, turn: BotTurnWrite, rows: Ro
     return inserted.map(toMessage).sort((a, b) => a.seq - b.seq);
   });
 }
+
+/** The search words of a turn's messages, in order. */
+const turnWords = (rows: Row[]) => rows.map((r) => messageWords(r.content)).filter(Boolean).join(' ');

@@ -6,6 +6,7 @@ import { dueAt, isUniqueViolation, now, toConversation, toMessage } from './rows
 import type { ConversationsTable, Database, MessagesTable } from './schema';
 import { type BotTurnResult, type BotTurnWrite, writeBotTurn } from './bot-turn-write';
 import { KyselyLimits } from './limits';
+import { appendWords, appendWordsCte, messageWords } from './search-index';
 import { hitAndFindThreadPg, type RateHit } from './thread-intake';
 import type { AppendResult, Conversation, NewMessage, NewOutboxItem } from './types';
 
@@ -210,6 +211,7 @@ export class KyselyConversations implements ConversationStore {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
+    await appendWords(trx, input.conversationId, messageWords(input.content));
     for (const item of outbox) {
       await trx
         .insertInto('outbox')
@@ -260,7 +262,7 @@ export class KyselyConversations implements ConversationStore {
         insert into outbox (channel, conversation_id, message_id, payload, state, attempts, next_attempt_at, created_at)
         select o.channel, inserted.conversation_id, inserted.id, o.payload, 'pending', 0, o.due, ${at}
         from inserted, unnest(${channels}::text[], ${payloads}::text[], ${dues}::text[]) as o(channel, payload, due)
-      )
+      ), indexed as (${appendWordsCte(input.conversationId, messageWords(input.content), 'counter')})
       select * from inserted`.execute(this.db);
     const [row] = rows;
     if (row) return { message: toMessage(row), duplicate: false };

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Channel } from '../domain/transcript';
 import { now, toCustomer } from './rows';
 import type { Database } from './schema';
+import { refreshHeads } from './search-index';
 import type { Customer } from './types';
 
 export type CustomerPatch = Partial<Pick<Customer, 'name' | 'email' | 'pageUrl' | 'attributes'>>;
@@ -45,6 +46,8 @@ export class KyselyCustomers implements CustomerStore {
         ...(input.attributes !== undefined ? { attributes: JSON.stringify({ ...existing.attributes, ...input.attributes }) } : {}),
       };
       const row = await this.db.updateTable('customers').set(patch).where('id', '=', existing.id).returningAll().executeTakeFirstOrThrow();
+      // Renamed or newly known by email: the search finds their tickets under the new words.
+      if ((input.name !== undefined && input.name !== existing.name) || (input.email !== undefined && input.email !== existing.email)) await refreshHeads(this.db, { customerId: existing.id });
       return toCustomer(row);
     }
     const row = await this.db

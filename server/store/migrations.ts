@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 import { metricsMigration } from './migration-006-metrics';
 import { emailMigration } from './migration-004-email';
 import { migration009Ui } from './migration-009-ui';
+import { migration010Search } from './migration-010-search';
 import type { Dialect } from './open';
 import { apiMigration } from './migration-007-api';
 import { knowledgeMigration } from './migration-005-knowledge';
@@ -232,6 +233,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
     '006_metrics': metricsMigration(dialect),
     '007_api': apiMigration(dialect),
     '009_ui': migration009Ui(dialect),
+    '010_search': migration010Search(dialect),
   };
 }
 

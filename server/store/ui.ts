@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Dialect } from './open';
+import { searchTicketIds } from './search-index';
 import { now } from './rows';
 import type { CannedResponse } from './types';
 
 interface UiTables {
   article_views: { article_id: string; views: number };
   tickets: { id: string; conversation_id: string; customer_id: string; subject: string; created_at: string };
-  customers: { id: string; name: string | null; email: string | null };
-  messages: { conversation_id: string; content: string };
   settings: { key: string; value: string; updated_at: string };
   canned_responses: { id: string; title: string; body: string; created_by: string | null; created_at: string };
   attachments: { id: string; conversation_id: string; name: string; mime: string; size: number; data: Uint8Array; uploaded_by: string; created_at: string };
@@ -33,8 +32,10 @@ export interface UiStore {
   saveAttachment(input: { conversationId: string; name: string; mime: string; data: Uint8Array; uploadedBy: string }): Promise<AttachmentMeta>;
   attachment(id: string): Promise<(AttachmentMeta & { data: Uint8Array }) | undefined>;
   /**
-   * Ticket ids whose subject, customer name or email, or any message contains every word of
-   * `query` (case-insensitive substring match, newest first). Portable SQL on both backends.
+   * Full-text search: ticket ids whose subject, customer name or email, or any message holds
+   * every word of `query` (the last word as a prefix; case and accents ignored). Tickets whose
+   * subject, name or email hold every word come first, then newest first; the same on both
+   * backends (see search-index.ts).
    */
   searchTickets(query: string, limit?: number): Promise<string[]>;
   /** Ticket id and subject for each of these conversations that has one. */
@@ -44,9 +45,6 @@ export interface UiStore {
   /** The most viewed articles, most first. */
   mostViewed(limit: number): Promise<{ articleId: string; views: number }[]>;
 }
-
-/** `%word%` for LIKE with the wildcard characters of the word itself escaped. */
-const likeTerm = (word: string) => `%${word.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export class KyselyUi implements UiStore {
   private readonly db: Kysely<UiTables>;
@@ -87,30 +85,7 @@ export class KyselyUi implements UiStore {
   }
 
   async searchTickets(query: string, limit = 50): Promise<string[]> {
-    const words = query.trim().split(/\s+/).filter(Boolean).slice(0, 8);
-    if (words.length === 0) return [];
-    // The words a person wrote (message content is JSON; its keys must not match "text").
-    const said = this.dialect === 'postgres' ? sql`lower(coalesce(messages.content::json->>'text', ''))` : sql`lower(coalesce(json_extract(messages.content, '$.text'), ''))`;
-    let q = this.db.selectFrom('tickets').leftJoin('customers', 'customers.id', 'tickets.customer_id').select('tickets.id');
-    for (const word of words) {
-      const term = likeTerm(word);
-      q = q.where((eb) =>
-        eb.or([
-          eb(sql`lower(tickets.subject)`, 'like', sql`${term} escape '\\'`),
-          eb(sql`lower(coalesce(customers.name, ''))`, 'like', sql`${term} escape '\\'`),
-          eb(sql`lower(coalesce(customers.email, ''))`, 'like', sql`${term} escape '\\'`),
-          eb.exists(
-            eb
-              .selectFrom('messages')
-              .select(sql`1`.as('one'))
-              .whereRef('messages.conversation_id', '=', 'tickets.conversation_id')
-              .where(said, 'like', sql`${term} escape '\\'`),
-          ),
-        ]),
-      );
-    }
-    const rows = await q.orderBy('tickets.created_at', 'desc').limit(limit).execute();
-    return rows.map((r) => r.id);
+    return searchTicketIds(this.db, this.dialect, query, limit);
   }
 
   async ticketsOf(conversationIds: string[]): Promise<{ id: string; conversationId: string; subject: string }[]> {

@@ -102,6 +102,8 @@ export const QUERIES: string[] = [
   'examples=[null,1,{}]',
   'examples=%7B%22__proto__%22%3A1%7D',
   `q=${'x'.repeat(5000)}`,
+  // Full-text query syntax of FTS5 and PostgreSQL's tsquery (the ticket search).
+  ...['"', '"*', 'NEAR(a b', 'a -b', '-', 'head:a', '{head body}:x', '^a', "a & !b | c:*", "'':*", 'a:* <-> b', '(((', 'AND OR NOT'].map((q) => `q=${encodeURIComponent(q)}`),
   'status=open,,resolved,__proto__',
   'channel[]=web',
 ];
@@ -120,5 +122,9 @@ export const HEADERS: Record<string, string>[] = [
   { authorization: 'Basic Og==' },
   { origin: 'null' },
   { 'accept-language': 'x'.repeat(5000) },
+  // The help centre picks its language from this header (q-values parsed by hand).
+  { 'accept-language': 'fr;q=NaN, de;q=-1, es;q=1e400, __proto__, constructor;q=1, ;;;, *;q=0.5' },
+  { 'accept-language': '__proto__' },
+  { 'accept-language': 'constructor' },
   { 'content-type': 'application/json; charset=utf-8; boundary=--x' },
 ];

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../server/store/types';
 import { BACKENDS, backendAvailable } from '../support/stores';
 
-/** The issue-16 store area (settings, canned edits, search, attachments) on SQLite and PostgreSQL. */
+/** The issue-16 store area (settings, canned edits, attachments) on SQLite and PostgreSQL; search: ticket-search.test.ts. */
 for (const backend of BACKENDS) {
   describe(`ui store (${backend.name})`, async () => {
     const available = await backendAvailable(backend);
@@ -46,21 +46,8 @@ for (const backend of BACKENDS) {
       expect(await store.ui.getSetting('branding')).toEqual({ brandColor: '#14b8a6', position: 'left' });
     });
 
-    it.skipIf(!available)('finds tickets by subject, message text, customer name and email — every word, any case', async () => {
+    it.skipIf(!available)('lists the ticket of each conversation', async () => {
       const a = await ticketFor('Grace Hopper', 'grace@navy.test', 'Invoice is wrong', ['My invoice shows the wrong VAT number']);
-      const b = await ticketFor('Alan Turing', 'alan@bletchley.test', 'Cannot sign in', ['The 2FA code is rejected', 'Tried 100% of my codes_now']);
-      expect(await store.ui.searchTickets('invoice')).toEqual([a.id]);
-      expect(await store.ui.searchTickets('VAT number')).toEqual([a.id]);
-      expect(await store.ui.searchTickets('2fa REJECTED')).toEqual([b.id]);
-      expect(await store.ui.searchTickets('turing')).toEqual([b.id]);
-      expect(await store.ui.searchTickets('grace@navy')).toEqual([a.id]);
-      expect(await store.ui.searchTickets('invoice turing')).toEqual([]);
-      // LIKE wildcards in the query are plain characters; JSON keys ("text") are not content.
-      expect(await store.ui.searchTickets('100%')).toEqual([b.id]);
-      expect(await store.ui.searchTickets('codes_now')).toEqual([b.id]);
-      expect(await store.ui.searchTickets('%')).toEqual([b.id]);
-      expect(await store.ui.searchTickets('text')).toEqual([]);
-      expect(await store.ui.searchTickets('   ')).toEqual([]);
       expect(await store.ui.ticketsOf([a.conversationId])).toEqual([{ id: a.id, conversationId: a.conversationId, subject: 'Invoice is wrong' }]);
     });
 

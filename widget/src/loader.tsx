@@ -64,7 +64,7 @@ function boot(): void {
   let config: WidgetConfig | null = null;
   const configListeners: ((c: WidgetConfig) => void)[] = [];
   const readConfig = () =>
-    fetch(`${origin}/api/widget/config?key=${encodeURIComponent(key)}`)
+    fetch(`${origin}/api/widget/config?key=${encodeURIComponent(key)}&locale=${locale}`)
       .then((r) => (r.ok ? (r.json() as Promise<WidgetConfig>) : null))
       .then((c) => {
         if (!c?.branding) return;

@@ -9,6 +9,8 @@ import type { Locale, Translate } from './i18n';
 /** GET /api/widget/config: the team's branding, read on every page load (and on open). */
 export interface WidgetConfig {
   branding: Branding;
+  /** The operator's team name (TEAM_NAME, else EMAIL_FROM's name) for when Settings names none; may be empty. */
+  defaultTeamName?: string;
   /** First names of agents online now (empty when the presence line is switched off). */
   team: { name: string }[];
   /** Starting points shown in an empty conversation. */
@@ -30,7 +32,7 @@ export interface PanelHost {
   /** Origin of widget.js, e.g. "https://support.example.com": every API call goes there. */
   origin: string;
   key: string;
-  /** The embed's data-title: the header's name when the team has not set one. */
+  /** The embed's data-title: this embed's own name, over the operator's default (not over Settings). */
   title: string;
   locale: Locale;
   /** The loader's translator: the panel bundle carries no dictionaries of its own. */

@@ -212,7 +212,7 @@ export function QueuePage({ me, agents, canned, events, onNotice }: Props) {
             id="queue-search"
             ref={searchBox}
             type="search"
-            placeholder="Search tickets, messages, customers… ( / )"
+            placeholder="Search tickets and customers (/)"
             value={search}
             data-testid="queue-search"
             onInput={(e) => setSearch(e.currentTarget.value)}
@@ -304,7 +304,7 @@ export function QueuePage({ me, agents, canned, events, onNotice }: Props) {
           ) : (
             <>
               <p class="muted small pad-x" role="status">
-                {found.length === 1 ? '1 ticket' : `${found.length} tickets`} match “{search.trim()}” (any status)
+                {found.length === 1 ? '1 ticket matches' : `${found.length} tickets match`} “{search.trim()}” (any status)
               </p>
               <QueueList tickets={found} selected={selected} fresh={fresh} meId={me.id} onOpen={open} />
             </>

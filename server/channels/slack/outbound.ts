@@ -74,6 +74,8 @@ export class SlackOutbound implements ChannelOutbound, Deliverer {
       else if (message.author === 'agent' && content.type === 'text' && !message.clientId?.startsWith('slack:')) {
         // Answered from the console: the agents' thread shows it too, so it reads as one conversation.
         await agents.toThread(ref, `*${escapeMrkdwn(message.authorName ?? 'Agent')}* (console): ${escapeMrkdwn(content.text)}`);
+      } else if (message.author === 'agent' && content.type === 'article') {
+        await agents.toThread(ref, `*${escapeMrkdwn(message.authorName ?? 'Agent')}* (console) shared an article: <${this.deps.articleUrl(content.articleId)}|${escapeMrkdwn(content.title)}>`);
       }
     } catch (err) {
       log.warn({ err, conversationId }, "Slack agents' channel update failed");

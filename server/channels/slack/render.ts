@@ -171,9 +171,14 @@ export function renderForMember(message: ChatMessage, options: RenderOptions): S
     const text = eventText(content.event, content.agentName);
     return { text, blocks: [context(`_${escapeMrkdwn(text)}_`)] };
   }
+  const name = message.authorName ?? (message.author === 'agent' ? 'Support agent' : 'Support');
   if (content.type === 'text') {
-    const name = message.authorName ?? (message.author === 'agent' ? 'Support agent' : 'Support');
     return { text: `${name}: ${content.text}`, blocks: [section(`*${escapeMrkdwn(name)}*\n${escapeMrkdwn(content.text)}`)] };
+  }
+  if (content.type === 'article') {
+    // Inserted from the console: the member sees who sent it, as with a typed reply.
+    const card = renderReply(content, options);
+    return { text: `${name} shared an article: ${card.text}`, blocks: [context(`*${escapeMrkdwn(name)}* shared an article`), ...card.blocks] };
   }
   return renderReply(content, options);
 }

@@ -158,7 +158,13 @@ export function renderForMember(message: ChatMessage, options: RenderOptions): T
     const name = message.authorName ?? (message.author === 'agent' ? 'Support agent' : 'Support');
     return { kind: 'text', text: `${name}: ${content.text}` };
   }
-  return renderReply(content, options);
+  const rendered = renderReply(content, options);
+  if (message.author !== 'bot' && content.type === 'article' && rendered.kind === 'card') {
+    // Inserted from the console: the member sees who sent it, as with a typed reply.
+    const name = message.authorName ?? 'Support agent';
+    return { ...rendered, card: { ...rendered.card, body: [textBlock(`${name} shared an article`, { isSubtle: true, spacing: 'None' }), ...rendered.card.body] }, summary: `${name} shared an article: ${rendered.summary}` };
+  }
+  return rendered;
 }
 
 /**

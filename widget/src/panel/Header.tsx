@@ -17,13 +17,14 @@ export function Header({ state, email, onClose, onHandoff, handoffPending }: Pro
   const team = config?.team ?? [];
   const logo = config?.branding.logoUrl;
   const withHuman = state.conversation?.state === 'queued' || state.conversation?.state === 'assigned';
-  const presence = config?.branding.showPresence === false && !email ? { text: '', online: false } : presenceLine(state.availability, email ?? state.conversation?.email, team, t);
+  const presence = config?.branding.showPresence === false && !email ? { text: '', online: false } : presenceLine(state.availability, email ?? state.conversation?.email, team, t, state.conversation?.state === 'assigned');
   return (
     <header class="head">
       {logo ? (
         <img class="logo" src={logo} alt="" />
       ) : (
-        team.length > 0 && (
+        // Faces mean "here now": not beside "We're away" (agents online after business hours).
+        team.length > 0 && presence.online && (
           <span class="faces" aria-hidden="true">
             {team.map((m) => (
               <span class="av" key={m.name}>

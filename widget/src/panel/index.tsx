@@ -36,7 +36,7 @@ export function mount(host: PanelHost): PanelApi {
   const { t } = host;
   const ui = (): Ui => {
     const config = host.config();
-    return { t, locale: host.locale, config, teamName: config?.branding.teamName || host.title || t('support') };
+    return { t, locale: host.locale, config, teamName: config?.branding.teamName || host.title || config?.defaultTeamName || t('support') };
   };
   const draw = () =>
     render(

@@ -44,8 +44,9 @@ export function statusLine(conversation: ConversationView | null, link: LinkStat
 }
 
 /** The header's presence line: where a reply will come from, reflecting what we know. */
-export function presenceLine(availability: Availability | null, email: string | undefined, team: { name: string }[], t: Translate): { text: string; online: boolean } {
-  const online = !!availability && !isOffline(availability);
+export function presenceLine(availability: Availability | null, email: string | undefined, team: { name: string }[], t: Translate, assigned = false): { text: string; online: boolean } {
+  // A person has the conversation (even after hours): "away" under "Lee is helping you" would contradict it.
+  const online = assigned || (!!availability && !isOffline(availability));
   if (!online && email) return { text: t('replyTo', { email }), online };
   if (!availability) return { text: '', online };
   // A reply by email is promised only when email is set up (SMTP_URL); otherwise it comes here.

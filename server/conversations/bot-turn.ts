@@ -6,6 +6,8 @@ import type { RealtimeBus } from '../realtime/bus';
 import type { Conversation, Store, Ticket } from '../store/types';
 import type { TranscriptWriter, TurnDraft } from './writer';
 import type { DomainEvents } from '../webhooks/emitter';
+import type { Availability } from '../domain/views';
+import { botText } from '../../bot/wording';
 
 /** A turn the bot has decided: what to store, and the events to act on once it is stored. */
 export interface PlannedTurn extends TurnDraft {
@@ -26,6 +28,8 @@ export interface BotTurnDeps {
   escalate(conversation: Conversation, reason: string, language?: string): Promise<Ticket>;
   /** CSAT/NPS defaults from the environment; the console settings override them. */
   surveyDefaults: SurveySettings;
+  /** Whether a person can take a hand-over now (agents online, within business hours). */
+  availability(): Promise<Availability>;
 }
 
 type TurnInput = { text?: string; action?: Action };
@@ -53,7 +57,20 @@ export class BotTurns {
       const language = (turn.events.find((e) => e.type === 'fallback' || e.type === 'escalation_offered') as { language?: string } | undefined)?.language;
       return { state: turn.state, replies: [], records, events: [], handOver: { reason: 'email_not_answered', ...(language ? { language } : {}) } };
     }
-    return { state: turn.state, replies: turn.replies, records, events: turn.events };
+    return { state: turn.state, replies: await this.withoutFalsePromise(turn), records, events: turn.events };
+  }
+
+  /**
+   * The engine hands over with "I'm connecting you with our support team". With nobody online
+   * (or out of hours) that is not what happens: the hand-over itself then says when a person
+   * will reply, so the promise is dropped — one message for one change of state.
+   */
+  private async withoutFalsePromise(turn: { replies: Reply[]; events: BotEvent[]; state: { language?: string } }): Promise<Reply[]> {
+    if (!turn.events.some((e) => e.type === 'escalate')) return turn.replies;
+    const now = await this.deps.availability();
+    if (now.agentsOnline && now.withinBusinessHours) return turn.replies;
+    const promise = botText(turn.state.language).connecting;
+    return turn.replies.filter((r) => !(r.type === 'text' && r.text === promise));
   }
 
   /** After a stored turn: what its events do beyond being recorded (hand-over, surveys, resolving). */
@@ -67,8 +84,6 @@ export class BotTurns {
     const { store, bus } = this.deps;
     await store.events.log({ type: 'customer_message', conversationId: conversation.id, channel: conversation.channel });
     const ticket = await store.tickets.byConversation(conversation.id);
-    // Opened from the header's button, before any question: the first real question names it.
-    if (ticket && input.text?.trim() && ticket.subject === NO_QUESTION_SUBJECT) await store.tickets.update(ticket.id, { subject: subjectOf(input.text) });
     // Opened from the header's button, before any question: the first real question names it.
     if (ticket && input.text?.trim() && ticket.subject === NO_QUESTION_SUBJECT) await store.tickets.update(ticket.id, { subject: subjectOf(input.text) });
     if (ticket) bus.publish({ type: 'ticket', ticketId: ticket.id, conversationId: conversation.id });

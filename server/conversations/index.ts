@@ -50,7 +50,7 @@ export class ConversationService {
     this.events = new DomainEvents({ store, bus, nudge: () => deps.nudgeDelivery?.() });
     this.writer = new TranscriptWriter({ store, bus, nudge: () => deps.nudgeDelivery?.(), events: this.events });
     const surveyDefaults = { csat: config.csat.enabled, ...config.surveys };
-    this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, events: this.events, surveyDefaults, escalate: (c, reason, language) => this.escalate(c, reason, language) });
+    this.turns = new BotTurns({ store, engine, writer: this.writer, bus, log, events: this.events, surveyDefaults, escalate: (c, reason, language) => this.escalate(c, reason, language), availability: () => this.availability() });
     this.entry = new InboundEntry({ store, writer: this.writer, turns: this.turns, bus, config, log });
     this.work = new AgentWork({ store, writer: this.writer, bus, engine, messageMaxBytes: config.messageMaxBytes, emailEnabled: config.email.enabled });
   }

@@ -275,6 +275,10 @@ describe('offline hand-off', () => {
     const told = await visitor.waitForMessage((m) => m.author === 'bot' && m.content.type === 'text' && /come back to this chat/.test(m.content.text));
     expect(JSON.stringify(told.content)).not.toMatch(/email/i);
     expect(visitor.messages().some((m) => m.content.type === 'email_request')).toBe(false);
+    // One message for the hand-over: no "connecting you" while nobody can be connected.
+    await visitor.settle();
+    const said = visitor.messages().filter((m) => m.author === 'bot' && m.content.type === 'text').map((m) => (m.content as { text: string }).text);
+    expect(said).toEqual([told.content.type === 'text' ? told.content.text : '']);
     visitor.close();
   });
 

@@ -60,7 +60,7 @@ describe('Slack channel: question → person → resolved → CES', () => {
     const answered = await fake.waitForCall((c) => c.method === 'chat.update' && c.args.ts === answer.ts, 'the clicked message updated');
     expect(buttons(answered)).toEqual([]);
     expect(allText(answered)).toContain('Talk to a person');
-    await fake.waitForPost('C_GENERAL', threadTs, (t) => t.includes('connecting you with our support team'));
+    await fake.waitForPost('C_GENERAL', threadTs, (t) => t.includes('a person from our team will reply here'));
     const notice = await fake.waitForPost('C_AGENTS', undefined, (_t, c) => buttons(c).some((b) => b.text.text === 'Claim'), 'the agents notice');
     expect(notice.args.thread_ts).toBeUndefined();
     const ticket = await store.tickets.byConversation(conversation!.id);
@@ -131,7 +131,7 @@ describe('Slack channel: question → person → resolved → CES', () => {
   it('answers DMs in a thread, and /answerdesk resolve <ticket id> closes a ticket', async () => {
     const ts = nextTs();
     await fake.sendEvent({ type: 'message', channel: 'D_LINUS', channel_type: 'im', user: 'U_MEMBER2', text: 'I want to talk to a person', ts });
-    await fake.waitForPost('D_LINUS', ts, (t) => t.includes('connecting you with our support team'));
+    await fake.waitForPost('D_LINUS', ts, (t) => t.includes('a person from our team will reply here'));
     const notice = await fake.waitForPost('C_AGENTS', undefined, (t) => t.includes('<@U_MEMBER2>'), 'the notice for the DM');
     const customer = await server.desk.store.customers.findByExternalId('slack', 'U_MEMBER2');
     const [conversation] = await server.desk.store.conversations.listOfCustomer(customer!.id);

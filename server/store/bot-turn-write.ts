@@ -5,6 +5,7 @@ import type { Channel, ChatMessage } from '../domain/transcript';
 import { dueAt, isUniqueViolation, now, toMessage } from './rows';
 import type { Database, MessagesTable } from './schema';
 import type { NewMessage, NewOutboxItem } from './types';
+import { BUSY, type SqliteHotPath } from './sqlite-hot-path';
 
 export interface BotTurnWrite {
   conversationId: string;
@@ -30,14 +31,16 @@ type Row = { id: string; author: NewMessage['author']; content: string; clientId
  * with their outbox rows, and the events that only record what it did. One round trip
  * instead of one per message and event.
  */
-export async function writeBotTurn(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', turn: BotTurnWrite): Promise<BotTurnResult> {
+export async function writeBotTurn(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', turn: BotTurnWrite, hot?: SqliteHotPath): Promise<BotTurnResult> {
   const at = now();
   const all = [...(turn.question ? [{ author: 'customer' as const, ...turn.question }] : []), ...turn.messages.map((m) => ({ ...m, clientId: null }))];
   const rows: Row[] = all.map((m) => ({ id: randomUUID(), author: m.author, content: JSON.stringify(m.content), clientId: m.clientId }));
   const outbox = all.flatMap((m, i) => m.outbox.map((o) => ({ ...o, messageId: rows[i]!.id })));
   const clientId = turn.question?.clientId ?? null;
   try {
-    const messages = dialect === 'postgres' ? await oneStatement(db, turn, rows, outbox, clientId, at) : await oneTransaction(db, turn, rows, outbox, clientId, at);
+    const fast = hot?.writeBotTurn(turn, { rows, outbox, clientId, at }) ?? BUSY;
+    const messages =
+      fast !== BUSY ? fast : dialect === 'postgres' ? await oneStatement(db, turn, rows, outbox, clientId, at) : await oneTransaction(db, turn, rows, outbox, clientId, at);
     if (messages) return { messages };
   } catch (err) {
     // A concurrent resend of the same question: the whole write rolled back; the winner's row answers.

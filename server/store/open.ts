@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type KyselyConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, type KyselyConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { kyselyStore } from './kysely-store';
 import { migrateToLatest } from './migrations';
+import { SqliteHotPath } from './sqlite-hot-path';
 import type { Database } from './schema';
 import type { Store } from './types';
 
@@ -55,7 +56,10 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...(options.log ? { log: options.log } : {}) });
   await migrateToLatest(db, 'sqlite');
-  return kyselyStore(db, 'sqlite');
+  // The hot path's statements bypass kysely, so they reach the same log hook by hand.
+  const log = options.log;
+  const record = typeof log === 'function' ? (statement: string) => void log({ level: 'query', query: CompiledQuery.raw(statement), queryDurationMillis: 0 }) : undefined;
+  return kyselyStore(db, 'sqlite', new SqliteHotPath(sqlite, record));
 }
 
 /**

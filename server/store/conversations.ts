@@ -4,10 +4,10 @@ import type { Channel, ChatMessage } from '../domain/transcript';
 import { notFound } from '../domain/errors';
 import { dueAt, isUniqueViolation, now, toConversation, toMessage } from './rows';
 import type { ConversationsTable, Database, MessagesTable } from './schema';
-import { type BotTurnResult, type BotTurnWrite, writeBotTurn } from './bot-turn-write';
+import { type BotTurnResult, type BotTurnWrite, type FastPaths, writeBotTurn } from './bot-turn-write';
 import { KyselyLimits } from './limits';
 import { hitAndFindThreadPg, type RateHit } from './thread-intake';
-import { BUSY, type SqliteHotPath } from './sqlite-hot-path';
+import { BUSY } from './sqlite-hot-path';
 import type { AppendResult, Conversation, NewMessage, NewOutboxItem } from './types';
 
 export type { BotTurnResult, BotTurnWrite } from './bot-turn-write';
@@ -49,8 +49,8 @@ export class KyselyConversations implements ConversationStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: 'sqlite' | 'postgres',
-    /** SQLite: the per-message statements prepared once, run without kysely (`sqlite-hot-path.ts`). */
-    private readonly hot?: SqliteHotPath,
+    /** The per-message statements prepared once, run without kysely (`sqlite-hot-path.ts`, `pg-statements.ts`). */
+    private readonly fast: FastPaths = {},
   ) {}
 
   async get(id: string): Promise<Conversation | undefined> {
@@ -81,9 +81,9 @@ export class KyselyConversations implements ConversationStore {
   }
 
   async inThreadCounting(customerId: string, threadKey: string, rate: RateHit): Promise<{ conversation: Conversation | undefined; hits: number }> {
-    if (this.dialect === 'postgres') return hitAndFindThreadPg(this.db, customerId, threadKey, rate);
-    const fast = this.hot?.hitAndFindThread(customerId, threadKey, rate) ?? BUSY;
-    if (fast !== BUSY) return fast;
+    if (this.fast.pg) return hitAndFindThreadPg(this.db, this.fast.pg, customerId, threadKey, rate);
+    const done = this.fast.sqlite?.hitAndFindThread(customerId, threadKey, rate) ?? BUSY;
+    if (done !== BUSY) return done;
     const hits = await new KyselyLimits(this.db).hit(rate.key, rate.windowMs);
     return { conversation: await this.inThread(customerId, threadKey), hits };
   }
@@ -275,7 +275,7 @@ export class KyselyConversations implements ConversationStore {
   }
 
   appendTurn(turn: BotTurnWrite): Promise<BotTurnResult> {
-    return writeBotTurn(this.db, this.dialect, turn, this.hot);
+    return writeBotTurn(this.db, this.fast, turn);
   }
 
   async listMessages(conversationId: string, afterSeq = 0, limit = 500): Promise<ChatMessage[]> {

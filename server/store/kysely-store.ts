@@ -17,10 +17,10 @@ import { KyselyTickets } from './tickets';
 import type { Store } from './types';
 import { KyselyWebhooks } from './webhooks';
 import { KyselyUi } from './ui';
-import type { SqliteHotPath } from './sqlite-hot-path';
+import type { FastPaths } from './bot-turn-write';
 
 /** Both backends: every area runs the same portable SQL (ON CONFLICT, RETURNING) on SQLite and PostgreSQL. */
-export function kyselyStore(db: Kysely<Database>, dialect: Dialect, hot?: SqliteHotPath): Store & { readonly db: Kysely<Database> } {
+export function kyselyStore(db: Kysely<Database>, dialect: Dialect, fast: FastPaths = {}): Store & { readonly db: Kysely<Database> } {
   return {
     dialect,
     /** For tests and benches that look past the contract (e.g. at a CHECK constraint). */
@@ -30,7 +30,7 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect, hot?: Sqlite
       await sql`select 1`.execute(db);
     },
     customers: new KyselyCustomers(db),
-    conversations: new KyselyConversations(db, dialect, hot),
+    conversations: new KyselyConversations(db, dialect, fast),
     tickets: new KyselyTickets(db),
     events: new KyselyEvents(db),
     surveys: new KyselySurveys(db),

@@ -5,9 +5,7 @@ import { notFound } from '../domain/errors';
 import { dueAt, isUniqueViolation, now, toConversation, toMessage } from './rows';
 import type { ConversationsTable, Database, MessagesTable } from './schema';
 import { type BotTurnResult, type BotTurnWrite, type FastPaths, writeBotTurn } from './bot-turn-write';
-import { KyselyLimits } from './limits';
-import { hitAndFindThreadPg, type RateHit } from './thread-intake';
-import { BUSY } from './sqlite-hot-path';
+import { newestInThread, type RateHit, threadIntake } from './thread-intake';
 import type { AppendResult, Conversation, NewMessage, NewOutboxItem } from './types';
 
 export type { BotTurnResult, BotTurnWrite } from './bot-turn-write';
@@ -68,24 +66,12 @@ export class KyselyConversations implements ConversationStore {
     return rows.map(toConversation);
   }
 
-  async inThread(customerId: string, threadKey: string): Promise<Conversation | undefined> {
-    const row = await this.db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .where('thread_key', '=', threadKey)
-      .orderBy('generation', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row && toConversation(row);
+  inThread(customerId: string, threadKey: string): Promise<Conversation | undefined> {
+    return newestInThread(this.db, customerId, threadKey);
   }
 
-  async inThreadCounting(customerId: string, threadKey: string, rate: RateHit): Promise<{ conversation: Conversation | undefined; hits: number }> {
-    if (this.fast.pg) return hitAndFindThreadPg(this.db, this.fast.pg, customerId, threadKey, rate);
-    const done = this.fast.sqlite?.hitAndFindThread(customerId, threadKey, rate) ?? BUSY;
-    if (done !== BUSY) return done;
-    const hits = await new KyselyLimits(this.db).hit(rate.key, rate.windowMs);
-    return { conversation: await this.inThread(customerId, threadKey), hits };
+  inThreadCounting(customerId: string, threadKey: string, rate: RateHit): Promise<{ conversation: Conversation | undefined; hits: number }> {
+    return threadIntake(this.db, this.fast, customerId, threadKey, rate);
   }
 
   /**

@@ -4,6 +4,7 @@ import { toConversation } from './rows';
 import type { ConversationsTable, Database } from './schema';
 import { KyselyLimits, windowStartOf } from './limits';
 import { INTAKE, type PgStatements } from './pg-statements';
+import { BUSY, type SqliteHotPath } from './sqlite-hot-path';
 
 export interface RateHit {
   key: string;
@@ -17,7 +18,28 @@ export interface RateHit {
  * one round trip here instead of two (`INTAKE` in `pg-statements.ts`). (SQLite, in-process, runs the
  * two plain queries: `sqlite-hot-path.ts`.)
  */
-export async function hitAndFindThreadPg(
+export async function threadIntake(
+  db: Kysely<Database>,
+  fast: { sqlite?: SqliteHotPath; pg?: PgStatements },
+  customerId: string,
+  threadKey: string,
+  rate: RateHit,
+): Promise<{ conversation: Conversation | undefined; hits: number }> {
+  if (fast.pg) return hitAndFindThreadPg(db, fast.pg, customerId, threadKey, rate);
+  const done = fast.sqlite?.hitAndFindThread(customerId, threadKey, rate) ?? BUSY;
+  if (done !== BUSY) return done;
+  // The connection is inside a kysely transaction (or no fast path): the same two queries through kysely.
+  const hits = await new KyselyLimits(db).hit(rate.key, rate.windowMs);
+  return { conversation: await newestInThread(db, customerId, threadKey), hits };
+}
+
+/** The newest conversation of a customer's thread (the (customer, thread, generation) index). */
+export async function newestInThread(db: Kysely<Database>, customerId: string, threadKey: string): Promise<Conversation | undefined> {
+  const row = await db.selectFrom('conversations').selectAll().where('customer_id', '=', customerId).where('thread_key', '=', threadKey).orderBy('generation', 'desc').limit(1).executeTakeFirst();
+  return row && toConversation(row);
+}
+
+async function hitAndFindThreadPg(
   db: Kysely<Database>,
   statements: PgStatements,
   customerId: string,

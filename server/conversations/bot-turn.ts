@@ -69,8 +69,6 @@ export class BotTurns {
     const ticket = await store.tickets.byConversation(conversation.id);
     // Opened from the header's button, before any question: the first real question names it.
     if (ticket && input.text?.trim() && ticket.subject === NO_QUESTION_SUBJECT) await store.tickets.update(ticket.id, { subject: subjectOf(input.text) });
-    // Opened from the header's button, before any question: the first real question names it.
-    if (ticket && input.text?.trim() && ticket.subject === NO_QUESTION_SUBJECT) await store.tickets.update(ticket.id, { subject: subjectOf(input.text) });
     if (ticket) bus.publish({ type: 'ticket', ticketId: ticket.id, conversationId: conversation.id });
   }
 

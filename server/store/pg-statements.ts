@@ -6,6 +6,10 @@ import type pg from 'pg';
  * CTE chains that cost PostgreSQL more to plan than to run), and they skip kysely's query
  * building. The SQL is the whole contract; `thread-intake.ts` and `bot-turn-write.ts` say why
  * it is shaped so.
+ *
+ * Their result columns are named, never `*`: a prepared statement whose result shape changes
+ * (a migration adding a column while an older instance still runs) fails with "cached plan
+ * must not change result type"; named columns keep older instances working.
  */
 export class PgStatements {
   /** `record` sees every statement, so round-trip counts through kysely's log hook stay whole. */
@@ -22,14 +26,14 @@ export class PgStatements {
 
 /** One rate-limit hit ($1 key, $2 window start) and the newest conversation of a thread ($3 customer, $4 thread key). */
 export const INTAKE = {
-  name: 'answerdesk_intake_v1',
+  name: 'answerdesk_intake_v2',
   text: `with hit as (
       insert into rate_limits (key, window_start, count) values ($1::text, $2, 1)
       on conflict (key, window_start) do update set count = rate_limits.count + 1
       returning count
     )
     select hit.count as hits, c.* from hit left join lateral (
-      select * from conversations where customer_id = $3::text and thread_key = $4::text
+      select id, customer_id, channel, thread_key, generation, state, bot_state, last_seq, assignee_id, channel_ref, email, created_at, updated_at, resolved_at from conversations where customer_id = $3::text and thread_key = $4::text
       order by generation desc limit 1
     ) c on true`,
 };
@@ -40,7 +44,7 @@ export const INTAKE = {
  * message id, payload, due); $14 channel; events $15–$16 (type, data).
  */
 export const BOT_TURN = {
-  name: 'answerdesk_bot_turn_v1',
+  name: 'answerdesk_bot_turn_v2',
   text: `with counter as (
       update conversations set bot_state = $1, last_seq = last_seq + $2::int, updated_at = $3::text
       where id = $4::text
@@ -52,7 +56,7 @@ export const BOT_TURN = {
       select m.id, $4::text, counter.last_seq - $2::int + m.ord::int, m.author, null, null, m.content, m.client_id, $3::text
       from counter, unnest($6::text[], $7::text[], $8::text[], $9::text[])
         with ordinality as m(id, author, content, client_id, ord)
-      returning *
+      returning id, conversation_id, seq, author, author_id, author_name, content, client_id, created_at
     ), queued as (
       insert into outbox (channel, conversation_id, message_id, payload, state, attempts, next_attempt_at, created_at)
       select o.channel, $4::text, o.message_id, o.payload, 'pending', 0, o.due, $3::text

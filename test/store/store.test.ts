@@ -153,6 +153,23 @@ for (const backend of BACKENDS) {
       expect((await store.events.ofConversation(c.id)).some((e) => e.type === 'doomed')).toBe(false);
     });
 
+    // The per-message statements are prepared once per connection; a migration that adds a
+    // column while an older instance runs must not break them (PostgreSQL: "cached plan must
+    // not change result type" for a prepared `select *`).
+    it.skipIf(!available)('keeps taking messages after columns are added to conversations and messages', async () => {
+      const { db } = store as Store & { db: Kysely<Database> };
+      const cs = await Promise.all(Array.from({ length: 12 }, () => conversation()));
+      const step = (i: number) => Promise.all(cs.map(async (c) => {
+        await store.conversations.inThreadCounting(c.customerId, 'web', { key: `rate:web:${c.customerId}:mig`, windowMs: 60_000 });
+        return store.conversations.appendTurn({ conversationId: c.id, channel: 'web', botState: { misses: 0, tried: [] }, question: { content: { type: 'text', text: `q${i}` }, clientId: `mig-${i}`, outbox: [] }, messages: [{ author: 'bot', content: { type: 'text', text: `a${i}` }, outbox: [] }], events: [] });
+      }));
+      await step(1);
+      await db.schema.alterTable('conversations').addColumn('later_added', 'text').execute();
+      await db.schema.alterTable('messages').addColumn('later_added', 'text').execute();
+      const after = await step(2);
+      expect(after.map((r) => r.messages.map((m) => m.seq))).toEqual(cs.map(() => [3, 4]));
+    });
+
     it.skipIf(!available)('keeps one survey answer per conversation and kind', async () => {
       const c = await conversation();
       const s = { conversationId: c.id, channel: 'web' as const, kind: 'ces' as const, score: 6, humanInvolved: false };

@@ -75,7 +75,7 @@ export async function runPaced(setup: Setup, options: PacedOptions) {
     'msgs/s': Math.round(sent / sendSeconds),
     ...latencyColumns(latencies),
     'send late p99 ms': fmt(late[Math.floor(late.length * 0.99)] ?? null),
-    ...cpuColumns(cpuBefore, cpuAfter),
+    ...cpuColumns(cpuBefore, cpuAfter, sent),
     'still waiting': unanswered,
     'ack after reply': acksAfterReply,
     errors,

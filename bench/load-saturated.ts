@@ -82,7 +82,7 @@ export async function runSaturated(setup: Setup, options: SaturatedOptions): Pro
       answered: answeredInWindow,
       'answered/s': Math.round(throughput),
       ...latencyColumns(latencies),
-      ...(cpuBefore && cpuAfter ? cpuColumns(cpuBefore, cpuAfter) : {}),
+      ...(cpuBefore && cpuAfter ? cpuColumns(cpuBefore, cpuAfter, answeredInWindow) : {}),
       timeouts,
       'ack after reply': acksAfterReply,
       errors,

@@ -63,8 +63,12 @@ export function cpuSnapshot(serverPids: number[]): CpuSnapshot {
   };
 }
 
-/** CPU used between two snapshots, as % of one core (200% = both cores of this machine). */
-export function cpuColumns(before: CpuSnapshot, after: CpuSnapshot) {
+/**
+ * CPU used between two snapshots, as % of one core (200% = both cores of this machine); with
+ * `messages`, also the server CPU time per message (robust to other load on the machine, where
+ * throughput is not).
+ */
+export function cpuColumns(before: CpuSnapshot, after: CpuSnapshot, messages?: number) {
   const seconds = (after.at - before.at) / 1000;
   let pg = 0;
   for (const [pid, end] of after.postgres) pg += end - (before.postgres.get(pid) ?? 0);
@@ -73,5 +77,6 @@ export function cpuColumns(before: CpuSnapshot, after: CpuSnapshot) {
     'server CPU': pct(after.servers - before.servers),
     'pg CPU': after.postgres.size ? pct(pg) : '-',
     'client CPU': pct(after.client - before.client),
+    ...(messages ? { 'server CPU ms/msg': ((1000 * (after.servers - before.servers)) / messages).toFixed(3) } : {}),
   };
 }

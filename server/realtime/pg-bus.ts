@@ -149,7 +149,8 @@ export class PgBus implements RealtimeBus {
     const send = async () => {
       try {
         const payloads = this.payloads(batch);
-        await this.publisher.query('select pg_notify($1, p) from unnest($2::text[]) as p', [this.channel, payloads]);
+        // Named: the publisher connection plans it once, not once per batch.
+        await this.publisher.query({ name: 'answerdesk_bus_notify', text: 'select pg_notify($1, p) from unnest($2::text[]) as p', values: [this.channel, payloads] });
         this.publishFailures = 0;
       } catch (err) {
         this.publishFailures++;

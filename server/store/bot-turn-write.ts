@@ -5,7 +5,14 @@ import type { Channel, ChatMessage } from '../domain/transcript';
 import { dueAt, isUniqueViolation, now, toMessage } from './rows';
 import type { Database, MessagesTable } from './schema';
 import type { NewMessage, NewOutboxItem } from './types';
-import { appendWords, appendWordsCte, messageWords } from './search-index';
+import { BUSY, type SqliteHotPath } from './sqlite-hot-path';
+import { BOT_TURN, type PgStatements } from './pg-statements';
+
+/** The per-message statements outside kysely: prepared on SQLite, named on PostgreSQL (one of them). */
+export interface FastPaths {
+  sqlite?: SqliteHotPath;
+  pg?: PgStatements;
+}
 
 export interface BotTurnWrite {
   conversationId: string;
@@ -31,14 +38,15 @@ type Row = { id: string; author: NewMessage['author']; content: string; clientId
  * with their outbox rows, and the events that only record what it did. One round trip
  * instead of one per message and event.
  */
-export async function writeBotTurn(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', turn: BotTurnWrite): Promise<BotTurnResult> {
+export async function writeBotTurn(db: Kysely<Database>, fast: FastPaths, turn: BotTurnWrite): Promise<BotTurnResult> {
   const at = now();
   const all = [...(turn.question ? [{ author: 'customer' as const, ...turn.question }] : []), ...turn.messages.map((m) => ({ ...m, clientId: null }))];
   const rows: Row[] = all.map((m) => ({ id: randomUUID(), author: m.author, content: JSON.stringify(m.content), clientId: m.clientId }));
   const outbox = all.flatMap((m, i) => m.outbox.map((o) => ({ ...o, messageId: rows[i]!.id })));
   const clientId = turn.question?.clientId ?? null;
   try {
-    const messages = dialect === 'postgres' ? await oneStatement(db, turn, rows, outbox, clientId, at) : await oneTransaction(db, turn, rows, outbox, clientId, at);
+    const done = fast.sqlite?.writeBotTurn(turn, { rows, outbox, clientId, at }) ?? BUSY;
+    const messages = done !== BUSY ? done : fast.pg ? await oneStatement(fast.pg, turn, rows, outbox, clientId, at) : await oneTransaction(db, turn, rows, outbox, clientId, at);
     if (messages) return { messages };
   } catch (err) {
     // A concurrent resend of the same question: the whole write rolled back; the winner's row answers.
@@ -49,33 +57,15 @@ export async function writeBotTurn(db: Kysely<Database>, dialect: 'sqlite' | 'po
   return { messages: [], duplicate: toMessage(existing) };
 }
 
-/** PostgreSQL. Nothing is written (no counter row) when the question's client id is stored already. */
-async function oneStatement(db: Kysely<Database>, turn: BotTurnWrite, rows: Row[], outbox: (NewOutboxItem & { messageId: string })[], clientId: string | null, at: string): Promise<ChatMessage[] | undefined> {
+/** PostgreSQL (`BOT_TURN`). Nothing is written (no counter row) when the question's client id is stored already. */
+async function oneStatement(pg: PgStatements, turn: BotTurnWrite, rows: Row[], outbox: (NewOutboxItem & { messageId: string })[], clientId: string | null, at: string): Promise<ChatMessage[] | undefined> {
   const n = rows.length;
-  const { rows: inserted } = await sql<Selectable<MessagesTable>>`
-    with counter as (
-      update conversations set bot_state = ${JSON.stringify(turn.botState)}, last_seq = last_seq + ${n}::int, updated_at = ${at}
-      where id = ${turn.conversationId}
-        and (${clientId}::text is null or not exists (
-          select 1 from messages where conversation_id = ${turn.conversationId} and client_id = ${clientId}::text))
-      returning last_seq
-    ), inserted as (
-      insert into messages (id, conversation_id, seq, author, author_id, author_name, content, client_id, created_at)
-      select m.id, ${turn.conversationId}, counter.last_seq - ${n}::int + m.ord::int, m.author, null, null, m.content, m.client_id, ${at}
-      from counter, unnest(${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.author)}::text[], ${rows.map((r) => r.content)}::text[], ${rows.map((r) => r.clientId)}::text[])
-        with ordinality as m(id, author, content, client_id, ord)
-      returning *
-    ), queued as (
-      insert into outbox (channel, conversation_id, message_id, payload, state, attempts, next_attempt_at, created_at)
-      select o.channel, ${turn.conversationId}, o.message_id, o.payload, 'pending', 0, o.due, ${at}
-      from counter, unnest(${outbox.map((o) => o.channel)}::text[], ${outbox.map((o) => o.messageId)}::text[], ${outbox.map((o) => JSON.stringify(o.payload))}::text[], ${outbox.map((o) => dueAt(at, o.delayMs))}::text[])
-        as o(channel, message_id, payload, due)
-    ), logged as (
-      insert into events (type, conversation_id, ticket_id, channel, agent_id, data, created_at)
-      select e.type, ${turn.conversationId}, null, ${turn.channel}, null, e.data, ${at}
-      from counter, unnest(${turn.events.map((e) => e.type)}::text[], ${turn.events.map((e) => JSON.stringify(e.data))}::text[]) as e(type, data)
-    ), indexed as (${appendWordsCte(turn.conversationId, turnWords(rows), 'counter')})
-    select * from inserted order by seq`.execute(db);
+  const inserted = await pg.rows<Selectable<MessagesTable>>(BOT_TURN, [
+    JSON.stringify(turn.botState), n, at, turn.conversationId, clientId,
+    rows.map((r) => r.id), rows.map((r) => r.author), rows.map((r) => r.content), rows.map((r) => r.clientId),
+    outbox.map((o) => o.channel), outbox.map((o) => o.messageId), outbox.map((o) => JSON.stringify(o.payload)), outbox.map((o) => dueAt(at, o.delayMs)),
+    turn.channel, turn.events.map((e) => e.type), turn.events.map((e) => JSON.stringify(e.data)),
+  ]);
   // No rows: either the question was a resend (the caller looks it up) or the conversation is gone.
   return inserted.length === n ? inserted.map(toMessage) : undefined;
 }
@@ -100,7 +90,6 @@ async function oneTransaction(db: Kysely<Database>, turn: BotTurnWrite, rows: Ro
       .values(rows.map((r, i) => ({ id: r.id, conversation_id: turn.conversationId, seq: first + i, author: r.author, author_id: null, author_name: null, content: r.content, client_id: r.clientId, created_at: at })))
       .returningAll()
       .execute();
-    await appendWords(trx, turn.conversationId, turnWords(rows));
     if (outbox.length) {
       await trx
         .insertInto('outbox')
@@ -116,6 +105,3 @@ async function oneTransaction(db: Kysely<Database>, turn: BotTurnWrite, rows: Ro
     return inserted.map(toMessage).sort((a, b) => a.seq - b.seq);
   });
 }
-
-/** The search words of a turn's messages, in order. */
-const turnWords = (rows: Row[]) => rows.map((r) => messageWords(r.content)).filter(Boolean).join(' ');

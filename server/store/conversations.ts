@@ -4,10 +4,9 @@ import type { Channel, ChatMessage } from '../domain/transcript';
 import { notFound } from '../domain/errors';
 import { dueAt, isUniqueViolation, now, toConversation, toMessage } from './rows';
 import type { ConversationsTable, Database, MessagesTable } from './schema';
-import { type BotTurnResult, type BotTurnWrite, writeBotTurn } from './bot-turn-write';
-import { KyselyLimits } from './limits';
+import { type BotTurnResult, type BotTurnWrite, type FastPaths, writeBotTurn } from './bot-turn-write';
 import { appendWords, appendWordsCte, messageWords } from './search-index';
-import { hitAndFindThreadPg, type RateHit } from './thread-intake';
+import { newestInThread, type RateHit, threadIntake } from './thread-intake';
 import type { AppendResult, Conversation, NewMessage, NewOutboxItem } from './types';
 
 export type { BotTurnResult, BotTurnWrite } from './bot-turn-write';
@@ -49,6 +48,8 @@ export class KyselyConversations implements ConversationStore {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: 'sqlite' | 'postgres',
+    /** The per-message statements prepared once, run without kysely (`sqlite-hot-path.ts`, `pg-statements.ts`). */
+    private readonly fast: FastPaths = {},
   ) {}
 
   async get(id: string): Promise<Conversation | undefined> {
@@ -66,22 +67,12 @@ export class KyselyConversations implements ConversationStore {
     return rows.map(toConversation);
   }
 
-  async inThread(customerId: string, threadKey: string): Promise<Conversation | undefined> {
-    const row = await this.db
-      .selectFrom('conversations')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .where('thread_key', '=', threadKey)
-      .orderBy('generation', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    return row && toConversation(row);
+  inThread(customerId: string, threadKey: string): Promise<Conversation | undefined> {
+    return newestInThread(this.db, customerId, threadKey);
   }
 
-  async inThreadCounting(customerId: string, threadKey: string, rate: RateHit): Promise<{ conversation: Conversation | undefined; hits: number }> {
-    if (this.dialect === 'postgres') return hitAndFindThreadPg(this.db, customerId, threadKey, rate);
-    const hits = await new KyselyLimits(this.db).hit(rate.key, rate.windowMs);
-    return { conversation: await this.inThread(customerId, threadKey), hits };
+  inThreadCounting(customerId: string, threadKey: string, rate: RateHit): Promise<{ conversation: Conversation | undefined; hits: number }> {
+    return threadIntake(this.db, this.fast, customerId, threadKey, rate);
   }
 
   /**
@@ -272,7 +263,7 @@ export class KyselyConversations implements ConversationStore {
   }
 
   appendTurn(turn: BotTurnWrite): Promise<BotTurnResult> {
-    return writeBotTurn(this.db, this.dialect, turn);
+    return writeBotTurn(this.db, this.fast, turn);
   }
 
   async listMessages(conversationId: string, afterSeq = 0, limit = 500): Promise<ChatMessage[]> {

@@ -17,9 +17,10 @@ import { KyselyTickets } from './tickets';
 import type { Store } from './types';
 import { KyselyWebhooks } from './webhooks';
 import { KyselyUi } from './ui';
+import type { FastPaths } from './bot-turn-write';
 
 /** Both backends: every area runs the same portable SQL (ON CONFLICT, RETURNING) on SQLite and PostgreSQL. */
-export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { readonly db: Kysely<Database> } {
+export function kyselyStore(db: Kysely<Database>, dialect: Dialect, fast: FastPaths = {}): Store & { readonly db: Kysely<Database> } {
   return {
     dialect,
     /** For tests and benches that look past the contract (e.g. at a CHECK constraint). */
@@ -29,7 +30,7 @@ export function kyselyStore(db: Kysely<Database>, dialect: Dialect): Store & { r
       await sql`select 1`.execute(db);
     },
     customers: new KyselyCustomers(db),
-    conversations: new KyselyConversations(db, dialect),
+    conversations: new KyselyConversations(db, dialect, fast),
     tickets: new KyselyTickets(db),
     events: new KyselyEvents(db),
     surveys: new KyselySurveys(db),

@@ -1,7 +1,6 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import type { Dialect } from './open';
-import { indexText } from './search-words';
-import { messageWords } from './search-index';
+import { indexConversation } from './search-index';
 
 /**
  * 010 (console search): a full-text index over tickets, messages and customers, one row per
@@ -42,19 +41,8 @@ export function migration010Search(dialect: Dialect): Migration {
   };
 }
 
-/** Indexes what is stored already, a conversation at a time. */
+/** Indexes what is stored already, a ticket's conversation at a time. */
 async function backfill(db: Kysely<any>): Promise<void> {
-  const conversations = await db.selectFrom('conversations').select('id').execute();
-  for (const { id } of conversations as { id: string }[]) {
-    const messages = (await db.selectFrom('messages').select('content').where('conversation_id', '=', id).orderBy('seq').execute()) as { content: string }[];
-    const ticket = (await db
-      .selectFrom('tickets')
-      .leftJoin('customers', 'customers.id', 'tickets.customer_id')
-      .select(['tickets.subject', 'customers.name', 'customers.email'])
-      .where('tickets.conversation_id', '=', id)
-      .executeTakeFirst()) as { subject: string; name: string | null; email: string | null } | undefined;
-    const head = ticket ? indexText([ticket.subject, ticket.name, ticket.email]) : '';
-    const body = messages.map((m) => messageWords(m.content)).filter(Boolean).join(' ');
-    if (head || body) await db.insertInto('search_docs').values({ conversation_id: id, head, body }).execute();
-  }
+  const conversations = (await db.selectFrom('tickets').select('conversation_id').distinct().execute()) as { conversation_id: string }[];
+  for (const { conversation_id } of conversations) await indexConversation(db, conversation_id);
 }

@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, type KyselyConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, type KyselyConfig, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { kyselyStore } from './kysely-store';
 import { migrateToLatest } from './migrations';
+import { SqliteHotPath } from './sqlite-hot-path';
+import { PgStatements } from './pg-statements';
 import type { Database } from './schema';
 import type { Store } from './types';
 
@@ -24,6 +26,9 @@ export interface OpenStoreOptions {
 
 /** Open (and migrate) the configured backend. */
 export async function openStore(options: OpenStoreOptions): Promise<Store> {
+  // The per-message statements bypass kysely, so they reach its log hook by hand.
+  const log = options.log;
+  const record = typeof log === 'function' ? (statement: string) => void log({ level: 'query', query: CompiledQuery.raw(statement), queryDurationMillis: 0 }) : undefined;
   if (options.databaseUrl) {
     const schema = options.pgSchema;
     if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid PostgreSQL schema name "${schema}"`);
@@ -42,7 +47,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
         });
     }
     await migrateToLatest(db, 'postgres', schema);
-    return kyselyStore(db, 'postgres');
+    return kyselyStore(db, 'postgres', { pg: new PgStatements(pool, record) });
   }
   const path = options.sqlitePath ?? join(options.dataDir ?? './data', 'answerdesk.sqlite');
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -55,7 +60,7 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...(options.log ? { log: options.log } : {}) });
   await migrateToLatest(db, 'sqlite');
-  return kyselyStore(db, 'sqlite');
+  return kyselyStore(db, 'sqlite', { sqlite: new SqliteHotPath(sqlite, record) });
 }
 
 /**

@@ -1,6 +1,7 @@
 /**
- * The ticket search index (010): one row per conversation in `search_docs`, kept in sync by the
- * store's write paths (a message appended, a ticket opened or retitled, a customer renamed).
+ * The ticket search index (010): one row per conversation with a ticket in `search_docs`, kept in
+ * sync by the store's write paths (a ticket opened: the conversation so far; then each message
+ * appended; a ticket retitled, a customer renamed). Bot-led turns, before any ticket, write nothing.
  * `head` holds the ticket's subject and the customer's name and email, `body` every message's
  * words; SQLite indexes them with FTS5, PostgreSQL with a GIN index over a tsvector.
  */
@@ -48,6 +49,29 @@ export const appendWordsCte = (conversationId: string, words: string, from: stri
   select ${conversationId}, '', ${words}::text from ${sql.raw(from)} where ${words}::text <> '' limit 1
   on conflict (conversation_id) do update
     set body = case when search_docs.body = '' then excluded.body else search_docs.body || ' ' || excluded.body end`;
+
+/**
+ * Indexes one conversation whole: its ticket's head and every message's words. Run when a ticket
+ * opens (or reopens): only conversations with a ticket are searched, so the bot-led messages
+ * before it are indexed here, at once, instead of one write per bot turn on the hot path.
+ */
+export async function indexConversation(db: Kysely<any>, conversationId: string): Promise<void> {
+  const d = db as Kysely<SearchTables & { messages: { conversation_id: string; seq: number; content: string } }>;
+  const messages = await d.selectFrom('messages').select('content').where('conversation_id', '=', conversationId).orderBy('seq').execute();
+  const ticket = await d
+    .selectFrom('tickets')
+    .leftJoin('customers', 'customers.id', 'tickets.customer_id')
+    .select(['tickets.subject', 'customers.name', 'customers.email'])
+    .where('tickets.conversation_id', '=', conversationId)
+    .executeTakeFirst();
+  const head = ticket ? indexText([ticket.subject, ticket.name, ticket.email]) : '';
+  const body = messages.map((m) => messageWords(m.content)).filter(Boolean).join(' ');
+  await d
+    .insertInto('search_docs')
+    .values({ conversation_id: conversationId, head, body })
+    .onConflict((oc) => oc.column('conversation_id').doUpdateSet({ head, body }))
+    .execute();
+}
 
 /** Rewrites `head` (subject, customer name and email) of the tickets of one conversation or one customer. */
 export async function refreshHeads(db: Kysely<any>, of: { conversationId: string } | { customerId: string }): Promise<void> {

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { notFound } from '../domain/errors';
 import { now, toTicket } from './rows';
 import type { Database } from './schema';
-import { refreshHeads } from './search-index';
+import { indexConversation, refreshHeads } from './search-index';
 import type { ClaimResult, Ticket, TicketFilter } from './types';
 
 export type NewTicket = Omit<Ticket, 'id' | 'createdAt' | 'updatedAt' | 'firstResponseAt' | 'resolvedAt' | 'assigneeId' | 'status'>;
@@ -54,7 +54,7 @@ export class KyselyTickets implements TicketStore {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    await refreshHeads(this.db, { conversationId: input.conversationId });
+    await indexConversation(this.db, input.conversationId);
     return toTicket(row);
   }
 
@@ -115,7 +115,9 @@ export class KyselyTickets implements TicketStore {
       .returningAll()
       .executeTakeFirst();
     if (!row) throw notFound('ticket', id);
-    if (patch.subject !== undefined) await refreshHeads(this.db, { conversationId: row.conversation_id });
+    // Reopened: bot-led turns since it was resolved were not indexed (see search-index.ts).
+    if (patch.status === 'open') await indexConversation(this.db, row.conversation_id);
+    else if (patch.subject !== undefined) await refreshHeads(this.db, { conversationId: row.conversation_id });
     return toTicket(row);
   }
 }

@@ -130,6 +130,46 @@ for (const backend of BACKENDS) {
       expect((await store.conversations.get(c.id))?.lastSeq).toBe(4);
     });
 
+    // SQLite runs these two outside kysely on the shared connection: they must never land inside
+    // a transaction another caller holds open (and be rolled back with it).
+    it.skipIf(!available)('keeps a turn and a rate-limit hit made while another caller\'s transaction is open, when that one rolls back', async () => {
+      const c = await conversation();
+      const { db } = store as Store & { db: Kysely<Database> };
+      const rate = { key: `rate:web:${c.customerId}:rollback`, windowMs: 60_000 };
+      let turn!: ReturnType<Store['conversations']['appendTurn']>;
+      let intake!: ReturnType<Store['conversations']['inThreadCounting']>;
+      const rolledBack = db.transaction().execute(async (trx) => {
+        await trx.insertInto('events').values({ type: 'doomed', conversation_id: c.id, ticket_id: null, channel: 'web', agent_id: null, data: '{}', created_at: new Date().toISOString() }).execute();
+        turn = store.conversations.appendTurn({ conversationId: c.id, channel: 'web', botState: { misses: 0, tried: [] }, question: { content: { type: 'text', text: 'hi' }, clientId: 'q-rb', outbox: [] }, messages: [{ author: 'bot', content: { type: 'text', text: 'hello' }, outbox: [] }], events: [] });
+        intake = store.conversations.inThreadCounting(c.customerId, 'web', rate);
+        await new Promise((r) => setTimeout(r, 20));
+        throw new Error('roll back');
+      });
+      await expect(rolledBack).rejects.toThrow('roll back');
+      expect((await turn).messages.map((m) => m.seq)).toEqual([1, 2]);
+      expect((await intake).hits).toBe(1);
+      expect((await store.conversations.listMessages(c.id)).map((m) => m.seq)).toEqual([1, 2]);
+      expect(await store.limits.count(rate.key, rate.windowMs)).toBe(1);
+      expect((await store.events.ofConversation(c.id)).some((e) => e.type === 'doomed')).toBe(false);
+    });
+
+    // The per-message statements are prepared once per connection; a migration that adds a
+    // column while an older instance runs must not break them (PostgreSQL: "cached plan must
+    // not change result type" for a prepared `select *`).
+    it.skipIf(!available)('keeps taking messages after columns are added to conversations and messages', async () => {
+      const { db } = store as Store & { db: Kysely<Database> };
+      const cs = await Promise.all(Array.from({ length: 12 }, () => conversation()));
+      const step = (i: number) => Promise.all(cs.map(async (c) => {
+        await store.conversations.inThreadCounting(c.customerId, 'web', { key: `rate:web:${c.customerId}:mig`, windowMs: 60_000 });
+        return store.conversations.appendTurn({ conversationId: c.id, channel: 'web', botState: { misses: 0, tried: [] }, question: { content: { type: 'text', text: `q${i}` }, clientId: `mig-${i}`, outbox: [] }, messages: [{ author: 'bot', content: { type: 'text', text: `a${i}` }, outbox: [] }], events: [] });
+      }));
+      await step(1);
+      await db.schema.alterTable('conversations').addColumn('later_added', 'text').execute();
+      await db.schema.alterTable('messages').addColumn('later_added', 'text').execute();
+      const after = await step(2);
+      expect(after.map((r) => r.messages.map((m) => m.seq))).toEqual(cs.map(() => [3, 4]));
+    });
+
     it.skipIf(!available)('keeps one survey answer per conversation and kind', async () => {
       const c = await conversation();
       const s = { conversationId: c.id, channel: 'web' as const, kind: 'ces' as const, score: 6, humanInvolved: false };

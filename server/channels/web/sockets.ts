@@ -12,7 +12,7 @@ import { normaliseInput, TooDeepError } from '../../domain/input';
 import { clientFrameSchema } from './frames';
 import { toInbound, WEB_THREAD } from './inbound';
 import { ConversationOwners } from './owners';
-import { flushStored, showMessages, SocketIndex, type WidgetClient } from './outbound';
+import { flushStored, sendCoalesced, showMessages, SocketIndex, type WidgetClient } from './outbound';
 import type { ClientFrame, ServerFrame } from './protocol';
 import type { WidgetPresence } from './presence';
 import { refusalFrame } from './render';
@@ -266,7 +266,7 @@ export class WidgetSockets {
   }
 
   private send(client: WidgetClient, frame: ServerFrame): void {
-    if (this.index.isOpen(client)) client.ws.send(JSON.stringify(frame));
+    if (this.index.isOpen(client)) sendCoalesced(client.ws, JSON.stringify(frame));
   }
 
   /** A socket is gone (closed, dead or shut down): once per socket, whichever comes first. */

@@ -1,0 +1,70 @@
+import type pg from 'pg';
+
+/**
+ * The per-message statements on PostgreSQL, sent as named prepared statements straight to the
+ * pool: each connection parses and plans them once instead of once per message (they are
+ * CTE chains that cost PostgreSQL more to plan than to run), and they skip kysely's query
+ * building. The SQL is the whole contract; `thread-intake.ts` and `bot-turn-write.ts` say why
+ * it is shaped so.
+ *
+ * Their result columns are named, never `*`: a prepared statement whose result shape changes
+ * (a migration adding a column while an older instance still runs) fails with "cached plan
+ * must not change result type"; named columns keep older instances working.
+ */
+export class PgStatements {
+  /** `record` sees every statement, so round-trip counts through kysely's log hook stay whole. */
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly record?: (statement: string) => void,
+  ) {}
+
+  async rows<R extends pg.QueryResultRow>(statement: { name: string; text: string }, values: unknown[]): Promise<R[]> {
+    this.record?.(statement.text);
+    return (await this.pool.query<R>({ name: statement.name, text: statement.text, values })).rows;
+  }
+}
+
+/** One rate-limit hit ($1 key, $2 window start) and the newest conversation of a thread ($3 customer, $4 thread key). */
+export const INTAKE = {
+  name: 'answerdesk_intake_v2',
+  text: `with hit as (
+      insert into rate_limits (key, window_start, count) values ($1::text, $2, 1)
+      on conflict (key, window_start) do update set count = rate_limits.count + 1
+      returning count
+    )
+    select hit.count as hits, c.* from hit left join lateral (
+      select id, customer_id, channel, thread_key, generation, state, bot_state, last_seq, assignee_id, channel_ref, email, created_at, updated_at, resolved_at from conversations where customer_id = $3::text and thread_key = $4::text
+      order by generation desc limit 1
+    ) c on true`,
+};
+
+/**
+ * The bot's turn: $1 state, $2 message count, $3 time, $4 conversation, $5 the question's
+ * client id; messages $6–$9 (id, author, content, client id); outbox $10–$13 (channel,
+ * message id, payload, due); $14 channel; events $15–$16 (type, data).
+ */
+export const BOT_TURN = {
+  name: 'answerdesk_bot_turn_v2',
+  text: `with counter as (
+      update conversations set bot_state = $1, last_seq = last_seq + $2::int, updated_at = $3::text
+      where id = $4::text
+        and ($5::text is null or not exists (
+          select 1 from messages where conversation_id = $4::text and client_id = $5::text))
+      returning last_seq
+    ), inserted as (
+      insert into messages (id, conversation_id, seq, author, author_id, author_name, content, client_id, created_at)
+      select m.id, $4::text, counter.last_seq - $2::int + m.ord::int, m.author, null, null, m.content, m.client_id, $3::text
+      from counter, unnest($6::text[], $7::text[], $8::text[], $9::text[])
+        with ordinality as m(id, author, content, client_id, ord)
+      returning id, conversation_id, seq, author, author_id, author_name, content, client_id, created_at
+    ), queued as (
+      insert into outbox (channel, conversation_id, message_id, payload, state, attempts, next_attempt_at, created_at)
+      select o.channel, $4::text, o.message_id, o.payload, 'pending', 0, o.due, $3::text
+      from counter, unnest($10::text[], $11::text[], $12::text[], $13::text[]) as o(channel, message_id, payload, due)
+    ), logged as (
+      insert into events (type, conversation_id, ticket_id, channel, agent_id, data, created_at)
+      select e.type, $4::text, null, $14::text, null, e.data, $3::text
+      from counter, unnest($15::text[], $16::text[]) as e(type, data)
+    )
+    select * from inserted order by seq`,
+};

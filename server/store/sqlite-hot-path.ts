@@ -1,0 +1,104 @@
+import type SQLite from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import { notFound } from '../domain/errors';
+import type { ChatMessage } from '../domain/transcript';
+import { dueAt, toConversation, toMessage } from './rows';
+import type { ConversationsTable, MessagesTable } from './schema';
+import type { BotTurnWrite } from './bot-turn-write';
+import type { RateHit } from './thread-intake';
+import type { Conversation, NewOutboxItem } from './types';
+import { windowStartOf } from './limits';
+
+/** What `writeBotTurn` has prepared: message rows (ids, JSON content) and their outbox rows. */
+export interface TurnRows {
+  rows: { id: string; author: MessagesTable['author']; content: string; clientId: string | null }[];
+  outbox: (NewOutboxItem & { messageId: string })[];
+  clientId: string | null;
+  at: string;
+}
+
+/** Sentinel: the connection is inside a kysely transaction; the caller takes the kysely path. */
+export const BUSY = Symbol('sqlite connection busy');
+
+const SQL = {
+  hit: 'insert into rate_limits (key, window_start, count) values (?, ?, 1) on conflict (key, window_start) do update set count = rate_limits.count + 1 returning count',
+  trim: 'delete from rate_limits where window_start < ?',
+  thread: 'select * from conversations where customer_id = ? and thread_key = ? order by generation desc limit 1',
+  seen: 'select id from messages where conversation_id = ? and client_id = ?',
+  counter: 'update conversations set bot_state = ?, last_seq = last_seq + ?, updated_at = ? where id = ? returning last_seq',
+  message: 'insert into messages (id, conversation_id, seq, author, author_id, author_name, content, client_id, created_at) values (?, ?, ?, ?, null, null, ?, ?, ?)',
+  outbox:
+    "insert into outbox (channel, conversation_id, message_id, payload, state, attempts, next_attempt_at, lease_owner, lease_until, last_error, created_at, done_at) values (?, ?, ?, ?, 'pending', 0, ?, null, null, null, ?, null)",
+  event: 'insert into events (type, conversation_id, ticket_id, channel, agent_id, data, created_at) values (?, ?, null, ?, null, ?, ?)',
+} as const;
+
+type Prepared = Record<keyof typeof SQL, SQLite.Statement>;
+
+/**
+ * The per-message path on SQLite — thread intake and the bot's turn — as statements prepared
+ * once and run synchronously on better-sqlite3. Through kysely each of these small statements
+ * cost more in query building, compiling and promise hops than SQLite spent running it; the
+ * SQL and the storage contract are the same as the kysely code beside it (`thread-intake.ts`,
+ * `bot-turn-write.ts`), so the contract suite covers both.
+ *
+ * The connection is shared with kysely, whose transactions span awaits. Running here while one
+ * is open would put these writes inside someone else's transaction, so then every method
+ * answers `BUSY` and the caller takes the kysely path (which queues for the connection).
+ */
+export class SqliteHotPath {
+  private readonly stmt: Prepared;
+  private readonly turnTx: (turn: BotTurnWrite, r: TurnRows) => ChatMessage[] | undefined;
+
+  /** `record` sees every statement (BEGIN/COMMIT included), so round-trip counts stay honest. */
+  constructor(
+    private readonly sqlite: SQLite.Database,
+    private readonly record?: (statement: string) => void,
+  ) {
+    this.stmt = Object.fromEntries(Object.entries(SQL).map(([k, s]) => [k, sqlite.prepare(s)])) as Prepared;
+    const tx = sqlite.transaction((turn: BotTurnWrite, r: TurnRows) => this.turnStatements(turn, r));
+    this.turnTx = (turn, r) => {
+      this.record?.('begin');
+      const out = tx(turn, r);
+      this.record?.('commit');
+      return out;
+    };
+  }
+
+  /** One rate-limit hit and the thread's newest conversation (as `inThreadCounting`). */
+  hitAndFindThread(customerId: string, threadKey: string, rate: RateHit): { conversation: Conversation | undefined; hits: number } | typeof BUSY {
+    if (this.sqlite.inTransaction) return BUSY;
+    const windowStart = windowStartOf(rate.windowMs);
+    const hit = this.run<{ count: number }>('hit', 'get', rate.key, windowStart);
+    // Old windows are garbage; trimming on one hit in a hundred keeps the table tiny (as KyselyLimits).
+    if (Math.random() < 0.01) this.run('trim', 'run', windowStart - rate.windowMs);
+    const row = this.run<Selectable<ConversationsTable> | undefined>('thread', 'get', customerId, threadKey);
+    return { conversation: row && toConversation(row), hits: Number(hit.count) };
+  }
+
+  /** The bot's turn in one transaction; `undefined` when the question's client id is stored already. */
+  writeBotTurn(turn: BotTurnWrite, r: TurnRows): ChatMessage[] | undefined | typeof BUSY {
+    if (this.sqlite.inTransaction) return BUSY;
+    return this.turnTx(turn, r);
+  }
+
+  private turnStatements(turn: BotTurnWrite, { rows, outbox, clientId, at }: TurnRows): ChatMessage[] | undefined {
+    const id = turn.conversationId;
+    if (clientId && this.run('seen', 'get', id, clientId)) return undefined;
+    const counter = this.run<{ last_seq: number } | undefined>('counter', 'get', JSON.stringify(turn.botState), rows.length, at, id);
+    if (!counter) throw notFound('conversation', id);
+    const first = Number(counter.last_seq) - rows.length + 1;
+    const messages = rows.map((m, i) => {
+      const row: Selectable<MessagesTable> = { id: m.id, conversation_id: id, seq: first + i, author: m.author, author_id: null, author_name: null, content: m.content, client_id: m.clientId, created_at: at };
+      this.run('message', 'run', row.id, id, row.seq, row.author, row.content, row.client_id, at);
+      return toMessage(row);
+    });
+    for (const o of outbox) this.run('outbox', 'run', o.channel, id, o.messageId, JSON.stringify(o.payload), dueAt(at, o.delayMs), at);
+    for (const e of turn.events) this.run('event', 'run', e.type, id, turn.channel, JSON.stringify(e.data), at);
+    return messages;
+  }
+
+  private run<T = unknown>(name: keyof typeof SQL, how: 'get' | 'run', ...params: unknown[]): T {
+    this.record?.(SQL[name]);
+    return this.stmt[name][how](...params) as T;
+  }
+}

@@ -5,6 +5,7 @@ import { CompiledQuery, Kysely, type KyselyConfig, PostgresDialect, SqliteDialec
 import pg from 'pg';
 import { kyselyStore } from './kysely-store';
 import { migrateToLatest } from './migrations';
+import { SAFETY_NET_PAGES, SqliteCheckpointer } from './sqlite-checkpointer';
 import { SqliteHotPath } from './sqlite-hot-path';
 import { PgStatements } from './pg-statements';
 import type { Database } from './schema';
@@ -60,7 +61,17 @@ export async function openStore(options: OpenStoreOptions): Promise<Store> {
   sqlite.pragma('busy_timeout = 5000');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }), ...(options.log ? { log: options.log } : {}) });
   await migrateToLatest(db, 'sqlite');
-  return kyselyStore(db, 'sqlite', { sqlite: new SqliteHotPath(sqlite, record) });
+  const store = kyselyStore(db, 'sqlite', { sqlite: new SqliteHotPath(sqlite, record) });
+  if (path === ':memory:') return store;
+  // Checkpoints leave the serving thread (sqlite-checkpointer.ts).
+  sqlite.pragma(`wal_autocheckpoint = ${SAFETY_NET_PAGES}`);
+  const checkpointer = new SqliteCheckpointer(path);
+  const close = store.close.bind(store);
+  store.close = async () => {
+    await checkpointer.stop();
+    await close();
+  };
+  return store;
 }
 
 /**

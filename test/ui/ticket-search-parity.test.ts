@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../server/store/types';
 import { BACKENDS, backendAvailable } from '../support/stores';
+import { seedTicket } from '../support/tickets';
 
 /**
  * The same tickets on SQLite and PostgreSQL, and many queries (words, prefixes, accents, query
  * syntax of either engine): both backends must find the same tickets.
  */
-const PEOPLE = [
+const PEOPLE: [string, string][] = [
   ['Grace Hopper', 'grace@navy.test'],
   ['Zoë Müller', 'zoe.muller@example.de'],
   ['José Núñez', 'jose@correo.es'],
@@ -39,23 +40,8 @@ async function seed(store: Store): Promise<Seeded> {
   const subjectOf = new Map<string, string>();
   for (let i = 0; i < 21; i++) {
     const [name, email] = PEOPLE[i % PEOPLE.length]!;
-    const customer = await store.customers.save({ channel: 'web', name, email });
-    const { conversation } = await store.conversations.openInThread({ customerId: customer.id, channel: 'web', threadKey: `web-${i}` });
-    for (const text of [TEXTS[i % TEXTS.length]!, TEXTS[(i * 3 + 1) % TEXTS.length]!]) {
-      await store.conversations.append({ conversationId: conversation.id, author: 'customer', content: { type: 'text', text } });
-    }
     const subject = `${SUBJECTS[i % SUBJECTS.length]} #${i}`;
-    const ticket = await store.tickets.create({
-      conversationId: conversation.id,
-      customerId: customer.id,
-      channel: 'web',
-      priority: 'normal',
-      subject,
-      reason: 'customer_asked',
-      tags: [],
-      attempts: [],
-      firstResponseDueAt: new Date(Date.now() + 3_600_000).toISOString(),
-    });
+    const ticket = await seedTicket(store, { name, email, subject, texts: [TEXTS[i % TEXTS.length]!, TEXTS[(i * 3 + 1) % TEXTS.length]!], threadKey: `web-${i}` });
     subjectOf.set(ticket.id, subject);
   }
   return { store, subjectOf };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../server/store/types';
 import { BACKENDS, backendAvailable } from '../support/stores';
+import { seedTicket } from '../support/tickets';
 
 /**
  * The console's full-text ticket search (migration 010), one specification for both backends:
@@ -24,27 +25,8 @@ for (const backend of BACKENDS) {
       await store?.close();
     });
 
-    const ticketFor = async (name: string, email: string, subject: string, texts: string[], via: 'append' | 'bot' = 'append') => {
-      const customer = await store.customers.save({ channel: 'web', name, email });
-      const { conversation } = await store.conversations.openInThread({ customerId: customer.id, channel: 'web', threadKey: 'web' });
-      for (const text of texts) {
-        if (via === 'append') await store.conversations.append({ conversationId: conversation.id, author: 'customer', content: { type: 'text', text } });
-        // The bot's turn is the other write path (one statement on PostgreSQL).
-        else await store.conversations.appendTurn({ conversationId: conversation.id, channel: 'web', botState: {}, question: { content: { type: 'text', text }, clientId: null, outbox: [] }, messages: [{ author: 'bot', content: { type: 'text', text: 'Here is what I found' }, outbox: [] }], events: [] });
-      }
-      const ticket = await store.tickets.create({
-        conversationId: conversation.id,
-        customerId: customer.id,
-        channel: 'web',
-        priority: 'normal',
-        subject,
-        reason: 'customer_asked',
-        tags: [],
-        attempts: [],
-        firstResponseDueAt: new Date(Date.now() + 3_600_000).toISOString(),
-      });
-      return ticket.id;
-    };
+    const ticketFor = async (name: string, email: string, subject: string, texts: string[], via: 'append' | 'bot' = 'append') =>
+      (await seedTicket(store, { name, email, subject, texts, via })).id;
     const search = (q: string) => store.ui.searchTickets(q);
 
     it.skipIf(!available)('finds every word in subject, messages, name or email, any case', async () => {

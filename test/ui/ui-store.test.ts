@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../server/store/types';
 import { BACKENDS, backendAvailable } from '../support/stores';
+import { seedTicket } from '../support/tickets';
 
 /** The issue-16 store area (settings, canned edits, attachments) on SQLite and PostgreSQL; search: ticket-search.test.ts. */
 for (const backend of BACKENDS) {
@@ -14,22 +15,7 @@ for (const backend of BACKENDS) {
       await store?.close();
     });
 
-    const ticketFor = async (name: string, email: string, subject: string, texts: string[]) => {
-      const customer = await store.customers.save({ channel: 'web', name, email });
-      const { conversation } = await store.conversations.openInThread({ customerId: customer.id, channel: 'web', threadKey: 'web' });
-      for (const text of texts) await store.conversations.append({ conversationId: conversation.id, author: 'customer', content: { type: 'text', text } });
-      return store.tickets.create({
-        conversationId: conversation.id,
-        customerId: customer.id,
-        channel: 'web',
-        priority: 'normal',
-        subject,
-        reason: 'customer_asked',
-        tags: [],
-        attempts: [],
-        firstResponseDueAt: new Date(Date.now() + 3_600_000).toISOString(),
-      });
-    };
+    const ticketFor = (name: string, email: string, subject: string, texts: string[]) => seedTicket(store, { name, email, subject, texts });
 
     it.skipIf(!available)('ships a few canned responses and lets them be edited', async () => {
       const canned = await store.agents.listCanned();

@@ -83,6 +83,22 @@ export interface SpawnOptions {
   startTimeoutMs?: number;
 }
 
+/**
+ * Every server this process spawned and has not seen exit. A test that times out never reaches
+ * its `finally`, so when this process ends, whatever is left is killed rather than orphaned.
+ */
+const running = new Set<ChildProcess>();
+let reaperInstalled = false;
+function reapOnExit(proc: ChildProcess): void {
+  running.add(proc);
+  proc.once('exit', () => running.delete(proc));
+  if (reaperInstalled) return;
+  reaperInstalled = true;
+  process.once('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}
+
 /** `node --import tsx server/main.ts` with test settings; resolves once it logs its port. */
 export async function spawnServer(options: SpawnOptions): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env };
@@ -114,6 +130,7 @@ export async function spawnServer(options: SpawnOptions): Promise<ServerProcess>
       ...(options.memoryProbe ? ['--import', './test/scale/memory-probe.ts'] : []),
       'server/main.ts',
     ], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  reapOnExit(proc);
   const output: string[] = [];
   const logCounts = new Map<string, number>();
   const probes: ((m: NodeJS.MemoryUsage) => void)[] = [];

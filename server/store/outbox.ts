@@ -1,6 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import { now, toOutboxItem } from './rows';
 import type { Database } from './schema';
+import { insertOutboxRows } from './outbox-rows';
 import type { NewOutboxItem, OutboxItem } from './types';
 
 /**
@@ -39,24 +40,7 @@ export class KyselyOutbox implements OutboxStore {
   ) {}
 
   async enqueue(item: NewOutboxItem & { conversationId?: string | null }): Promise<void> {
-    const t = now();
-    await this.db
-      .insertInto('outbox')
-      .values({
-        channel: item.channel,
-        conversation_id: item.conversationId ?? null,
-        message_id: null,
-        payload: JSON.stringify(item.payload),
-        state: 'pending',
-        attempts: 0,
-        next_attempt_at: t,
-        lease_owner: null,
-        lease_until: null,
-        last_error: null,
-        created_at: t,
-        done_at: null,
-      })
-      .execute();
+    await insertOutboxRows(this.db, [item], item.conversationId ?? null);
   }
 
   async claim(owner: string, leaseMs: number, limit: number): Promise<OutboxItem[]> {

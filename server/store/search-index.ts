@@ -14,6 +14,7 @@ interface SearchTables {
   search_docs: { conversation_id: string; head: string; body: string };
   tickets: { id: string; conversation_id: string; customer_id: string; subject: string; created_at: string };
   customers: { id: string; name: string | null; email: string | null };
+  messages: { conversation_id: string; seq: number; content: string };
 }
 
 /** The words a person wrote in a message (the JSON around them is not content). */
@@ -56,15 +57,10 @@ export const appendWordsCte = (conversationId: string, words: string, from: stri
  * before it are indexed here, at once, instead of one write per bot turn on the hot path.
  */
 export async function indexConversation(db: Kysely<any>, conversationId: string): Promise<void> {
-  const d = db as Kysely<SearchTables & { messages: { conversation_id: string; seq: number; content: string } }>;
+  const d = db as Kysely<SearchTables>;
   const messages = await d.selectFrom('messages').select('content').where('conversation_id', '=', conversationId).orderBy('seq').execute();
-  const ticket = await d
-    .selectFrom('tickets')
-    .leftJoin('customers', 'customers.id', 'tickets.customer_id')
-    .select(['tickets.subject', 'customers.name', 'customers.email'])
-    .where('tickets.conversation_id', '=', conversationId)
-    .executeTakeFirst();
-  const head = ticket ? indexText([ticket.subject, ticket.name, ticket.email]) : '';
+  const [ticket] = await ticketHeads(d, { conversationId });
+  const head = ticket?.head ?? '';
   const body = messages.map((m) => messageWords(m.content)).filter(Boolean).join(' ');
   await d
     .insertInto('search_docs')
@@ -73,16 +69,20 @@ export async function indexConversation(db: Kysely<any>, conversationId: string)
     .execute();
 }
 
-/** Rewrites `head` (subject, customer name and email) of the tickets of one conversation or one customer. */
+/** The `head` words (subject, customer name and email) of the tickets of one conversation or one customer. */
+async function ticketHeads(db: Kysely<SearchTables>, of: { conversationId: string } | { customerId: string }): Promise<{ conversationId: string; head: string }[]> {
+  let q = db.selectFrom('tickets').leftJoin('customers', 'customers.id', 'tickets.customer_id').select(['tickets.conversation_id', 'tickets.subject', 'customers.name', 'customers.email']);
+  q = 'conversationId' in of ? q.where('tickets.conversation_id', '=', of.conversationId) : q.where('tickets.customer_id', '=', of.customerId);
+  return (await q.execute()).map((r) => ({ conversationId: r.conversation_id, head: indexText([r.subject, r.name, r.email]) }));
+}
+
+/** Rewrites `head` of the tickets of one conversation or one customer. */
 export async function refreshHeads(db: Kysely<any>, of: { conversationId: string } | { customerId: string }): Promise<void> {
   const d = db as Kysely<SearchTables>;
-  let q = d.selectFrom('tickets').leftJoin('customers', 'customers.id', 'tickets.customer_id').select(['tickets.conversation_id', 'tickets.subject', 'customers.name', 'customers.email']);
-  q = 'conversationId' in of ? q.where('tickets.conversation_id', '=', of.conversationId) : q.where('tickets.customer_id', '=', of.customerId);
-  for (const r of await q.execute()) {
-    const head = indexText([r.subject, r.name, r.email]);
+  for (const { conversationId, head } of await ticketHeads(d, of)) {
     await d
       .insertInto('search_docs')
-      .values({ conversation_id: r.conversation_id, head, body: '' })
+      .values({ conversation_id: conversationId, head, body: '' })
       .onConflict((oc) => oc.column('conversation_id').doUpdateSet({ head }))
       .execute();
   }

@@ -7,10 +7,8 @@ import type { KnowledgeBundle } from '../../bot/knowledge-bundle';
 import { ArticleSearch } from '../../knowledge/search-index';
 import type { KnowledgeBase } from '../../knowledge/types';
 import type { BuildRequest, BuildResponse } from './build-worker';
-import { type ServingStep, timed } from './thread-cpu';
+import { type ServingStep, timed, yieldToLoop } from './thread-cpu';
 
-/** Let the serving thread handle what is waiting (sockets, timers) between two loading steps. */
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Builds knowledge bundles in one long-lived worker thread. From the sources, the worker is the

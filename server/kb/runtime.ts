@@ -10,7 +10,7 @@ import type { RealtimeBus } from '../realtime/bus';
 import type { Store } from '../store/types';
 import { servingKnowledgeBase } from './assemble';
 import { BundleBuilder } from './builder';
-import { type ServingStep, threadCpuMs, timed } from './thread-cpu';
+import { type ServingStep, timed, timedAsync, yieldToLoop } from './thread-cpu';
 
 /** Safety net for a missed NOTIFY (the bus resyncs after reconnecting, too). */
 const VERSION_CHECK_MS = 30_000;
@@ -168,17 +168,13 @@ export class KnowledgeRuntime {
     const version = cache?.version ?? (await store.knowledge.publishedVersion());
     if (await store.knowledge.isEmpty()) return; // nothing stored yet: keep what we serve
     const steps: ServingStep[] = [];
-    const cpu0 = threadCpuMs();
-    const t0 = performance.now();
-    const doc = await store.knowledge.document();
-    // Several queries with awaits between them: an upper bound (it includes whatever ran meanwhile).
-    steps.push({ name: 'read knowledge', wallMs: performance.now() - t0, cpuMs: cpu0 === undefined ? undefined : threadCpuMs()! - cpu0 });
+    const doc = await timedAsync(steps, 'read knowledge', () => store.knowledge.document());
     const kb = timed(steps, 'assemble', () => servingKnowledgeBase(doc));
     const building = timed(steps, 'post to worker', () => this.builder.build(kb, cache && { path: cache.path, header: cache.header }));
     const bundle = await building;
     steps.push(...this.builder.lastSteps);
     this.lastBuildMs = bundle.buildMs;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToLoop();
     const matcher = timed(steps, 'matcher', () => this.matcherFor(bundle));
     this.lastSteps = steps;
     if (version < this.served.version) return; // a newer build finished first

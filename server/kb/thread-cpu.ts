@@ -21,13 +21,35 @@ export interface ServingStep {
   cpuMs: number | undefined;
 }
 
-/** Runs `work` and records how long it held the serving thread. */
-export function timed<T>(steps: ServingStep[], name: string, work: () => T): T {
+/** Starts a clock; calling what it returns records the step. */
+function start(steps: ServingStep[], name: string): () => void {
   const cpu0 = threadCpuMs();
   const t0 = performance.now();
+  return () => {
+    const wallMs = performance.now() - t0;
+    const cpu1 = threadCpuMs();
+    steps.push({ name, wallMs, cpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0 });
+  };
+}
+
+/** Runs `work` and records how long it held the serving thread. */
+export function timed<T>(steps: ServingStep[], name: string, work: () => T): T {
+  const stop = start(steps, name);
   const out = work();
-  const wallMs = performance.now() - t0;
-  const cpu1 = threadCpuMs();
-  steps.push({ name, wallMs, cpuMs: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0 });
+  stop();
   return out;
 }
+
+/**
+ * The same for work with awaits in it: an upper bound, since it includes whatever else the
+ * serving thread ran meanwhile.
+ */
+export async function timedAsync<T>(steps: ServingStep[], name: string, work: () => Promise<T>): Promise<T> {
+  const stop = start(steps, name);
+  const out = await work();
+  stop();
+  return out;
+}
+
+/** Lets the serving thread handle what is waiting (sockets, timers) before the next step. */
+export const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));

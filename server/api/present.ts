@@ -72,7 +72,8 @@ export const presentSurvey = (s: StoredSurvey) => ({
   createdAt: s.createdAt,
 });
 
-export const presentArticle = (a: KbArticle, url: string, withBody = false) => ({
+/** Served (help-centre) articles and stored (editable) ones share these fields. */
+export const presentArticle = (a: Pick<KbArticle, 'id' | 'title' | 'category' | 'tags' | 'locale' | 'summary' | 'body'>, url: string, withBody = false) => ({
   id: a.id,
   title: a.title,
   category: a.category,

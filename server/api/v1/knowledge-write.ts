@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { conflict } from '../../domain/errors';
 import type { SaveOutcome } from '../../kb/service';
 import { ARTICLE_STATES, type KbArticle } from '../../kb/types';
+import { presentArticle } from '../present';
 import { op } from '../registry';
 import { ManagedArticle } from '../schemas';
 import type { ApiDeps } from './deps';
@@ -19,18 +20,12 @@ const ArticleContentBody = {
   movePhrasings: z.boolean().optional().meta({ description: 'Phrasings another article uses move to this one (otherwise 409 phrasing_taken).' }),
 };
 
+/** An article as the writing routes answer: the public shape with its body, plus what an editor needs. */
 const present = (a: KbArticle, url: string) => ({
-  id: a.id,
-  title: a.title,
-  category: a.category,
-  tags: a.tags,
-  locale: a.locale,
-  summary: a.summary,
-  body: a.body,
+  ...presentArticle(a, url, true),
   phrasings: a.phrasings,
   state: a.state,
   version: a.version,
-  url,
   updatedAt: a.updatedAt,
 });
 

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Channel } from '../domain/transcript';
-import { toConversation, toCustomer, toTicket } from './rows';
+import { toConversation, toCustomer, toStoredSurvey, toTicket } from './rows';
 import type { Database } from './schema';
 import type { Conversation, Customer, StoredSurvey, Ticket, TicketPriority, TicketStatus } from './types';
 
@@ -81,20 +81,7 @@ export class KyselyApiReads implements ApiReadStore {
     if (f.to) q = q.where('created_at', '<', f.to);
     if (f.channel) q = q.where('channel', '=', f.channel);
     const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(limit).execute();
-    return rows.map((r) => ({
-      id: r.id,
-      conversationId: r.conversation_id,
-      channel: r.channel as Channel,
-      kind: 'ces' as const,
-      score: Number(r.score),
-      comment: r.comment,
-      articleId: r.article_id,
-      intent: r.intent,
-      agentId: r.agent_id,
-      humanInvolved: Number(r.human_involved) === 1,
-      csat: r.csat === null ? null : Number(r.csat),
-      createdAt: r.created_at,
-    }));
+    return rows.map((r) => ({ id: r.id, ...toStoredSurvey(r) }));
   }
 
   async overdueTickets(since: string, until: string, limit: number): Promise<Ticket[]> {

@@ -1,8 +1,8 @@
 import type { Selectable } from 'kysely';
 import type { BotState } from '../../bot/engine';
 import type { Channel, ChatMessage, ConversationState, MessageContent } from '../domain/transcript';
-import type { AgentsTable, ConversationsTable, CustomersTable, EventsTable, MessagesTable, OutboxTable, TicketsTable } from './schema';
-import type { Agent, Conversation, Customer, EventRow, OutboxItem, Ticket } from './types';
+import type { AgentsTable, ConversationsTable, CustomersTable, EventsTable, MessagesTable, OutboxTable, SurveysTable, TicketsTable } from './schema';
+import type { Agent, Conversation, Customer, EventRow, OutboxItem, StoredSurvey, Ticket } from './types';
 
 /** Row ↔ entity mapping shared by the store areas. Structured values are JSON text in both databases. */
 
@@ -119,4 +119,19 @@ export const toOutboxItem = (r: Selectable<OutboxTable>): OutboxItem => ({
   lastError: r.last_error,
   createdAt: r.created_at,
   doneAt: r.done_at,
+});
+
+/** A CES answer (with the CSAT that may follow it) as stored. */
+export const toStoredSurvey = (r: Selectable<SurveysTable>): StoredSurvey => ({
+  conversationId: r.conversation_id,
+  channel: r.channel as Channel,
+  kind: 'ces',
+  score: Number(r.score),
+  comment: r.comment,
+  articleId: r.article_id,
+  intent: r.intent,
+  agentId: r.agent_id,
+  humanInvolved: Number(r.human_involved) === 1,
+  csat: r.csat === null ? null : Number(r.csat),
+  createdAt: r.created_at,
 });

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { CSAT_SCALE, isCsatScore } from '../../bot/types';
-import type { Channel } from '../domain/transcript';
 import { invalid } from '../domain/errors';
-import { now } from './rows';
+import { now, toStoredSurvey } from './rows';
 import type { Database } from './schema';
 import type { NewOutboxItem, StoredSurvey, Survey } from './types';
 import { insertOutboxRows } from './outbox-rows';
@@ -85,20 +84,7 @@ export class KyselySurveys implements SurveyStore {
   async list(range: { from: string; to: string; channel?: string }): Promise<StoredSurvey[]> {
     let q = this.db.selectFrom('surveys').selectAll().where('kind', '=', 'ces').where('created_at', '>=', range.from).where('created_at', '<', range.to);
     if (range.channel) q = q.where('channel', '=', range.channel);
-    const rows = await q.execute();
-    return rows.map((r) => ({
-      conversationId: r.conversation_id,
-      channel: r.channel as Channel,
-      kind: 'ces',
-      score: Number(r.score),
-      comment: r.comment,
-      articleId: r.article_id,
-      intent: r.intent,
-      agentId: r.agent_id,
-      humanInvolved: Number(r.human_involved) === 1,
-      csat: r.csat === null ? null : Number(r.csat),
-      createdAt: r.created_at,
-    }));
+    return (await q.execute()).map(toStoredSurvey);
   }
 
   async recordArticleFeedback(input: { articleId: string; helpful: boolean; source: string; conversationId?: string | null }): Promise<void> {

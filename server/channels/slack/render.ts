@@ -131,30 +131,10 @@ export function renderReply(reply: Reply, options: RenderOptions): SlackMessage 
       return { text: reply.question, blocks };
     }
     case 'csat':
-      return {
-        text: reply.question,
-        blocks: [
-          section(escapeMrkdwn(reply.question)),
-          actions(
-            conversationId,
-            csatOptions(reply.scale).map((o) => ({ text: o.text, action: { kind: 'csat', score: o.score }, label: o.label })),
-          ),
-          context(csatHint(reply.scale)),
-        ],
-      };
+      return scaleQuestion(conversationId, reply.question, 'csat', csatOptions(reply.scale), csatHint(reply.scale));
     case 'nps':
       // Eleven buttons: Slack allows 25 elements in an actions block.
-      return {
-        text: reply.question,
-        blocks: [
-          section(escapeMrkdwn(reply.question)),
-          actions(
-            conversationId,
-            npsOptions(reply.scale).map((o) => ({ text: o.text, action: { kind: 'nps', score: o.score }, label: o.label })),
-          ),
-          context(npsHint(reply.scale)),
-        ],
-      };
+      return scaleQuestion(conversationId, reply.question, 'nps', npsOptions(reply.scale), npsHint(reply.scale));
   }
 }
 
@@ -233,4 +213,12 @@ export function renderNotice(input: NoticeInput): SlackMessage {
 export function renderAnswered(blocks: Block[] | undefined, label: string): Block[] {
   const kept = (blocks ?? []).filter((b) => b.type !== 'actions');
   return [...kept, context(`You chose: *${escapeMrkdwn(label)}*`)];
+}
+
+/** A CSAT or NPS question: the question, one button per score, the scale's hint. */
+function scaleQuestion(conversationId: string, question: string, kind: 'csat' | 'nps', options: { text: string; score: number; label: string }[], hint: string) {
+  return {
+    text: question,
+    blocks: [section(escapeMrkdwn(question)), actions(conversationId, options.map((o) => ({ text: o.text, action: { kind, score: o.score }, label: o.label }))), context(hint)],
+  };
 }

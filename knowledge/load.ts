@@ -5,7 +5,8 @@ import { parseArticle } from './articles';
 import { KnowledgeError } from './errors';
 import type { Article, IntentDefinition, KnowledgeBase } from './types';
 
-function markdownFiles(dir: string): string[] {
+/** The help centre's Markdown files below `dir`, sorted (a folder's README.md is not an article). */
+export function markdownFiles(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);

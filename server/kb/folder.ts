@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { parseArticle } from '../../knowledge/articles';
 import { KnowledgeError } from '../../knowledge/errors';
+import { markdownFiles } from '../../knowledge/load';
 import { parseRasaNlu } from '../../knowledge/rasa';
 import { categoryName } from '../help/pages';
 import { ARTICLE_STATES, type ArticleState, type KbDocument, type KbIntent, OUT_OF_SCOPE_INTENT } from './types';
@@ -15,21 +16,11 @@ import { ARTICLE_STATES, type ArticleState, type KbDocument, type KbIntent, OUT_
  * front matter (`state: draft`); the sample help centre has none.
  */
 
-function markdownFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...markdownFiles(path));
-    else if (name.endsWith('.md') && name !== 'README.md') out.push(path);
-  }
-  return out;
-}
-
 const FRONT_MATTER = /^---\r?\n([\s\S]*?)\r?\n---/;
 
 export function readFolder(dir: string): KbDocument {
-  const files = markdownFiles(join(dir, 'articles'));
+  const articlesDir = join(dir, 'articles');
+  const files = existsSync(articlesDir) ? markdownFiles(articlesDir) : [];
   const articles: KbDocument['articles'] = [];
   const seen = new Set<string>();
   for (const file of files) {

@@ -10,8 +10,8 @@
  *              the PostgreSQL / SQLite throughput ratio (bench/load-saturated.ts);
  * - trips:     database round trips per customer message, in-process with a counting store,
  *              with the statements by kind (bench/round-trips.ts);
- * - profile:   a CPU profile (--cpu-prof) of the saturated SQLite run, summarised by function
- *              and by area (bench/cpu-profile.ts);
+ * - profile:   a CPU profile (--cpu-prof) of a saturated server (SQLite, or PostgreSQL with
+ *              --profile-setup postgres-1), summarised by function and area (bench/cpu-profile.ts);
  * - idle:      idle widget WebSockets per GiB (bench/load-idle.ts).
  *
  * Rows: SQLite 1 instance, PostgreSQL 1 instance, PostgreSQL 2 instances (visitors split,
@@ -53,6 +53,8 @@ export interface LoadBenchOptions {
   warmupS?: number;
   windowS?: number;
   profileS?: number;
+  /** profile: which set-up's (first) server to profile. */
+  profileSetup?: 'sqlite' | 'postgres-1';
   /** trips: customer messages counted, messages per visitor. */
   trips?: number;
   perVisitor?: number;
@@ -154,15 +156,17 @@ export async function runLoadBench(options: LoadBenchOptions = {}): Promise<void
       const dir = join(work, 'cpu-profile');
       const visitors = options.visitors ?? 300;
       const seconds = options.profileS ?? 15;
-      console.error(`… profile: saturated SQLite run under --cpu-prof, ${visitors} visitors, ${seconds} s`);
+      const kind = options.profileSetup ?? 'sqlite';
+      const name = kind === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+      console.error(`… profile: saturated ${name} run under --cpu-prof, ${visitors} visitors, ${seconds} s`);
       const result = await withSetup(
-        () => openSetup('sqlite', f, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }),
+        () => openSetup(kind, f, { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`] }),
         (setup) => runSaturated(setup, { visitors, warmupS: 3, durationS: seconds }),
       );
       // The server has exited (SIGTERM) by now, so its profile is written.
       const summary = summariseProfile(readMainProfile(dir), result.windowUs);
       console.log(
-        `\nCPU profile of the saturated SQLite server (--cpu-prof, ${visitors} visitors closed loop, the ${seconds} s window only: ${summary.samples} samples, ${summary.windowMs} ms; ` +
+        `\nCPU profile of the saturated ${name} server (--cpu-prof, ${visitors} visitors closed loop, the ${seconds} s window only: ${summary.samples} samples, ${summary.windowMs} ms; ` +
           `${Math.round(result.throughput)} answered/s under the profiler) — ${machineNote()}`,
       );
       console.log('Top functions by self time (native callees named with the JS file that called them; our files are tsx-compiled, so lines are approximate)');
@@ -202,6 +206,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       warmup: { type: 'string', default: '5' },
       window: { type: 'string', default: '20' },
       'profile-seconds': { type: 'string', default: '15' },
+      'profile-setup': { type: 'string', default: 'sqlite' },
       trips: { type: 'string', default: '200' },
       'per-visitor': { type: 'string', default: '5' },
       idle: { type: 'string', default: '10000' },
@@ -223,6 +228,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     warmupS: Number(values.warmup),
     windowS: Number(values.window),
     profileS: Number(values['profile-seconds']),
+    profileSetup: values['profile-setup'] === 'postgres-1' ? 'postgres-1' : 'sqlite',
     trips: Number(values.trips),
     perVisitor: Number(values['per-visitor']),
     idle: Number(values.idle),

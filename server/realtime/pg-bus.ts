@@ -50,6 +50,8 @@ interface Envelope {
 
 export class PgBus implements RealtimeBus {
   readonly instanceId = randomUUID();
+  /** How every envelope this instance sends begins. */
+  private readonly echoPrefix = `{"i":${JSON.stringify(this.instanceId)},"e":[`;
   readonly channel: string;
   private readonly emitter = new EventEmitter();
   private readonly publisher: pg.Pool;
@@ -70,7 +72,9 @@ export class PgBus implements RealtimeBus {
     this.channel = options.channel ?? DEFAULT_CHANNEL;
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.channel)) throw new Error(`invalid NOTIFY channel name "${this.channel}"`);
     this.emitter.setMaxListeners(0);
-    this.publisher = new pg.Pool({ connectionString: options.connectionString, max: 1, keepAlive: true });
+    // A NOTIFY carries no data (the rows are in the database already) and is not kept across a
+    // crash anyway, so its commit need not wait for a WAL flush.
+    this.publisher = new pg.Pool({ connectionString: options.connectionString, max: 1, keepAlive: true, options: '-c synchronous_commit=off' });
     // An idle pooled connection that dies emits here; the pool replaces it on next use.
     this.publisher.on('error', (err) => this.options.log?.warn({ err: err.message }, 'bus publisher connection lost'));
   }
@@ -167,7 +171,7 @@ export class PgBus implements RealtimeBus {
 
   /** Envelopes of at most MAX_PAYLOAD_BYTES each. */
   private payloads(events: BusEvent[]): string[] {
-    const head = `{"i":${JSON.stringify(this.instanceId)},"e":[`;
+    const head = this.echoPrefix;
     const out: string[] = [];
     let parts: string[] = [];
     let size = head.length + 2;
@@ -270,6 +274,8 @@ export class PgBus implements RealtimeBus {
   }
 
   private onNotification(payload: string): void {
+    // Our own echo (every NOTIFY comes back to its sender): recognised without parsing it.
+    if (payload.startsWith(this.echoPrefix)) return;
     let envelope: Envelope;
     try {
       envelope = JSON.parse(payload) as Envelope;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { DomainError } from '../../server/domain/errors';
 import type { Database } from '../../server/store/schema';
 import type { OutboxItem, Store } from '../../server/store/types';
@@ -151,6 +151,18 @@ for (const backend of BACKENDS) {
       expect((await store.conversations.listMessages(c.id)).map((m) => m.seq)).toEqual([1, 2]);
       expect(await store.limits.count(rate.key, rate.windowMs)).toBe(1);
       expect((await store.events.ofConversation(c.id)).some((e) => e.type === 'doomed')).toBe(false);
+    });
+
+    // A rate-limit hit commits without waiting for the WAL flush on PostgreSQL; that must end
+    // with its own statement, or every later write on the pooled connection (customers'
+    // messages) would lose its durability too.
+    it.skipIf(!available || backend.name !== 'postgres')('keeps the connections\' commits durable after rate-limit hits', async () => {
+      const { db } = store as Store & { db: Kysely<Database> };
+      const c = await conversation();
+      // More at once than the pool has connections, so every connection runs the intake.
+      await Promise.all(Array.from({ length: 25 }, (_, i) => store.conversations.inThreadCounting(c.customerId, 'web', { key: `rate:web:${c.customerId}:durable${i}`, windowMs: 60_000 })));
+      const modes = await Promise.all(Array.from({ length: 25 }, () => sql<{ mode: string }>`select current_setting('synchronous_commit') as mode, pg_sleep(0.01)`.execute(db)));
+      expect(new Set(modes.map((r) => r.rows[0]?.mode))).toEqual(new Set(['on']));
     });
 
     // The per-message statements are prepared once per connection; a migration that adds a

@@ -5,6 +5,7 @@
  * queueing shows in the latencies instead of hiding in a lower send rate). Sending stops after
  * `durationS`; answers still due get a bounded drain.
  */
+import { PerformanceObserver } from 'node:perf_hooks';
 import { QUESTIONS } from '../test/scale/cluster';
 import type { BenchVisitor } from './bench-visitor';
 import { connectVisitors, drain, fmt, latencyColumns, seededRandom, type Setup } from './load-setup';
@@ -36,6 +37,10 @@ export async function runPaced(setup: Setup, options: PacedOptions) {
   const { visitors, connectMs } = await connectVisitors(setup, options.conversations);
   const pids = setup.servers.map((s) => s.pid);
   const cpuBefore = cpuSnapshot(pids);
+  // The client's own pauses: a latency includes the time this process took to read the answer.
+  const clientGc: number[] = [];
+  const gcObserver = new PerformanceObserver((list) => list.getEntries().forEach((e) => clientGc.push(e.duration)));
+  gcObserver.observe({ entryTypes: ['gc'] });
   const start = performance.now();
   const stopSendingAt = start + options.durationS * 1000;
   let sent = 0;
@@ -60,6 +65,7 @@ export async function runPaced(setup: Setup, options: PacedOptions) {
   const sendSeconds = (performance.now() - start) / 1000;
   const cpuAfter = cpuSnapshot(pids);
   const unanswered = await drain(visitors, 15_000);
+  gcObserver.disconnect();
   visitors.forEach((v) => v.close());
   const latencies = visitors.flatMap((v) => v.answers.map((a) => a.answeredAt - a.sentAt));
   const acksAfterReply = visitors.reduce((n, v) => n + v.acksAfterReply, 0);
@@ -75,6 +81,7 @@ export async function runPaced(setup: Setup, options: PacedOptions) {
     'msgs/s': Math.round(sent / sendSeconds),
     ...latencyColumns(latencies),
     'send late p99 ms': fmt(late[Math.floor(late.length * 0.99)] ?? null),
+    'client GC max ms': fmt(clientGc.length ? Math.max(...clientGc) : 0),
     ...cpuColumns(cpuBefore, cpuAfter, sent),
     'still waiting': unanswered,
     'ack after reply': acksAfterReply,

@@ -19,7 +19,7 @@
  * 2-instance row. Every loop is bounded in time; the bench client, the servers and PostgreSQL
  * share this machine, so the figures are a floor, not a capacity plan.
  *
- * Run: `node --expose-gc --import tsx bench/load.ts [--parts paced,saturated,trips,profile,idle]
+ * Run: `node --expose-gc --import tsx bench/load.ts [--parts paced,saturated,trips,profile,idle] [--setups sqlite,postgres-1,postgres-2]
  *   [--conversations 1000] [--duration 30] [--visitors 300] [--window 20] [--trips 200] [--idle 10000]`
  * (also the last part of `npm run bench`; skip it there with --no-load).
  * PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); skipped if unreachable.
@@ -53,6 +53,8 @@ export interface LoadBenchOptions {
   warmupS?: number;
   windowS?: number;
   profileS?: number;
+  /** Only these set-ups (default: all three). */
+  setups?: SetupKind[];
   /** profile: which set-up's (first) server to profile. */
   profileSetup?: 'sqlite' | 'postgres-1';
   /** trips: customer messages counted, messages per visitor. */
@@ -77,7 +79,7 @@ export async function runLoadBench(options: LoadBenchOptions = {}): Promise<void
   try {
     const f: SetupFactory = { work, knowledgeIndex: prepareKnowledgeIndex(work), pgOk: await postgresReachable() };
     if (!f.pgOk) console.error(`… PostgreSQL not reachable at ${TEST_DATABASE_URL}: PostgreSQL rows skipped`);
-    const setups = SETUPS.filter((s) => s.kind === 'sqlite' || f.pgOk);
+    const setups = SETUPS.filter((s) => (s.kind === 'sqlite' || f.pgOk) && (!options.setups || options.setups.includes(s.kind)));
     const na = (label: string, columns: Record<string, string>) => ({ setup: label, ...columns });
 
     if (parts.includes('trips')) {
@@ -198,6 +200,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const { values } = parseArgs({
     options: {
       parts: { type: 'string', default: PARTS.join(',') },
+      setups: { type: 'string' },
       conversations: { type: 'string', default: '1000' },
       duration: { type: 'string', default: '30' },
       'max-pause': { type: 'string', default: '10000' },
@@ -228,6 +231,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     warmupS: Number(values.warmup),
     windowS: Number(values.window),
     profileS: Number(values['profile-seconds']),
+    ...(values.setups ? { setups: values.setups.split(',').map((x) => x.trim()) as SetupKind[] } : {}),
     profileSetup: values['profile-setup'] === 'postgres-1' ? 'postgres-1' : 'sqlite',
     trips: Number(values.trips),
     perVisitor: Number(values['per-visitor']),

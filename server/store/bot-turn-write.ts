@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { notFound } from '../domain/errors';
 import type { Channel, ChatMessage } from '../domain/transcript';
-import { dueAt, isUniqueViolation, now, toMessage } from './rows';
-import type { Database, MessagesTable } from './schema';
+import { dueAt, isUniqueViolation, now, toMessage, turnMessages } from './rows';
+import type { Database } from './schema';
 import type { NewMessage, NewOutboxItem } from './types';
 import { BUSY, type SqliteHotPath } from './sqlite-hot-path';
 import { BOT_TURN, type PgStatements } from './pg-statements';
@@ -59,16 +59,16 @@ export async function writeBotTurn(db: Kysely<Database>, fast: FastPaths, turn: 
 
 /** PostgreSQL (`BOT_TURN`). Nothing is written (no counter row) when the question's client id is stored already. */
 async function oneStatement(pg: PgStatements, turn: BotTurnWrite, rows: Row[], outbox: (NewOutboxItem & { messageId: string })[], clientId: string | null, at: string): Promise<ChatMessage[] | undefined> {
-  const n = rows.length;
-  const inserted = await pg.rows<Selectable<MessagesTable>>(BOT_TURN, [
-    JSON.stringify(turn.botState), n, at, turn.conversationId, clientId,
+  const [counter] = await pg.rows<{ last_seq: number | string }>(BOT_TURN, [
+    JSON.stringify(turn.botState), rows.length, at, turn.conversationId, clientId,
     rows.map((r) => r.id), rows.map((r) => r.author), rows.map((r) => r.content), rows.map((r) => r.clientId),
     outbox.map((o) => o.channel), outbox.map((o) => o.messageId), outbox.map((o) => JSON.stringify(o.payload)), outbox.map((o) => dueAt(at, o.delayMs)),
     turn.channel, turn.events.map((e) => e.type), turn.events.map((e) => JSON.stringify(e.data)),
   ]);
-  // No rows: either the question was a resend (the caller looks it up) or the conversation is gone.
-  return inserted.length === n ? inserted.map(toMessage) : undefined;
+  // No row: either the question was a resend (the caller looks it up) or the conversation is gone.
+  return counter ? turnMessages(turn.conversationId, rows, Number(counter.last_seq), at) : undefined;
 }
+
 
 /** SQLite: the same write as one transaction (its write lock numbers the messages without gaps). */
 async function oneTransaction(db: Kysely<Database>, turn: BotTurnWrite, rows: Row[], outbox: (NewOutboxItem & { messageId: string })[], clientId: string | null, at: string): Promise<ChatMessage[] | undefined> {
@@ -84,12 +84,13 @@ async function oneTransaction(db: Kysely<Database>, turn: BotTurnWrite, rows: Ro
       .returning('last_seq')
       .executeTakeFirst();
     if (!counter) throw notFound('conversation', turn.conversationId);
-    const first = Number(counter.last_seq) - rows.length + 1;
-    const inserted = rows.length === 0 ? [] : await trx
-      .insertInto('messages')
-      .values(rows.map((r, i) => ({ id: r.id, conversation_id: turn.conversationId, seq: first + i, author: r.author, author_id: null, author_name: null, content: r.content, client_id: r.clientId, created_at: at })))
-      .returningAll()
-      .execute();
+    const messages = turnMessages(turn.conversationId, rows, Number(counter.last_seq), at);
+    if (rows.length) {
+      await trx
+        .insertInto('messages')
+        .values(rows.map((r, i) => ({ id: r.id, conversation_id: turn.conversationId, seq: messages[i]!.seq, author: r.author, author_id: null, author_name: null, content: r.content, client_id: r.clientId, created_at: at })))
+        .execute();
+    }
     if (outbox.length) {
       await trx
         .insertInto('outbox')
@@ -102,6 +103,6 @@ async function oneTransaction(db: Kysely<Database>, turn: BotTurnWrite, rows: Ro
         .values(turn.events.map((e) => ({ type: e.type, conversation_id: turn.conversationId, ticket_id: null, channel: turn.channel, agent_id: null, data: JSON.stringify(e.data), created_at: at })))
         .execute();
     }
-    return inserted.map(toMessage).sort((a, b) => a.seq - b.seq);
+    return messages;
   });
 }

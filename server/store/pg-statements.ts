@@ -51,9 +51,12 @@ export const INTAKE = {
  * The bot's turn: $1 state, $2 message count, $3 time, $4 conversation, $5 the question's
  * client id; messages $6–$9 (id, author, content, client id); outbox $10–$13 (channel,
  * message id, payload, due); $14 channel; events $15–$16 (type, data).
+ *
+ * It returns only the conversation's new last seq (no row: a resend, or no such conversation):
+ * the caller has every other column of the messages it wrote, so they do not travel back.
  */
 export const BOT_TURN = {
-  name: 'answerdesk_bot_turn_v2',
+  name: 'answerdesk_bot_turn_v3',
   text: `with counter as (
       update conversations set bot_state = $1, last_seq = last_seq + $2::int, updated_at = $3::text
       where id = $4::text
@@ -75,5 +78,5 @@ export const BOT_TURN = {
       select e.type, $4::text, null, $14::text, null, e.data, $3::text
       from counter, unnest($15::text[], $16::text[]) as e(type, data)
     )
-    select * from inserted order by seq`,
+    select last_seq from counter`,
 };

@@ -66,6 +66,12 @@ export const toMessage = (r: Selectable<MessagesTable>): ChatMessage => ({
   ...(r.client_id ? { clientId: r.client_id } : {}),
 });
 
+/** The stored messages of a turn from what was written (ids, JSON content) and the conversation's new last seq. */
+export function turnMessages(conversationId: string, rows: readonly { id: string; author: MessagesTable['author']; content: string; clientId: string | null }[], lastSeq: number, at: string): ChatMessage[] {
+  const first = lastSeq - rows.length + 1;
+  return rows.map((m, i) => toMessage({ id: m.id, conversation_id: conversationId, seq: first + i, author: m.author, author_id: null, author_name: null, content: m.content, client_id: m.clientId, created_at: at }));
+}
+
 export const toTicket = (r: Selectable<TicketsTable>): Ticket => ({
   id: r.id,
   conversationId: r.conversation_id,

@@ -2,7 +2,7 @@ import type SQLite from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import { notFound } from '../domain/errors';
 import type { ChatMessage } from '../domain/transcript';
-import { dueAt, toConversation, toMessage } from './rows';
+import { dueAt, toConversation, turnMessages } from './rows';
 import type { ConversationsTable, MessagesTable } from './schema';
 import type { BotTurnWrite } from './bot-turn-write';
 import type { RateHit } from './thread-intake';
@@ -86,12 +86,8 @@ export class SqliteHotPath {
     if (clientId && this.run('seen', 'get', id, clientId)) return undefined;
     const counter = this.run<{ last_seq: number } | undefined>('counter', 'get', JSON.stringify(turn.botState), rows.length, at, id);
     if (!counter) throw notFound('conversation', id);
-    const first = Number(counter.last_seq) - rows.length + 1;
-    const messages = rows.map((m, i) => {
-      const row: Selectable<MessagesTable> = { id: m.id, conversation_id: id, seq: first + i, author: m.author, author_id: null, author_name: null, content: m.content, client_id: m.clientId, created_at: at };
-      this.run('message', 'run', row.id, id, row.seq, row.author, row.content, row.client_id, at);
-      return toMessage(row);
-    });
+    const messages = turnMessages(id, rows, Number(counter.last_seq), at);
+    rows.forEach((m, i) => this.run('message', 'run', m.id, id, messages[i]!.seq, m.author, m.content, m.clientId, at));
     for (const o of outbox) this.run('outbox', 'run', o.channel, id, o.messageId, JSON.stringify(o.payload), dueAt(at, o.delayMs), at);
     for (const e of turn.events) this.run('event', 'run', e.type, id, turn.channel, JSON.stringify(e.data), at);
     return messages;

@@ -117,6 +117,12 @@ export async function roundTrips(backend: 'sqlite' | 'postgres', options: TripsO
     }
     counter.stop();
     pgCounter.stop();
+    // CPU of this process (server and its client) per follow-up message, one at a time: the
+    // same client either way, so the backends' difference is the server's (PostgreSQL's own
+    // processes are not in it).
+    const cpuFrom = process.cpuUsage();
+    for (let j = 0; j < sent; j++) await ask(visitors[j % visitors.length]!, QUESTIONS[(j * 3) % QUESTIONS.length]!);
+    const cpu = process.cpuUsage(cpuFrom);
     visitors.forEach((v) => v.close());
     const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
     const busTrips = schema ? pgCounter.total - counter.total : 0;
@@ -135,6 +141,7 @@ export async function roundTrips(backend: 'sqlite' | 'postgres', options: TripsO
         'first message (opens conv.)': fmt(avg(first), 2),
         'follow-up messages': fmt(avg(later), 2),
         'of which BEGIN+COMMIT': fmt(((counter.byKind.get('begin') ?? 0) + (counter.byKind.get('commit') ?? 0)) / sent, 2),
+        'process CPU ms/msg (user + sys)': `${fmt((cpu.user + cpu.system) / 1000 / sent, 2)} (${fmt(cpu.user / 1000 / sent, 2)} + ${fmt(cpu.system / 1000 / sent, 2)})`,
       },
     };
   } finally {

@@ -19,7 +19,7 @@
  * 2-instance row. Every loop is bounded in time; the bench client, the servers and PostgreSQL
  * share this machine, so the figures are a floor, not a capacity plan.
  *
- * Run: `node --expose-gc --import tsx bench/load.ts [--parts paced,saturated,trips,profile,idle] [--setups sqlite,postgres-1,postgres-2]
+ * Run: `node --expose-gc --import tsx bench/load.ts [--parts paced,saturated,trips,profile,idle] [--setups sqlite,postgres-1,postgres-2] [--repeat N]
  *   [--conversations 1000] [--duration 30] [--visitors 300] [--window 20] [--trips 200] [--idle 10000]`
  * (also the last part of `npm run bench`; skip it there with --no-load).
  * PostgreSQL: TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); skipped if unreachable.
@@ -53,6 +53,8 @@ export interface LoadBenchOptions {
   warmupS?: number;
   windowS?: number;
   profileS?: number;
+  /** saturated: how many interleaved rounds of the set-ups (default 1). */
+  repeat?: number;
   /** Only these set-ups (default: all three). */
   setups?: SetupKind[];
   /** profile: which set-up's (first) server to profile. */
@@ -122,34 +124,56 @@ export async function runLoadBench(options: LoadBenchOptions = {}): Promise<void
       const visitors = options.visitors ?? 300;
       const windowS = options.windowS ?? 20;
       const warmupS = options.warmupS ?? 5;
-      const rows: Record<string, string | number>[] = [];
-      const results = new Map<SetupKind, SaturatedResult>();
-      for (const s of setups) {
-        console.error(`… saturated: ${visitors} visitors, ${s.label}`);
-        const result = await withSetup(() => openSetup(s.kind, f), (setup) => runSaturated(setup, { visitors, warmupS, durationS: windowS }));
-        results.set(s.kind, result);
-        const { setup: _name, instances: _n, ...columns } = result.row;
-        rows.push({ setup: s.label, ...columns });
-      }
-      const sqlite = results.get('sqlite')?.throughput;
-      for (const [i, s] of setups.entries()) {
-        const tp = results.get(s.kind)!.throughput;
-        rows[i]!['vs SQLite'] = sqlite ? `${Math.round((100 * tp) / sqlite)}%` : '-';
-        rows[i]!.target = s.kind === 'sqlite' ? '≥ 1200/s' : '≥ 80% of SQLite';
-        rows[i]!.meets = (s.kind === 'sqlite' ? tp >= 1200 : sqlite !== undefined && tp >= 0.8 * sqlite) ? 'yes' : 'NO';
-      }
-      rows.splice(1, 0, na('SQLite, 2 instances', { visitors: SQLITE_SINGLE }));
-      console.log(
-        `\nSaturated widget load (closed loop): ${visitors} visitors, each sends its next question as soon as the answer arrives; ${warmupS} s warm-up, then ${windowS} s measured ` +
-          `(answered/s = answers that arrived in the window; reply time ≈ visitors ÷ answered/s by queueing). CPU: % of one core — ${machineNote()}`,
-      );
-      console.table(rows);
-      console.log(SQLITE_SINGLE_WHY);
-      const pg1 = results.get('postgres-1')?.throughput;
-      const pg2 = results.get('postgres-2')?.throughput;
-      if (sqlite && pg1) {
+      const rounds = Math.max(1, options.repeat ?? 1);
+      // Rounds interleave the set-ups (SQLite, PostgreSQL, PostgreSQL ×2, then again), so a
+      // drift of the shared machine weighs on every set-up alike; the summary takes medians.
+      const all: Map<SetupKind, SaturatedResult>[] = [];
+      for (let round = 1; round <= rounds; round++) {
+        const rows: Record<string, string | number>[] = [];
+        const results = new Map<SetupKind, SaturatedResult>();
+        for (const s of setups) {
+          console.error(`… saturated${rounds > 1 ? ` (round ${round} of ${rounds})` : ''}: ${visitors} visitors, ${s.label}`);
+          const result = await withSetup(() => openSetup(s.kind, f), (setup) => runSaturated(setup, { visitors, warmupS, durationS: windowS }));
+          results.set(s.kind, result);
+          const { setup: _name, instances: _n, ...columns } = result.row;
+          rows.push({ setup: s.label, ...columns });
+        }
+        all.push(results);
+        const sqlite = results.get('sqlite')?.throughput;
+        for (const [i, s] of setups.entries()) {
+          const tp = results.get(s.kind)!.throughput;
+          rows[i]!['vs SQLite'] = sqlite ? `${Math.round((100 * tp) / sqlite)}%` : '-';
+          rows[i]!.target = s.kind === 'sqlite' ? '≥ 1200/s' : '≥ 80% of SQLite';
+          rows[i]!.meets = (s.kind === 'sqlite' ? tp >= 1200 : sqlite !== undefined && tp >= 0.8 * sqlite) ? 'yes' : 'NO';
+        }
+        if (setups.some((s) => s.kind === 'sqlite')) rows.splice(1, 0, na('SQLite, 2 instances', { visitors: SQLITE_SINGLE }));
         console.log(
-          `PostgreSQL / SQLite throughput: 1 instance ${((100 * pg1) / sqlite).toFixed(0)}%` + (pg2 ? `, 2 instances ${((100 * pg2) / sqlite).toFixed(0)}%` : '') + ' (target ≥ 80%)',
+          `\nSaturated widget load (closed loop)${rounds > 1 ? `, round ${round} of ${rounds}` : ''}: ${visitors} visitors, each sends its next question as soon as the answer arrives; ${warmupS} s warm-up, then ${windowS} s measured ` +
+            `(answered/s = answers that arrived in the window; reply time ≈ visitors ÷ answered/s by queueing). CPU: % of one core — ${machineNote()}`,
+        );
+        console.table(rows);
+        console.log(SQLITE_SINGLE_WHY);
+        const pg1 = results.get('postgres-1')?.throughput;
+        const pg2 = results.get('postgres-2')?.throughput;
+        if (sqlite && pg1) {
+          console.log(
+            `PostgreSQL / SQLite throughput: 1 instance ${((100 * pg1) / sqlite).toFixed(0)}%` + (pg2 ? `, 2 instances ${((100 * pg2) / sqlite).toFixed(0)}%` : '') + ' (target ≥ 80%)',
+          );
+        }
+      }
+      if (rounds > 1) {
+        const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+        const medians = new Map(setups.map((s) => [s.kind, median(all.map((r) => r.get(s.kind)!.throughput))]));
+        const sqlite = medians.get('sqlite');
+        console.log(`\nSaturated, ${rounds} rounds: answered/s of each round and the median (lower median for an even count) — ${machineNote()}`);
+        console.table(
+          setups.map((s) => ({
+            setup: s.label,
+            rounds: all.map((r) => Math.round(r.get(s.kind)!.throughput)).join(' / '),
+            'server CPU ms/msg': all.map((r) => r.get(s.kind)!.row['server CPU ms/msg']).join(' / '),
+            median: Math.round(medians.get(s.kind)!),
+            'vs SQLite (medians)': sqlite ? `${Math.round((100 * medians.get(s.kind)!) / sqlite)}%` : '-',
+          })),
         );
       }
     }
@@ -201,6 +225,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     options: {
       parts: { type: 'string', default: PARTS.join(',') },
       setups: { type: 'string' },
+      repeat: { type: 'string', default: '1' },
       conversations: { type: 'string', default: '1000' },
       duration: { type: 'string', default: '30' },
       'max-pause': { type: 'string', default: '10000' },
@@ -232,6 +257,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     windowS: Number(values.window),
     profileS: Number(values['profile-seconds']),
     ...(values.setups ? { setups: values.setups.split(',').map((x) => x.trim()) as SetupKind[] } : {}),
+    repeat: Number(values.repeat),
     profileSetup: values['profile-setup'] === 'postgres-1' ? 'postgres-1' : 'sqlite',
     trips: Number(values.trips),
     perVisitor: Number(values['per-visitor']),

@@ -69,7 +69,6 @@ async function oneStatement(pg: PgStatements, turn: BotTurnWrite, rows: Row[], o
   return counter ? turnMessages(turn.conversationId, rows, Number(counter.last_seq), at) : undefined;
 }
 
-
 /** SQLite: the same write as one transaction (its write lock numbers the messages without gaps). */
 async function oneTransaction(db: Kysely<Database>, turn: BotTurnWrite, rows: Row[], outbox: (NewOutboxItem & { messageId: string })[], clientId: string | null, at: string): Promise<ChatMessage[] | undefined> {
   return db.transaction().execute(async (trx) => {

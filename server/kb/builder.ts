@@ -9,7 +9,6 @@ import type { KnowledgeBase } from '../../knowledge/types';
 import type { BuildRequest, BuildResponse } from './build-worker';
 import { type ServingStep, timed, yieldToLoop } from './thread-cpu';
 
-
 /**
  * Builds knowledge bundles in one long-lived worker thread. From the sources, the worker is the
  * TypeScript file run through tsx; in the production bundle it is `kb-build-worker.js` next to

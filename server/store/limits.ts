@@ -37,9 +37,9 @@ export class KyselyLimits implements LimitStore {
     return Number(row.count);
   }
 
-  /** Old windows are garbage; trimming on one hit in a hundred keeps the table tiny. */
+  /** Old windows are garbage (`trimDue`). */
   async trimNowAndThen(windowMs: number): Promise<void> {
-    if (Math.random() < 0.01) await this.db.deleteFrom('rate_limits').where('window_start', '<', windowStartOf(windowMs) - windowMs).execute();
+    if (trimDue()) await this.db.deleteFrom('rate_limits').where('window_start', '<', trimBefore(windowMs)).execute();
   }
 
   async count(key: string, windowMs: number): Promise<number> {
@@ -51,3 +51,9 @@ export class KyselyLimits implements LimitStore {
 
 /** Fixed windows aligned on the epoch, so every instance counts into the same row. */
 export const windowStartOf = (windowMs: number): number => Math.floor(Date.now() / windowMs) * windowMs;
+
+/** Trimming old windows on one hit in a hundred keeps the table tiny at the cost of one delete. */
+export const trimDue = (): boolean => Math.random() < 0.01;
+
+/** Windows starting before this are over (the current and the previous one are kept). */
+export const trimBefore = (windowMs: number): number => windowStartOf(windowMs) - windowMs;

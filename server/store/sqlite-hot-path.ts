@@ -7,7 +7,7 @@ import type { ConversationsTable, MessagesTable } from './schema';
 import type { BotTurnWrite } from './bot-turn-write';
 import type { RateHit } from './thread-intake';
 import type { Conversation, NewOutboxItem } from './types';
-import { windowStartOf } from './limits';
+import { trimBefore, trimDue, windowStartOf } from './limits';
 
 /** What `writeBotTurn` has prepared: message rows (ids, JSON content) and their outbox rows. */
 export interface TurnRows {
@@ -67,10 +67,8 @@ export class SqliteHotPath {
   /** One rate-limit hit and the thread's newest conversation (as `inThreadCounting`). */
   hitAndFindThread(customerId: string, threadKey: string, rate: RateHit): { conversation: Conversation | undefined; hits: number } | typeof BUSY {
     if (this.sqlite.inTransaction) return BUSY;
-    const windowStart = windowStartOf(rate.windowMs);
-    const hit = this.run<{ count: number }>('hit', 'get', rate.key, windowStart);
-    // Old windows are garbage; trimming on one hit in a hundred keeps the table tiny (as KyselyLimits).
-    if (Math.random() < 0.01) this.run('trim', 'run', windowStart - rate.windowMs);
+    const hit = this.run<{ count: number }>('hit', 'get', rate.key, windowStartOf(rate.windowMs));
+    if (trimDue()) this.run('trim', 'run', trimBefore(rate.windowMs));
     const row = this.run<Selectable<ConversationsTable> | undefined>('thread', 'get', customerId, threadKey);
     return { conversation: row && toConversation(row), hits: Number(hit.count) };
   }

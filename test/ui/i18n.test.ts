@@ -8,6 +8,9 @@ describe('widget and help centre languages', () => {
     expect(pickLocale(undefined, ['pt-BR', 'es-MX', 'en'])).toBe('es');
     expect(pickLocale('xx', ['ja'])).toBe('en');
     expect(pickLocale(undefined, [])).toBe('en');
+    // Names every object has are no language: the next usable one wins, and nothing throws.
+    expect(pickLocale('constructor', ['__proto__', 'toString', 'fr'])).toBe('fr');
+    expect(() => translator(pickLocale('hasOwnProperty', []))('send')).not.toThrow();
   });
 
   it('has every string in every language, with the same placeholders', () => {

@@ -305,7 +305,8 @@ export type Locale = keyof typeof LOCALES;
 export function pickLocale(preferred: string | undefined, browser: readonly string[]): Locale {
   for (const tag of [preferred, ...browser]) {
     const base = tag?.toLowerCase().split('-')[0];
-    if (base && base in LOCALES) return base as Locale;
+    // Own keys only: `data-locale="constructor"` is no language (as the help centre's helpLang).
+    if (base && Object.prototype.hasOwnProperty.call(LOCALES, base)) return base as Locale;
   }
   return 'en';
 }

@@ -5,8 +5,11 @@ import { normaliseInput } from '../domain/input';
 import type { Inbound, InboundBody, InboundResult, StoredHook } from '../domain/inbound';
 import { byteLength, cleanText } from '../domain/text';
 import type { RealtimeBus } from '../realtime/bus';
-import type { Customer, Store } from '../store/types';
-import type { BotTurns } from './bot-turn';
+import type { Conversation, Customer, Store } from '../store/types';
+import type { ChatMessage } from '../domain/transcript';
+import type { RateHit } from '../store/thread-intake';
+import type { BotTurns, PlannedTurn } from './bot-turn';
+import { type Remembered, RecentThreads } from './recent';
 import { scope } from './scoping';
 import { presentConversation } from '../api/present';
 import type { TranscriptWriter } from './writer';
@@ -21,6 +24,7 @@ export interface ReceiveDeps {
 }
 
 const RATE_WINDOW_MS = 60_000;
+const TOO_FAST = 'You are sending messages too quickly. Please wait a moment.';
 
 /**
  * The one entry for customer input from every channel. In order: normalise and size-check
@@ -29,6 +33,8 @@ const RATE_WINDOW_MS = 60_000;
  * event is stored and answered once), then let the bot answer while it owns the conversation.
  */
 export class InboundEntry {
+  private readonly recent = new RecentThreads();
+
   constructor(private readonly deps: ReceiveDeps) {}
 
   async receive(inbound: Inbound, onStored?: StoredHook): Promise<InboundResult> {
@@ -48,11 +54,21 @@ export class InboundEntry {
     const customer = await this.customerOf(inbound, body);
     // A button may come from someone who never wrote to us (scope refuses it); anything else needs a sender.
     if (!customer && body.type === 'text') return { kind: 'ignored', reason: 'unknown_sender' };
-    // The rate-limit hit and the thread's newest conversation come back together (one round trip on PostgreSQL).
-    const thread = customer ? await store.conversations.inThreadCounting(customer.id, inbound.threadKey, { key: `rate:${inbound.channel}:${customer.id}`, windowMs: RATE_WINDOW_MS }) : undefined;
-    if (thread && thread.hits > config.rateLimits.visitorPerMinute) {
-      return this.refuse(inbound, rateLimited('You are sending messages too quickly. Please wait a moment.'));
-    }
+    const rate = customer && { key: `rate:${inbound.channel}:${customer.id}`, windowMs: RATE_WINDOW_MS, limit: config.rateLimits.visitorPerMinute };
+    const limited = (hits: number | undefined) => hits !== undefined && hits > config.rateLimits.visitorPerMinute;
+
+    // A follow-up in a thread this instance answered last: intake and turn in one write.
+    const known = customer && body.type === 'text' ? this.recent.get(customer.id, inbound.threadKey) : undefined;
+    // Counted in the hint as well, so a burst of messages leaves the quick path as it nears the limit.
+    if (known) known.hits += 1;
+    const quick = known && rate && body.type === 'text' && this.followsUp(known, inbound) ? await this.answerIfCurrent(known, rate, body.text, inbound, onStored) : undefined;
+    if (quick?.result) return quick.result;
+    if (limited(quick?.hits)) return this.refuse(inbound, rateLimited(TOO_FAST));
+    // Otherwise the rate-limit hit (unless counted just now) and the thread's newest conversation (one round trip on PostgreSQL).
+    const thread = !customer || !rate ? undefined
+      : quick?.hits !== undefined ? { conversation: await store.conversations.inThread(customer.id, inbound.threadKey), hits: quick.hits }
+      : await store.conversations.inThreadCounting(customer.id, inbound.threadKey, rate);
+    if (limited(thread?.hits)) return this.refuse(inbound, rateLimited(TOO_FAST));
 
     const scoped = await scope(store, customer, inbound, body, thread);
     if (scoped.kind === 'ignored') return scoped;
@@ -89,13 +105,61 @@ export class InboundEntry {
       await onStored?.(result.duplicate, ref, true);
       return { kind: 'stored', message: result.duplicate, conversationId: conversation.id, duplicate: true };
     }
-    const message = result.messages[0]!;
+    return this.answered(conversation, turn, result.messages, thread?.hits ?? 0, ref, onStored, announceOpened);
+  }
+
+  /**
+   * Only a plain follow-up in a conversation the bot leads: a Teams message may carry a new
+   * service URL to store first (`scope`), and anything else needs the full path.
+   */
+  private followsUp(known: Remembered, inbound: Inbound): boolean {
+    // Near the rate limit the hit is checked first, so a flood is refused before the bot works on it.
+    return known.hits <= this.deps.config.rateLimits.visitorPerMinute && known.state === 'bot' && (inbound.channelRef === undefined || typeof inbound.channelRef !== 'object' || inbound.channelRef === null);
+  }
+
+  /**
+   * The bot's answer to a follow-up, planned on the conversation as this instance last wrote
+   * it and stored only if it still is (with the rate-limit hit, in one statement). `hits`
+   * alone: nothing stored (over the limit, a resend, or the conversation moved on); nothing at
+   * all: the store declined and nothing was counted.
+   */
+  private async answerIfCurrent(
+    known: Remembered,
+    rate: RateHit & { limit: number },
+    text: string,
+    inbound: Inbound,
+    onStored?: StoredHook,
+  ): Promise<{ result?: InboundResult; hits?: number }> {
+    const turn = await this.deps.turns.plan(known, { text });
+    const written = await this.deps.writer.appendTurnIfCurrent(known, rate, turn, { content: { type: 'text', text }, clientId: inbound.platformId ?? null });
+    if (!written?.messages) {
+      this.recent.forget(known);
+      return written ? { hits: written.hits } : {};
+    }
+    return { result: await this.answered(known, turn, written.messages, written.hits, { id: known.id, opened: false }, onStored), hits: written.hits };
+  }
+
+  /** After the bot's turn is stored: acknowledged, announced, remembered for the next follow-up, then settled. */
+  private async answered(
+    conversation: Conversation,
+    turn: PlannedTurn,
+    messages: ChatMessage[],
+    hits: number,
+    ref: { id: string; opened: boolean },
+    onStored?: StoredHook,
+    announceOpened?: () => void,
+  ): Promise<InboundResult> {
+    const message = messages[0]!;
     try {
       await onStored?.(message, ref, false);
     } finally {
-      this.deps.writer.announce(conversation.id, result.messages);
-      announceOpened();
+      this.deps.writer.announce(conversation.id, messages);
+      announceOpened?.();
     }
+    // As this instance wrote it; a hand-over changes it again at once, so that one is not kept.
+    const last = messages.at(-1)!;
+    if (turn.handOver) this.recent.forget(conversation);
+    else this.recent.remember({ ...conversation, botState: turn.state as Conversation['botState'], lastSeq: last.seq, updatedAt: last.createdAt }, hits);
     await this.deps.turns.settle(conversation, turn);
     return { kind: 'stored', message, conversationId: conversation.id, duplicate: false };
   }

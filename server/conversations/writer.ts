@@ -1,6 +1,7 @@
 import type { Reach, RealtimeBus } from '../realtime/bus';
 import type { Author, ChatMessage, MessageContent } from '../domain/transcript';
-import type { BotTurnResult } from '../store/conversations';
+import type { BotTurnResult, BotTurnWrite, TurnIfCurrent } from '../store/conversations';
+import type { RateHit } from '../store/thread-intake';
 import type { AppendResult, Conversation, NewOutboxItem, Store } from '../store/types';
 import type { DomainEvent, DomainEvents } from '../webhooks/emitter';
 
@@ -84,6 +85,25 @@ export class TranscriptWriter {
    * Not announced here: the caller announces once it has acknowledged.
    */
   async appendTurn(conversation: Conversation, turn: TurnDraft, question?: { content: MessageContent; clientId: string | null }, emit: DomainEvent[] = []): Promise<BotTurnResult> {
+    const write = await this.turnWrite(conversation, turn, question, emit);
+    const result = await this.deps.store.conversations.appendTurn(write);
+    if (!result.duplicate) this.nudgeFor(write);
+    return result;
+  }
+
+  /**
+   * `appendTurn` for a follow-up planned on the conversation as this instance last saw it,
+   * with the sender's rate-limit hit: written only within `rate.limit` and if nothing changed
+   * the conversation since (`ConversationStore.appendTurnIfCurrent`).
+   */
+  async appendTurnIfCurrent(conversation: Conversation, rate: RateHit & { limit: number }, turn: TurnDraft, question: { content: MessageContent; clientId: string | null }): Promise<TurnIfCurrent | undefined> {
+    const write = await this.turnWrite(conversation, turn, question, []);
+    const result = await this.deps.store.conversations.appendTurnIfCurrent(conversation, rate, write);
+    if (result?.messages) this.nudgeFor(write);
+    return result;
+  }
+
+  private async turnWrite(conversation: Conversation, turn: TurnDraft, question: { content: MessageContent; clientId: string | null } | undefined, emit: DomainEvent[]): Promise<BotTurnWrite> {
     const messages = await Promise.all(
       turn.replies.map(async (content) => ({ author: 'bot' as const, content, outbox: [...this.outboxFor(conversation, { author: 'bot', content }), ...(await this.eventRows({ author: 'bot', content }))] })),
     );
@@ -91,16 +111,12 @@ export class TranscriptWriter {
       ...question,
       outbox: [...this.outboxFor(conversation, { author: 'customer', ...question }), ...(await this.eventRows({ author: 'customer', content: question.content }, emit))],
     };
-    const result = await this.deps.store.conversations.appendTurn({
-      conversationId: conversation.id,
-      channel: conversation.channel,
-      botState: turn.state,
-      ...(asked ? { question: asked } : {}),
-      messages,
-      events: turn.records,
-    });
-    if (!result.duplicate && (messages.some((m) => m.outbox.length > 0) || (asked?.outbox.length ?? 0) > 0)) this.deps.nudge();
-    return result;
+    return { conversationId: conversation.id, channel: conversation.channel, botState: turn.state, ...(asked ? { question: asked } : {}), messages, events: turn.records };
+  }
+
+  /** The delivery worker hears at once of a turn that queued something. */
+  private nudgeFor(write: BotTurnWrite): void {
+    if (write.messages.some((m) => m.outbox.length > 0) || (write.question?.outbox.length ?? 0) > 0) this.deps.nudge();
   }
 
   /**

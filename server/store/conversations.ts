@@ -4,12 +4,12 @@ import type { Channel, ChatMessage } from '../domain/transcript';
 import { notFound } from '../domain/errors';
 import { dueAt, isUniqueViolation, now, toConversation, toMessage } from './rows';
 import type { ConversationsTable, Database, MessagesTable } from './schema';
-import { type BotTurnResult, type BotTurnWrite, type FastPaths, writeBotTurn } from './bot-turn-write';
+import { type BotTurnResult, type BotTurnWrite, type ConversationVersion, type FastPaths, type TurnIfCurrent, writeBotTurn, writeTurnIfCurrent } from './bot-turn-write';
 import { appendWords, appendWordsCte, messageWords } from './search-index';
 import { newestInThread, type RateHit, threadIntake } from './thread-intake';
 import type { AppendResult, Conversation, NewMessage, NewOutboxItem } from './types';
 
-export type { BotTurnResult, BotTurnWrite } from './bot-turn-write';
+export type { BotTurnResult, BotTurnWrite, ConversationVersion, TurnIfCurrent } from './bot-turn-write';
 
 export type ConversationPatch = Partial<Pick<Conversation, 'state' | 'botState' | 'assigneeId' | 'channelRef' | 'email' | 'resolvedAt'>>;
 
@@ -36,6 +36,13 @@ export interface ConversationStore {
    * replies with their outbox rows, and the events that only record what it did.
    */
   appendTurn(turn: BotTurnWrite): Promise<BotTurnResult>;
+  /**
+   * A follow-up planned on a conversation version the caller already holds: one hit on the
+   * rate-limit counter and, atomically with it, `appendTurn` — only if the hit is within
+   * `rate.limit` and the conversation is still `expected` (one round trip on PostgreSQL).
+   * `messages` absent: nothing written but the hit. `undefined`: declined, nothing done at all.
+   */
+  appendTurnIfCurrent(expected: ConversationVersion, rate: RateHit & { limit: number }, turn: BotTurnWrite): Promise<TurnIfCurrent | undefined>;
   listMessages(conversationId: string, afterSeq?: number, limit?: number): Promise<ChatMessage[]>;
   message(id: string): Promise<ChatMessage | undefined>;
 
@@ -260,6 +267,10 @@ export class KyselyConversations implements ConversationStore {
     const existing = clientId ? await this.findByClientId(input.conversationId, clientId) : undefined;
     if (existing) return { message: existing, duplicate: true };
     throw notFound('conversation', input.conversationId);
+  }
+
+  appendTurnIfCurrent(expected: ConversationVersion, rate: RateHit & { limit: number }, turn: BotTurnWrite): Promise<TurnIfCurrent | undefined> {
+    return writeTurnIfCurrent(this.db, this.fast, expected, rate, turn);
   }
 
   appendTurn(turn: BotTurnWrite): Promise<BotTurnResult> {

@@ -48,27 +48,16 @@ export const INTAKE = {
 };
 
 /**
- * The bot's turn: $1 state, $2 message count, $3 time, $4 conversation, $5 the question's
- * client id; messages $6–$9 (id, author, content, client id); outbox $10–$13 (channel,
- * message id, payload, due); $14 channel; events $15–$16 (type, data).
- *
- * It returns only the conversation's new last seq (no row: a resend, or no such conversation):
- * the caller has every other column of the messages it wrote, so they do not travel back.
+ * What a bot turn writes once its counter row is updated (`counter`, returning the new
+ * last_seq): the messages numbered after it, their outbox rows and the record-only events.
+ * Shared by both turn statements so they cannot drift apart.
  */
-export const BOT_TURN = {
-  name: 'answerdesk_bot_turn_v3',
-  text: `with counter as (
-      update conversations set bot_state = $1, last_seq = last_seq + $2::int, updated_at = $3::text
-      where id = $4::text
-        and ($5::text is null or not exists (
-          select 1 from messages where conversation_id = $4::text and client_id = $5::text))
-      returning last_seq
-    ), inserted as (
+const TURN_WRITES = `inserted as (
       insert into messages (id, conversation_id, seq, author, author_id, author_name, content, client_id, created_at)
       select m.id, $4::text, counter.last_seq - $2::int + m.ord::int, m.author, null, null, m.content, m.client_id, $3::text
       from counter, unnest($6::text[], $7::text[], $8::text[], $9::text[])
         with ordinality as m(id, author, content, client_id, ord)
-      returning id, conversation_id, seq, author, author_id, author_name, content, client_id, created_at
+      returning id
     ), queued as (
       insert into outbox (channel, conversation_id, message_id, payload, state, attempts, next_attempt_at, created_at)
       select o.channel, $4::text, o.message_id, o.payload, 'pending', 0, o.due, $3::text
@@ -77,6 +66,55 @@ export const BOT_TURN = {
       insert into events (type, conversation_id, ticket_id, channel, agent_id, data, created_at)
       select e.type, $4::text, null, $14::text, null, e.data, $3::text
       from counter, unnest($15::text[], $16::text[]) as e(type, data)
-    )
+    )`;
+
+/** Nothing is written when the question ($5, its client id) is stored already: a resend. */
+const NOT_A_RESEND = `($5::text is null or not exists (
+          select 1 from messages where conversation_id = $4::text and client_id = $5::text))`;
+
+/**
+ * The bot's turn: $1 state, $2 message count, $3 time, $4 conversation, $5 the question's
+ * client id; messages $6–$9 (id, author, content, client id); outbox $10–$13 (channel,
+ * message id, payload, due); $14 channel; events $15–$16 (type, data).
+ *
+ * It returns only the conversation's new last seq (no row: a resend, or no such conversation):
+ * the caller has every other column of the messages it wrote, so they do not travel back.
+ */
+export const BOT_TURN = {
+  name: 'answerdesk_bot_turn_v4',
+  text: `with counter as (
+      update conversations set bot_state = $1, last_seq = last_seq + $2::int, updated_at = $3::text
+      where id = $4::text and ${NOT_A_RESEND}
+      returning last_seq
+    ), ${TURN_WRITES}
     select last_seq from counter`,
+};
+
+/**
+ * A follow-up's whole intake and turn in one statement, for a conversation this instance has
+ * just seen: the rate-limit hit ($17 key, $18 window start), then `BOT_TURN`'s write ($1–$16)
+ * only if the hit is within the limit ($19) and the conversation is still the version the
+ * turn was planned on ($20 last seq, $21 state, $22 assignee, $23 updated_at — every update
+ * of a conversation sets updated_at, and a new generation only follows a resolved one).
+ *
+ * It returns the hit count and the new last seq (null: nothing written — over the limit, a
+ * resend, or the conversation moved on; the caller then takes the two-statement path). The
+ * row lock of the update makes a concurrent change wait and then fail the version check.
+ * Unlike `INTAKE` it commits durably: the messages are in it.
+ */
+export const TURN_IF_CURRENT = {
+  name: 'answerdesk_turn_if_current_v1',
+  text: `with hit as (
+      insert into rate_limits (key, window_start, count) values ($17::text, $18, 1)
+      on conflict (key, window_start) do update set count = rate_limits.count + 1
+      returning count
+    ), counter as (
+      update conversations set bot_state = $1, last_seq = last_seq + $2::int, updated_at = $3::text
+      from hit
+      where id = $4::text and hit.count <= $19::int
+        and last_seq = $20::int and state = $21::text and assignee_id is not distinct from $22::text and updated_at = $23::text
+        and ${NOT_A_RESEND}
+      returning last_seq
+    ), ${TURN_WRITES}
+    select hit.count as hits, (select last_seq from counter) as last_seq from hit`,
 };

@@ -4,7 +4,7 @@ import { notFound } from '../domain/errors';
 import type { ChatMessage } from '../domain/transcript';
 import { dueAt, toConversation, turnMessages } from './rows';
 import type { ConversationsTable, MessagesTable } from './schema';
-import type { BotTurnWrite } from './bot-turn-write';
+import type { BotTurnWrite, ConversationVersion, TurnIfCurrent } from './bot-turn-write';
 import type { RateHit } from './thread-intake';
 import type { Conversation, NewOutboxItem } from './types';
 import { trimBefore, trimDue, windowStartOf } from './limits';
@@ -25,6 +25,7 @@ const SQL = {
   trim: 'delete from rate_limits where window_start < ?',
   thread: 'select * from conversations where customer_id = ? and thread_key = ? order by generation desc limit 1',
   seen: 'select id from messages where conversation_id = ? and client_id = ?',
+  current: 'select 1 as current from conversations where id = ? and last_seq = ? and state = ? and assignee_id is ? and updated_at = ?',
   counter: 'update conversations set bot_state = ?, last_seq = last_seq + ?, updated_at = ? where id = ? returning last_seq',
   message: 'insert into messages (id, conversation_id, seq, author, author_id, author_name, content, client_id, created_at) values (?, ?, ?, ?, null, null, ?, ?, ?)',
   outbox:
@@ -48,6 +49,7 @@ type Prepared = Record<keyof typeof SQL, SQLite.Statement>;
 export class SqliteHotPath {
   private readonly stmt: Prepared;
   private readonly turnTx: (turn: BotTurnWrite, r: TurnRows) => ChatMessage[] | undefined;
+  private readonly ifCurrentTx: (expected: ConversationVersion, rate: RateHit & { limit: number }, turn: BotTurnWrite, r: TurnRows) => TurnIfCurrent;
 
   /** `record` sees every statement (BEGIN/COMMIT included), so round-trip counts stay honest. */
   constructor(
@@ -55,13 +57,8 @@ export class SqliteHotPath {
     private readonly record?: (statement: string) => void,
   ) {
     this.stmt = Object.fromEntries(Object.entries(SQL).map(([k, s]) => [k, sqlite.prepare(s)])) as Prepared;
-    const tx = sqlite.transaction((turn: BotTurnWrite, r: TurnRows) => this.turnStatements(turn, r));
-    this.turnTx = (turn, r) => {
-      this.record?.('begin');
-      const out = tx(turn, r);
-      this.record?.('commit');
-      return out;
-    };
+    this.turnTx = this.transaction((turn, r) => this.turnStatements(turn, r));
+    this.ifCurrentTx = this.transaction((expected, rate, turn, r) => this.ifCurrentStatements(expected, rate, turn, r));
   }
 
   /** One rate-limit hit and the thread's newest conversation (as `inThreadCounting`). */
@@ -79,6 +76,22 @@ export class SqliteHotPath {
     return this.turnTx(turn, r);
   }
 
+  /** As `TURN_IF_CURRENT` on PostgreSQL: one hit, then the turn only within the limit and at `expected`. */
+  turnIfCurrent(expected: ConversationVersion, rate: RateHit & { limit: number }, turn: BotTurnWrite, r: TurnRows): TurnIfCurrent | typeof BUSY {
+    if (this.sqlite.inTransaction) return BUSY;
+    const out = this.ifCurrentTx(expected, rate, turn, r);
+    if (trimDue()) this.run('trim', 'run', trimBefore(rate.windowMs));
+    return out;
+  }
+
+  private ifCurrentStatements(expected: ConversationVersion, rate: RateHit & { limit: number }, turn: BotTurnWrite, r: TurnRows): TurnIfCurrent {
+    const hits = Number(this.run<{ count: number }>('hit', 'get', rate.key, windowStartOf(rate.windowMs)).count);
+    if (hits > rate.limit) return { hits };
+    if (!this.run('current', 'get', expected.id, expected.lastSeq, expected.state, expected.assigneeId, expected.updatedAt)) return { hits };
+    const messages = this.turnStatements(turn, r);
+    return messages ? { hits, messages } : { hits };
+  }
+
   private turnStatements(turn: BotTurnWrite, { rows, outbox, clientId, at }: TurnRows): ChatMessage[] | undefined {
     const id = turn.conversationId;
     if (clientId && this.run('seen', 'get', id, clientId)) return undefined;
@@ -89,6 +102,17 @@ export class SqliteHotPath {
     for (const o of outbox) this.run('outbox', 'run', o.channel, id, o.messageId, JSON.stringify(o.payload), dueAt(at, o.delayMs), at);
     for (const e of turn.events) this.run('event', 'run', e.type, id, turn.channel, JSON.stringify(e.data), at);
     return messages;
+  }
+
+  /** A better-sqlite3 transaction whose BEGIN and COMMIT are recorded too. */
+  private transaction<A extends unknown[], R>(body: (...args: A) => R): (...args: A) => R {
+    const tx = this.sqlite.transaction(body);
+    return (...args) => {
+      this.record?.('begin');
+      const out = tx(...args);
+      this.record?.('commit');
+      return out;
+    };
   }
 
   private run<T = unknown>(name: keyof typeof SQL, how: 'get' | 'run', ...params: unknown[]): T {

@@ -130,6 +130,46 @@ for (const backend of BACKENDS) {
       expect((await store.conversations.get(c.id))?.lastSeq).toBe(4);
     });
 
+    it.skipIf(!available)('writes a follow-up turn with its rate-limit hit only within the limit and while the conversation is the version it was planned on', async () => {
+      const c = await conversation();
+      const rate = { key: `rate:web:${c.customerId}:current`, windowMs: 60_000, limit: 5 };
+      const turn = (text: string) => ({
+        conversationId: c.id,
+        channel: 'web' as const,
+        botState: { misses: 0, tried: [text] },
+        question: { content: { type: 'text' as const, text }, clientId: `q-${text}`, outbox: [] },
+        messages: [{ author: 'bot' as const, content: { type: 'text' as const, text: `answer to ${text}` }, outbox: [] }],
+        events: [{ type: 'bot_answered', data: { text } }],
+      });
+      const first = await store.conversations.appendTurnIfCurrent(c, rate, turn('one'));
+      expect(first?.hits).toBe(1);
+      expect(first?.messages?.map((m) => [m.seq, m.author])).toEqual([[1, 'customer'], [2, 'bot']]);
+      // Planned on the version before that write: only the hit counts.
+      expect(await store.conversations.appendTurnIfCurrent(c, rate, turn('stale'))).toEqual({ hits: 2 });
+      const now = (await store.conversations.get(c.id))!;
+      expect(now.botState).toEqual({ misses: 0, tried: ['one'] });
+      // The version as the writer knows it from its own write (seq and time of its last message).
+      const written = { ...c, lastSeq: first!.messages!.at(-1)!.seq, updatedAt: first!.messages!.at(-1)!.createdAt };
+      expect(written).toMatchObject({ lastSeq: now.lastSeq, updatedAt: now.updatedAt });
+      // The same question again (a redelivery) is not written twice.
+      expect(await store.conversations.appendTurnIfCurrent(written, rate, turn('one'))).toEqual({ hits: 3 });
+      const second = await store.conversations.appendTurnIfCurrent(written, rate, turn('two'));
+      expect(second?.messages?.map((m) => m.seq)).toEqual([3, 4]);
+      const current = (await store.conversations.get(c.id))!;
+      // Any field of the version differing (another state, an assignee) writes nothing.
+      expect(await store.conversations.appendTurnIfCurrent({ ...current, state: 'queued' }, rate, turn('three'))).toEqual({ hits: 5 });
+      expect(await store.conversations.appendTurnIfCurrent({ ...current, assigneeId: 'someone' }, rate, turn('three'))).toEqual({ hits: 6 });
+      // Over the limit: nothing but the hit, even at the current version.
+      expect(await store.conversations.appendTurnIfCurrent(current, rate, turn('three'))).toEqual({ hits: 7 });
+      // Racing at the same version: one writes, the others only count.
+      const raced = await Promise.all(['a', 'b', 'c'].map((t) => store.conversations.appendTurnIfCurrent(current, { ...rate, limit: 100 }, turn(t))));
+      expect(raced.filter((r) => r?.messages)).toHaveLength(1);
+      const listed = await store.conversations.listMessages(c.id);
+      expect(listed.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+      expect((await store.events.ofConversation(c.id)).filter((e) => e.type === 'bot_answered')).toHaveLength(3);
+      expect(await store.limits.count(rate.key, rate.windowMs)).toBe(10);
+    });
+
     // SQLite runs these two outside kysely on the shared connection: they must never land inside
     // a transaction another caller holds open (and be rolled back with it).
     it.skipIf(!available)('keeps a turn and a rate-limit hit made while another caller\'s transaction is open, when that one rolls back', async () => {

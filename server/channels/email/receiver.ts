@@ -20,7 +20,7 @@ export class SmtpReceiver {
   private readonly server: SMTPServer;
 
   constructor(
-    private readonly deps: { config: EmailConfig; inbound: EmailInbound; log: Logger },
+    deps: { config: EmailConfig; inbound: EmailInbound; log: Logger },
   ) {
     const { config } = deps;
     const ours = (address: string) => {

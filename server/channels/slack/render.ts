@@ -2,7 +2,7 @@ import type { types } from '@slack/bolt';
 import type { Action, Reply } from '../../../bot/types';
 import { answerButtons, CES_HINT, cesOptions, csatHint, csatOptions, eventText, npsHint, npsOptions } from '../../../bot/wording';
 import { actionSchema } from '../../domain/action-schema';
-import type { ChatMessage, MessageContent } from '../../domain/transcript';
+import type { ChatMessage } from '../../domain/transcript';
 import type { Ticket } from '../../store/types';
 
 /**

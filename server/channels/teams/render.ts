@@ -1,6 +1,6 @@
 import type { Action, Reply } from '../../../bot/types';
 import { answerButtons, CES_HINT, cesOptions, csatHint, csatOptions, eventText, npsHint, npsOptions } from '../../../bot/wording';
-import type { ChatMessage, MessageContent } from '../../domain/transcript';
+import type { ChatMessage } from '../../domain/transcript';
 import { actionSchema } from '../../domain/action-schema';
 
 /**

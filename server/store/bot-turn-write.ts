@@ -4,12 +4,11 @@ import { notFound } from '../domain/errors';
 import type { Channel, ChatMessage } from '../domain/transcript';
 import { dueAt, isUniqueViolation, now, toMessage, turnMessages } from './rows';
 import type { Database } from './schema';
-import type { NewMessage, NewOutboxItem } from './types';
+import type { Conversation, NewMessage, NewOutboxItem } from './types';
 import { BUSY, type SqliteHotPath, type TurnRows } from './sqlite-hot-path';
 import { BOT_TURN, type PgStatements, TURN_IF_CURRENT } from './pg-statements';
 import { KyselyLimits, windowStartOf } from './limits';
 import type { RateHit } from './thread-intake';
-import type { Conversation } from './types';
 
 /** The per-message statements outside kysely: prepared on SQLite, named on PostgreSQL (one of them). */
 export interface FastPaths {

@@ -35,6 +35,9 @@ export interface BotTurnDeps {
 type TurnInput = { text?: string; action?: Action };
 
 /** The bot's side of a conversation: answering, and what its answers mean (events, surveys, hand-over). */
+/** Events whose settling updates the conversation row (keep in step with `onEvent`). */
+const CHANGES_CONVERSATION: ReadonlySet<BotEvent['type']> = new Set(['resolved_by_bot', 'escalate', 'email_captured']);
+
 export class BotTurns {
   constructor(private readonly deps: BotTurnDeps) {}
 
@@ -43,10 +46,14 @@ export class BotTurns {
     return conversation.state === 'bot' || (input.action !== undefined && acceptedInAnyState(input.action));
   }
 
-  /** What the bot says and does after `input` (pure: nothing is stored). */
-  async plan(conversation: Conversation, input: TurnInput): Promise<PlannedTurn> {
+  /**
+   * What the bot says and does after `input` (nothing is stored). `typing: false` when the turn
+   * may yet not be written (planned on a remembered version of the conversation): a "typing"
+   * shown then could be a bot typing in a conversation a person has taken.
+   */
+  async plan(conversation: Conversation, input: TurnInput, { typing = true } = {}): Promise<PlannedTurn> {
     // Local only: the answer follows within milliseconds, so other instances gain nothing from it.
-    this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' }, 'local');
+    if (typing) this.deps.bus.publish({ type: 'typing', conversationId: conversation.id, author: 'bot' }, 'local');
     // A CES answer may lead on to CSAT and NPS: which ones is the service's decision (settings, once per customer in N days).
     const surveys = input.action?.kind === 'ces' ? await followUpSurveys(this.deps.store, this.deps.surveyDefaults, conversation.customerId) : undefined;
     const turn = this.deps.engine.handle({ channel: conversation.channel, conversationId: conversation.id, ...input, ...(surveys ? { surveys } : {}) }, conversation.botState ?? INITIAL_STATE);
@@ -124,6 +131,14 @@ export class BotTurns {
 
   async say(conversation: Conversation, reply: Reply): Promise<void> {
     await this.deps.writer.append(conversation, { author: 'bot', content: reply });
+  }
+
+  /**
+   * Whether settling `turn` leaves the conversation row as the turn wrote it — no hand-over,
+   * resolution or captured email (`onEvent`) — so the next follow-up may be planned on it.
+   */
+  leavesAsWritten(turn: PlannedTurn): boolean {
+    return !turn.handOver && turn.events.every((e) => !CHANGES_CONVERSATION.has(e.type));
   }
 
   /** What an event does beyond being recorded (recording happened with the turn). */

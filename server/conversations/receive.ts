@@ -130,7 +130,7 @@ export class InboundEntry {
     inbound: Inbound,
     onStored?: StoredHook,
   ): Promise<{ result?: InboundResult; hits?: number }> {
-    const turn = await this.deps.turns.plan(known, { text });
+    const turn = await this.deps.turns.plan(known, { text }, { typing: false });
     const written = await this.deps.writer.appendTurnIfCurrent(known, rate, turn, { content: { type: 'text', text }, clientId: inbound.platformId ?? null });
     if (!written?.messages) {
       this.recent.forget(known);
@@ -156,9 +156,9 @@ export class InboundEntry {
       this.deps.writer.announce(conversation.id, messages);
       announceOpened?.();
     }
-    // As this instance wrote it; a hand-over changes it again at once, so that one is not kept.
+    // As this instance wrote it — unless settling changes it again at once (a hand-over, a resolution).
     const last = messages.at(-1)!;
-    if (turn.handOver) this.recent.forget(conversation);
+    if (!this.deps.turns.leavesAsWritten(turn)) this.recent.forget(conversation);
     else this.recent.remember({ ...conversation, botState: turn.state as Conversation['botState'], lastSeq: last.seq, updatedAt: last.createdAt }, hits);
     await this.deps.turns.settle(conversation, turn);
     return { kind: 'stored', message, conversationId: conversation.id, duplicate: false };

@@ -15,7 +15,7 @@ import { BACKENDS, backendAvailable } from '../support/stores';
  * (`server/conversations/recent.ts`) and written only if nothing changed it since. Two
  * instances over one database, each with its own memory of the thread: whichever answered
  * last, every question is stored and answered once, in order, and once a person leads, the
- * bot stays quiet on every instance.
+ * bot stays quiet on every instance — not even a "typing".
  */
 for (const backend of BACKENDS) {
   describe(`follow-ups planned on a remembered conversation (${backend.name})`, async () => {
@@ -59,7 +59,12 @@ for (const backend of BACKENDS) {
 
       // A person takes the conversation (here straight in the store, as another instance would).
       await store.conversations.update(id, { state: 'queued' });
+      // A still remembers it bot-led; its attempt fails the version check, and no "bot is typing" shows meanwhile.
+      const typing: string[] = [];
+      const unsubscribe = a.bus.subscribe((event) => event.type === 'typing' && typing.push(event.author));
       for (const desk of [a, b, a]) await ask(desk, customer.id, 'are you there?');
+      unsubscribe();
+      expect(typing).toEqual([]);
       const after = (await store.conversations.listMessages(id)).slice(8);
       expect(after.map((m) => m.author)).toEqual(['customer', 'customer', 'customer']);
       expect((await store.conversations.get(id))?.state).toBe('queued');

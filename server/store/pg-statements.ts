@@ -24,6 +24,13 @@ export class PgStatements {
   }
 }
 
+/** The CTE `hit`: one hit on a rate-limit counter (parameters: the key, the window start), returning its count. */
+const rateHit = (key: string, windowStart: string) => `hit as (
+      insert into rate_limits (key, window_start, count) values (${key}::text, ${windowStart}, 1)
+      on conflict (key, window_start) do update set count = rate_limits.count + 1
+      returning count
+    )`;
+
 /**
  * One rate-limit hit ($1 key, $2 window start) and the newest conversation of a thread ($3
  * customer, $4 thread key).
@@ -36,11 +43,7 @@ export class PgStatements {
  */
 export const INTAKE = {
   name: 'answerdesk_intake_v3',
-  text: `with hit as (
-      insert into rate_limits (key, window_start, count) values ($1::text, $2, 1)
-      on conflict (key, window_start) do update set count = rate_limits.count + 1
-      returning count
-    )
+  text: `with ${rateHit('$1', '$2')}
     select hit.count as hits, set_config('synchronous_commit', 'off', true) as commit_mode, c.* from hit left join lateral (
       select id, customer_id, channel, thread_key, generation, state, bot_state, last_seq, assignee_id, channel_ref, email, created_at, updated_at, resolved_at from conversations where customer_id = $3::text and thread_key = $4::text
       order by generation desc limit 1
@@ -104,11 +107,7 @@ export const BOT_TURN = {
  */
 export const TURN_IF_CURRENT = {
   name: 'answerdesk_turn_if_current_v1',
-  text: `with hit as (
-      insert into rate_limits (key, window_start, count) values ($17::text, $18, 1)
-      on conflict (key, window_start) do update set count = rate_limits.count + 1
-      returning count
-    ), counter as (
+  text: `with ${rateHit('$17', '$18')}, counter as (
       update conversations set bot_state = $1, last_seq = last_seq + $2::int, updated_at = $3::text
       from hit
       where id = $4::text and hit.count <= $19::int

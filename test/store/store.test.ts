@@ -5,6 +5,16 @@ import type { Database } from '../../server/store/schema';
 import type { OutboxItem, Store } from '../../server/store/types';
 import { BACKENDS, backendAvailable } from '../support/stores';
 
+/** A question (client id `q-<text>`) and the bot's one-line answer, with one record event. */
+const botTurn = (conversationId: string, text: string) => ({
+  conversationId,
+  channel: 'web' as const,
+  botState: { misses: 0, tried: [text] },
+  question: { content: { type: 'text' as const, text }, clientId: `q-${text}`, outbox: [] },
+  messages: [{ author: 'bot' as const, content: { type: 'text' as const, text: `answer to ${text}` }, outbox: [] }],
+  events: [{ type: 'bot_answered', data: { text } }],
+});
+
 /** One suite, both backends: the storage contract the rest of the server relies on. */
 for (const backend of BACKENDS) {
   describe(`store (${backend.name})`, async () => {
@@ -107,14 +117,7 @@ for (const backend of BACKENDS) {
 
     it.skipIf(!available)('writes a question and the bot\'s turn together; a resent question (even racing) writes nothing more', async () => {
       const c = await conversation();
-      const turn = (text: string) => ({
-        conversationId: c.id,
-        channel: 'web' as const,
-        botState: { misses: 0, tried: [text] },
-        question: { content: { type: 'text' as const, text }, clientId: `q-${text}`, outbox: [] },
-        messages: [{ author: 'bot' as const, content: { type: 'text' as const, text: `answer to ${text}` }, outbox: [] }],
-        events: [{ type: 'bot_answered', data: { text } }],
-      });
+      const turn = (text: string) => botTurn(c.id, text);
       const first = await store.conversations.appendTurn(turn('one'));
       expect(first.duplicate).toBeUndefined();
       expect(first.messages.map((m) => [m.seq, m.author])).toEqual([[1, 'customer'], [2, 'bot']]);
@@ -133,14 +136,7 @@ for (const backend of BACKENDS) {
     it.skipIf(!available)('writes a follow-up turn with its rate-limit hit only within the limit and while the conversation is the version it was planned on', async () => {
       const c = await conversation();
       const rate = { key: `rate:web:${c.customerId}:current`, windowMs: 60_000, limit: 5 };
-      const turn = (text: string) => ({
-        conversationId: c.id,
-        channel: 'web' as const,
-        botState: { misses: 0, tried: [text] },
-        question: { content: { type: 'text' as const, text }, clientId: `q-${text}`, outbox: [] },
-        messages: [{ author: 'bot' as const, content: { type: 'text' as const, text: `answer to ${text}` }, outbox: [] }],
-        events: [{ type: 'bot_answered', data: { text } }],
-      });
+      const turn = (text: string) => botTurn(c.id, text);
       const first = await store.conversations.appendTurnIfCurrent(c, rate, turn('one'));
       expect(first?.hits).toBe(1);
       expect(first?.messages?.map((m) => [m.seq, m.author])).toEqual([[1, 'customer'], [2, 'bot']]);

@@ -10,7 +10,7 @@ export type Remembered = Conversation & { hits: number };
  * (`appendTurnIfCurrent`), so an entry made stale by an agent, another instance or a
  * resolution costs one extra round trip, never a wrong answer.
  *
- * Bounded: the least recently used thread goes first.
+ * Bounded (10,000 threads by default, a few MB): the thread answered longest ago goes first.
  */
 export class RecentThreads {
   private readonly byThread = new Map<string, Remembered>();

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api';
 import type { HelpArticle } from '../types';
-import { SearchPopover } from './SearchPopover';
+import { PopoverResults, SearchPopover } from './SearchPopover';
 
 type Send = (article: HelpArticle) => Promise<boolean>;
 
@@ -46,32 +46,21 @@ function ArticleResults({ query, close, onSend }: { query: string; close(): void
   }, [query]);
 
   if (articles === null) return <p class="muted small pad">Searching…</p>;
-  if (articles.length === 0) return <p class="muted small pad">No article matches.</p>;
   return (
-    <ul class="canned-list">
-      {articles.map((a) => (
-        <li key={a.id}>
-          <button
-            type="button"
-            data-testid="article-item"
-            disabled={sending !== null}
-            onClick={async () => {
-              setSending(a.id);
-              const ok = await onSend(a);
-              setSending(null);
-              if (ok) close();
-            }}
-          >
-            <span class="canned-title" lang={a.locale}>
-              {a.title}
-              {sending === a.id ? ' — sending…' : ''}
-            </span>
-            <span class="canned-body" lang={a.locale}>
-              {a.summary}
-            </span>
-          </button>
-        </li>
-      ))}
-    </ul>
+    <PopoverResults
+      items={articles}
+      empty="No article matches."
+      testId="article-item"
+      title={(a) => (sending === a.id ? `${a.title} — sending…` : a.title)}
+      text={(a) => a.summary}
+      lang={(a) => a.locale}
+      disabled={sending !== null}
+      onPick={async (a) => {
+        setSending(a.id);
+        const ok = await onSend(a);
+        setSending(null);
+        if (ok) close();
+      }}
+    />
   );
 }

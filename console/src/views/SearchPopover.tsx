@@ -63,3 +63,37 @@ export function SearchPopover(props: {
     </div>
   );
 }
+
+/**
+ * What a SearchPopover found: an empty-state line, or a list of buttons, each a title over a
+ * line of text. One markup for every popover, so they look and read alike.
+ */
+export function PopoverResults<T extends { id: string }>(props: {
+  items: T[];
+  /** Shown instead of the list when `items` is empty. */
+  empty: string;
+  testId: string;
+  title(item: T): ComponentChildren;
+  text(item: T): ComponentChildren;
+  lang?(item: T): string;
+  disabled?: boolean;
+  onPick(item: T): void;
+}) {
+  if (props.items.length === 0) return <p class="muted small pad">{props.empty}</p>;
+  return (
+    <ul class="canned-list">
+      {props.items.map((item) => (
+        <li key={item.id}>
+          <button type="button" data-testid={props.testId} disabled={props.disabled} onClick={() => props.onPick(item)}>
+            <span class="canned-title" lang={props.lang?.(item)}>
+              {props.title(item)}
+            </span>
+            <span class="canned-body" lang={props.lang?.(item)}>
+              {props.text(item)}
+            </span>
+          </button>
+        </li>
+      ))}
+    </ul>
+  );
+}

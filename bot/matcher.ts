@@ -3,7 +3,7 @@ import type { ArticleSearch } from '../knowledge/search-index';
 import { words } from '../knowledge/text';
 import type { Article, ArticleHit, KnowledgeBase } from '../knowledge/types';
 import type { Matcher } from './engine';
-import { decideOn } from './nlu/decide';
+import { decideOn, MAX_CLARIFY_OPTIONS } from './nlu/decide';
 import type { IntentClassifier } from './nlu/types';
 import type { MatchThresholds } from './thresholds';
 import { splitQuestion } from './two-questions';
@@ -127,8 +127,8 @@ export class KnowledgeMatcher implements Matcher {
       const runnersUp = candidates.filter((c) => c.confidence >= thresholds.clarify);
       if (best.source === 'classifier' && best.article && this.isBroad(text, hits)) {
         // A bare topic ("billing") names several articles: ask which one instead of picking one.
-        const options = decideOn(offerable.map((c) => ({ ...c, confidence: Math.min(c.confidence, thresholds.answer - 1e-9) })), thresholds);
-        if (options.action === 'clarify' && options.options.length > 1) return { action: 'clarify', candidates: options.options };
+        const options = this.topicOptions(offerable, hits);
+        if (options.length > 1) return { action: 'clarify', candidates: options };
       }
       const also = best.article && !(best.intent && CONVERSATIONAL_INTENTS.has(best.intent)) ? this.secondQuestion(text, best) : undefined;
       return { action: 'answer', candidate: best, candidates: runnersUp, ...(also ? { also } : {}) };
@@ -167,6 +167,25 @@ export class KnowledgeMatcher implements Matcher {
       if (tb.ref.id === best.ref.id) return ta;
     }
     return undefined;
+  }
+
+  /**
+   * The choices for a bare topic: the classifier's candidates that would be offered (capped below
+   * answering), then the articles the topic's words are about (search relevance), up to
+   * MAX_CLARIFY_OPTIONS. The search half does not depend on how sure the classifier is of its
+   * runners-up, which with a handful of phrasings per article is often not at all.
+   */
+  private topicOptions(offerable: Candidate[], hits: ArticleHit[]): Candidate[] {
+    const { thresholds } = this.parts;
+    const capped = decideOn(offerable.map((c) => ({ ...c, confidence: Math.min(c.confidence, thresholds.answer - 1e-9) })), thresholds);
+    const options: Candidate[] = capped.action === 'clarify' ? [...capped.options] : [];
+    for (const hit of hits) {
+      if (options.length >= MAX_CLARIFY_OPTIONS) break;
+      const article = hit.relevance >= MIN_SEARCH_RELEVANCE ? this.articles.get(hit.articleId) : undefined;
+      if (!article || options.some((o) => o.ref.kind === 'article' && o.ref.id === article.id)) continue;
+      options.push({ ref: { kind: 'article', id: article.id }, confidence: thresholds.clarify, title: article.title, article, source: 'search' });
+    }
+    return options;
   }
 
   /** A few words, every one of them generic in this help centre: a topic rather than a question. */

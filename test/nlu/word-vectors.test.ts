@@ -17,10 +17,10 @@ const cosine = (a: Float32Array, b: Float32Array) => {
 const vectorOf = (text: string) => sentenceVector(extractFeatures(text).word, wordVectors());
 
 describe('word vectors', () => {
-  it('ships 50,000 words × 100 dimensions', () => {
+  it('ships 50,000 words × 128 dimensions', () => {
     const v = wordVectors();
     expect(v.index.size).toBe(50_000);
-    expect(v.dims).toBe(100);
+    expect(v.dims).toBe(128);
     expect(v.index.has('password')).toBe(true);
     expect(v.index.has('purchase')).toBe(true);
   });

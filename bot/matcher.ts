@@ -6,6 +6,8 @@ import type { Matcher } from './engine';
 import { decideOn, MAX_CLARIFY_OPTIONS } from './nlu/decide';
 import type { IntentClassifier } from './nlu/types';
 import type { MatchThresholds } from './thresholds';
+import { wordVectors } from './nlu/word-vectors';
+import { Spelling } from './spelling';
 import { splitQuestion } from './two-questions';
 import { type Candidate, type CandidateRef, type MatchDecision, OUT_OF_SCOPE_INTENT } from './types';
 
@@ -60,6 +62,7 @@ export class KnowledgeMatcher implements Matcher {
   private readonly intents: Map<string, KnowledgeBase['intents'][number]>;
   /** Stemmed words of each article-less intent's phrasings and response, to back its candidates. */
   private readonly responseWords = new Map<string, Set<string>>();
+  private spellingIndex: Spelling | undefined;
 
   constructor(private readonly parts: MatcherParts) {
     this.articles = new Map(parts.kb.articles.map((a) => [a.id, a]));
@@ -116,7 +119,33 @@ export class KnowledgeMatcher implements Matcher {
     return stems.filter((s) => known.has(s)).length / stems.length;
   }
 
+  /**
+   * The decision for the text as typed; when that answers nothing, the answer for the text with
+   * its typos corrected against the help centre's words (bot/spelling.ts), if there is one.
+   */
+  /** Built on the first typo'd miss: the words customers see and type (titles, summaries, headings, tags, phrasings). */
+  private get spelling(): Spelling {
+    if (!this.spellingIndex) {
+      const { articles, intents } = this.parts.kb;
+      const said = [...articles.flatMap((a) => [a.title, a.summary, ...a.headings, ...a.tags]), ...intents.flatMap((i) => [...i.examples, i.response ?? ''])];
+      const english = wordVectors().index;
+      this.spellingIndex = new Spelling(said, (w) => english.has(w));
+    }
+    return this.spellingIndex;
+  }
+
   match(text: string): MatchDecision {
+    const asTyped = this.decide(text);
+    if (asTyped.action === 'answer') return asTyped;
+    const corrected = this.spelling.correct(text);
+    if (corrected === text) return asTyped;
+    // Only a confident answer replaces the decision as typed: options offered for a guessed
+    // reading ("it doesnt work" → "it doesn work") would be choices the customer never asked for.
+    const fixed = this.decide(corrected);
+    return fixed.action === 'answer' ? fixed : asTyped;
+  }
+
+  private decide(text: string): MatchDecision {
     const { thresholds } = this.parts;
     const hits = this.parts.search.search(text, { limit: SEARCH_TOP_K, minRelevance: 0 });
     const candidates = this.rankWith(text, hits);

@@ -43,6 +43,14 @@ describe('honest answers with a small help centre', () => {
     chat.presses({ kind: 'feedback', helpful: true, articleId: 'change-email' }).isResolvedByBot();
   });
 
+  it.each([
+    ['how do i chnage my emial', 'change-email'],
+    ['I forgot my pasword', 'reset-password'],
+    ['where can I downlaod my invoices', 'download-invoices'],
+  ])('answers "%s" from the article its typos stand for', (text, articleId) => {
+    dialogue(engine()).customer(text).answersWithArticle(articleId);
+  });
+
   it('answers one topic once, even when the question has "and" in it', () => {
     dialogue(engine()).customer('I forgot my password and need to reset it').answersWithArticles(['reset-password']);
   });

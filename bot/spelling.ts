@@ -1,0 +1,82 @@
+/**
+ * Spelling correction of a customer's question against the help centre's own words, for the
+ * matcher's second look when the question as typed gets no answer ("how do i chnage my emial").
+ *
+ * Why here and not only in search: the classifier's character n-grams forgive one typo in a long
+ * question but not two in a short one, and search corrects stemmed terms ("chnage" is two edits
+ * from the stem "chang"). Correcting surface words first gives both the words they were taught.
+ *
+ * A word is corrected only when it is not in the English word list (so a real word is never
+ * "fixed" into a help-centre word it merely resembles), has at least MIN_LENGTH letters, and is
+ * one edit (insert, delete, substitute, swap) from a help-centre word used more often than it;
+ * among several, the word the help centre uses most wins. A name the help centre never uses
+ * ("trello") has no such neighbour and stays as typed.
+ */
+import { foldAccents, MAX_ANALYSED_CHARS, words } from '../knowledge/text';
+
+const MIN_LENGTH = 4;
+const LETTERS = /\p{L}+/gu;
+
+export class Spelling {
+  /** One-deletion key → help-centre words filed under it (the symmetric-delete idea). */
+  private readonly byKey = new Map<string, string[]>();
+  private readonly frequency = new Map<string, number>();
+
+  /**
+   * `texts`: everything the help centre says (titles, bodies, phrasings); `isWord`: whether a word
+   * is ordinary English, which is never corrected.
+   */
+  constructor(
+    texts: Iterable<string>,
+    private readonly isWord: (word: string) => boolean,
+  ) {
+    for (const text of texts) for (const w of words(text)) this.frequency.set(w, (this.frequency.get(w) ?? 0) + 1);
+    for (const word of this.frequency.keys()) {
+      if (word.length < MIN_LENGTH - 1 || !/^\p{L}+$/u.test(word)) continue;
+      for (const key of deletions(word)) {
+        const list = this.byKey.get(key);
+        if (!list) this.byKey.set(key, [word]);
+        else if (!list.includes(word)) list.push(word);
+      }
+    }
+  }
+
+  /** The help-centre word a misspelt word stands for, or undefined. */
+  wordFor(word: string): string | undefined {
+    if (word.length < MIN_LENGTH || this.isWord(word)) return undefined;
+    // A help centre's phrasings keep customers' typos on purpose ("chnage payment card"): such a
+    // word still gives way to a more frequent help-centre word one edit away.
+    let best: string | undefined;
+    let most = this.frequency.get(word) ?? 0;
+    for (const key of deletions(word)) {
+      for (const candidate of this.byKey.get(key) ?? []) {
+        const n = this.frequency.get(candidate)!;
+        if (n > most) {
+          best = candidate;
+          most = n;
+        }
+      }
+    }
+    return best;
+  }
+
+  /** `text` with every correctable word replaced (lower case); `text` itself when none is. */
+  correct(text: string): string {
+    if (text.length > MAX_ANALYSED_CHARS) return text;
+    let changed = false;
+    const out = text.replace(LETTERS, (raw) => {
+      const fixed = this.wordFor(foldAccents(raw));
+      if (fixed === undefined) return raw;
+      changed = true;
+      return fixed;
+    });
+    return changed ? out : text;
+  }
+}
+
+/** The word itself and each of its one-letter deletions. */
+function deletions(word: string): string[] {
+  const keys = [word];
+  for (let i = 0; i < word.length; i++) keys.push(word.slice(0, i) + word.slice(i + 1));
+  return keys;
+}

@@ -26,6 +26,14 @@ describe('honest answers with a small help centre', () => {
     }
   });
 
+  it.each([
+    ['cancel my subscription', 'cancel-subscription'],
+    ['invoices', 'download-invoices'],
+    ['delete account', 'delete-account'],
+  ])('answers a short request it is sure of outright, without asking which topic (%s)', (text, articleId) => {
+    dialogue(engine()).customer(text).answersWithArticle(articleId);
+  });
+
   it.each(['it doesnt work', 'no', 'yes please', 'billing', 'what are your hours and pricing', 'ok thanks bye'])('never shows an internal name or a conversational intent as a choice (%s)', (text) => {
     const t = dialogue(engine()).customer(text);
     for (const label of t.labels()) {

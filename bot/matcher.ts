@@ -22,7 +22,7 @@ const CONVERSATIONAL_GUARDS: Record<string, (text: string, wordCount: number) =>
   deny: (t, n) => n <= 8 && /\b(no|nope|nah|not|didn'?t|doesn'?t|don'?t|isn'?t|wrong|useless|broken)\b/i.test(t),
   greeting: (_t, n) => n <= 5,
   thanks: (t, n) => n <= 8 && /\b(thanks?|thx|ty|cheers|appreciated?|grateful)\b/i.test(t),
-  goodbye: (_t, n) => n <= 6,
+  goodbye: (t, n) => n <= 6 && /\b(bye|goodbye|later|see (you|ya)|cya|ciao|farewell|that'?s all|that is all|done|nice day|good ?night|take care)\b/i.test(t),
 };
 /** Conversational intents answer or steer the conversation; they are never offered as a topic to choose. */
 export const CONVERSATIONAL_INTENTS: ReadonlySet<string> = new Set(Object.keys(CONVERSATIONAL_GUARDS));
@@ -41,9 +41,10 @@ const MIN_BACKING = 0.4;
 /** At most this many words for a question to be read as a bare topic ("billing", "refund"). */
 const BROAD_MAX_WORDS = 3;
 /**
- * A bare topic is answered outright only from this confidence up; below it the customer is asked
- * which article they mean. On the calibration tables (README) answers under 0.5 are right at most
- * four times in five, while "cancel my subscription" or "invoices" score 0.9 and more.
+ * Below this confidence a bare topic with no runner-up in reach is still not answered: its
+ * articles are offered instead ("billing": 0.39). On the calibration tables (README) answers
+ * under 0.5 are right at most four times in five; "cancel my subscription" and "invoices" score
+ * 0.9 and more.
  */
 const BROAD_SURE = 0.5;
 
@@ -133,9 +134,9 @@ export class KnowledgeMatcher implements Matcher {
   private get spelling(): Spelling {
     if (!this.spellingIndex) {
       const { articles, intents } = this.parts.kb;
-      const said = [...articles.flatMap((a) => [a.title, a.summary, ...a.headings, ...a.tags]), ...intents.flatMap((i) => [...i.examples, i.response ?? ''])];
+      const edited = [...articles.flatMap((a) => [a.title, a.summary, ...a.headings, ...a.tags]), ...intents.map((i) => i.response ?? '')];
       const english = wordVectors().index;
-      this.spellingIndex = new Spelling(said, (w) => english.has(w));
+      this.spellingIndex = new Spelling(edited, intents.flatMap((i) => i.examples), (w) => english.has(w));
     }
     return this.spellingIndex;
   }
@@ -160,9 +161,9 @@ export class KnowledgeMatcher implements Matcher {
     if (d.action === 'answer') {
       const best = d.best;
       const runnersUp = candidates.filter((c) => c.confidence >= thresholds.clarify);
-      if (best.source === 'classifier' && best.article && best.confidence < BROAD_SURE && this.isBroad(text, hits)) {
+      if (best.source === 'classifier' && best.article && this.isBroad(text, hits)) {
         // A bare topic ("billing") names several articles: ask which one instead of picking one.
-        const options = this.topicOptions(offerable, hits);
+        const options = this.topicOptions(best, offerable, hits);
         if (options.length > 1) return { action: 'clarify', candidates: options };
       }
       const also = best.article && !(best.intent && CONVERSATIONAL_INTENTS.has(best.intent)) ? this.secondQuestion(text, best) : undefined;
@@ -206,14 +207,16 @@ export class KnowledgeMatcher implements Matcher {
 
   /**
    * The choices for a bare topic: the classifier's candidates that would be offered (capped below
-   * answering), then the articles the topic's words are about (search relevance), up to
-   * MAX_CLARIFY_OPTIONS. The search half does not depend on how sure the classifier is of its
-   * runners-up, which with a handful of phrasings per article is often not at all.
+   * answering). When none is in reach of the best and the best is not sure (BROAD_SURE), the
+   * articles the topic's words are about (search relevance) follow, up to MAX_CLARIFY_OPTIONS:
+   * with a handful of phrasings per article the classifier's runners-up often score nothing.
+   * One option means: answer.
    */
-  private topicOptions(offerable: Candidate[], hits: ArticleHit[]): Candidate[] {
+  private topicOptions(best: Candidate, offerable: Candidate[], hits: ArticleHit[]): Candidate[] {
     const { thresholds } = this.parts;
     const capped = decideOn(offerable.map((c) => ({ ...c, confidence: Math.min(c.confidence, thresholds.answer - 1e-9) })), thresholds);
     const options: Candidate[] = capped.action === 'clarify' ? [...capped.options] : [];
+    if (options.length > 1 || best.confidence >= BROAD_SURE) return options;
     for (const hit of hits) {
       if (options.length >= MAX_CLARIFY_OPTIONS) break;
       const article = hit.relevance >= MIN_SEARCH_RELEVANCE ? this.articles.get(hit.articleId) : undefined;

@@ -6,8 +6,8 @@
  * question but not two in a short one, and search corrects stemmed terms ("chnage" is two edits
  * from the stem "chang"). Correcting surface words first gives both the words they were taught.
  *
- * A word is corrected only when it is not in the English word list (so a real word is never
- * "fixed" into a help-centre word it merely resembles), has at least MIN_LENGTH letters, and is
+ * A word is corrected only when it is neither in the English word list nor in what the editors
+ * wrote (so a real word or a product name is never "fixed" into a word it merely resembles), has at least MIN_LENGTH letters, and is
  * one edit (insert, delete, substitute, swap) from a help-centre word used more often than it;
  * among several, the word the help centre uses most wins. A name the help centre never uses
  * ("trello") has no such neighbour and stays as typed.
@@ -22,15 +22,27 @@ export class Spelling {
   private readonly byKey = new Map<string, string[]>();
   private readonly frequency = new Map<string, number>();
 
+  /** Words the editors wrote (titles, headings, tags): spelt as meant, never corrected ("Entra"). */
+  private readonly edited = new Set<string>();
+
   /**
-   * `texts`: everything the help centre says (titles, bodies, phrasings); `isWord`: whether a word
-   * is ordinary English, which is never corrected.
+   * `edited`: what the help centre's editors wrote (titles, summaries, headings, tags);
+   * `phrasings`: the customer phrasings it was taught, typos included; `isWord`: whether a word is
+   * ordinary English, which is never corrected either.
    */
   constructor(
-    texts: Iterable<string>,
+    edited: Iterable<string>,
+    phrasings: Iterable<string>,
     private readonly isWord: (word: string) => boolean,
   ) {
-    for (const text of texts) for (const w of words(text)) this.frequency.set(w, (this.frequency.get(w) ?? 0) + 1);
+    const count = (text: string) => {
+      for (const w of words(text)) this.frequency.set(w, (this.frequency.get(w) ?? 0) + 1);
+    };
+    for (const text of edited) {
+      count(text);
+      for (const w of words(text)) this.edited.add(w);
+    }
+    for (const text of phrasings) count(text);
     for (const word of this.frequency.keys()) {
       if (word.length < MIN_LENGTH - 1 || !/^\p{L}+$/u.test(word)) continue;
       for (const key of deletions(word)) {
@@ -43,7 +55,7 @@ export class Spelling {
 
   /** The help-centre word a misspelt word stands for, or undefined. */
   wordFor(word: string): string | undefined {
-    if (word.length < MIN_LENGTH || this.isWord(word)) return undefined;
+    if (word.length < MIN_LENGTH || this.isWord(word) || this.edited.has(word)) return undefined;
     // A help centre's phrasings keep customers' typos on purpose ("chnage payment card"): such a
     // word still gives way to a more frequent help-centre word one edit away.
     let best: string | undefined;

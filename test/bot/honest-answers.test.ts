@@ -26,6 +26,10 @@ describe('honest answers with a small help centre', () => {
     }
   });
 
+  it('asks which "account" topic is meant rather than answering "delete your account"', () => {
+    dialogue(engine()).customer('account').clarifies(['delete-account', 'locked-account']).doesNotAnswer();
+  });
+
   it.each([
     ['cancel my subscription', 'cancel-subscription'],
     ['invoices', 'download-invoices'],

@@ -3,7 +3,7 @@ import { Spelling } from '../../bot/spelling';
 
 const helpCentre = ['Change your email address', 'Change the billing email', 'Download invoices and receipts', 'Reset your password', 'Connect Tidyflow to Slack'];
 const english = new Set(['hello', 'trellis', 'chance']);
-const spelling = new Spelling(helpCentre, (w) => english.has(w));
+const spelling = new Spelling(helpCentre, [], (w) => english.has(w));
 
 describe('spelling correction against the help centre', () => {
   it('corrects one swap, insertion, deletion or substitution per word to the help centre word', () => {
@@ -17,8 +17,13 @@ describe('spelling correction against the help centre', () => {
   });
 
   it("corrects a help centre's own typo towards its more frequent spelling", () => {
-    const withTypo = new Spelling([...helpCentre, 'chnage payment card'], (w) => english.has(w));
+    const withTypo = new Spelling(helpCentre, ['chnage payment card'], (w) => english.has(w));
     expect(withTypo.correct('chnage my card')).toBe('change my card');
+  });
+
+  it('never corrects a word the editors wrote, however close to a more frequent one', () => {
+    const sso = new Spelling([...helpCentre, 'Sign in with Microsoft Entra ID', 'Enter the code', 'Enter your domain'], [], (w) => english.has(w));
+    expect(sso.correct('entra id')).toBe('entra id');
   });
 
   it('returns the text itself when nothing is corrected, and never throws on hostile input', () => {

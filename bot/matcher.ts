@@ -126,10 +126,6 @@ export class KnowledgeMatcher implements Matcher {
     return stems.filter((s) => known.has(s)).length / stems.length;
   }
 
-  /**
-   * The decision for the text as typed; when that answers nothing, the answer for the text with
-   * its typos corrected against the help centre's words (bot/spelling.ts), if there is one.
-   */
   /** Built on the first typo'd miss: the words customers see and type (titles, summaries, headings, tags, phrasings). */
   private get spelling(): Spelling {
     if (!this.spellingIndex) {
@@ -141,6 +137,10 @@ export class KnowledgeMatcher implements Matcher {
     return this.spellingIndex;
   }
 
+  /**
+   * The decision for the text as typed; when that answers nothing, the answer for the text with
+   * its typos corrected against the help centre's words (bot/spelling.ts), if there is one.
+   */
   match(text: string): MatchDecision {
     const asTyped = this.decide(text);
     if (asTyped.action === 'answer') return asTyped;

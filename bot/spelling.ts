@@ -7,10 +7,10 @@
  * from the stem "chang"). Correcting surface words first gives both the words they were taught.
  *
  * A word is corrected only when it is neither in the English word list nor in what the editors
- * wrote (so a real word or a product name is never "fixed" into a word it merely resembles), has at least MIN_LENGTH letters, and is
- * one edit (insert, delete, substitute, swap) from a help-centre word used more often than it;
- * among several, the word the help centre uses most wins. A name the help centre never uses
- * ("trello") has no such neighbour and stays as typed.
+ * wrote (so a real word or a product name is never "fixed" into a word it merely resembles), has
+ * at least MIN_LENGTH letters, and is one edit (insert, delete, substitute, swap) from a
+ * help-centre word used more often than it; among several, the word the help centre uses most
+ * wins. A name the help centre never uses ("trello") has no such neighbour and stays as typed.
  */
 import { foldAccents, MAX_ANALYSED_CHARS, words } from '../knowledge/text';
 

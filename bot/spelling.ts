@@ -12,16 +12,15 @@
  * help-centre word used more often than it; among several, the word the help centre uses most
  * wins. A name the help centre never uses ("trello") has no such neighbour and stays as typed.
  */
+import { OneEditIndex } from '../knowledge/one-edit';
 import { foldAccents, MAX_ANALYSED_CHARS, words } from '../knowledge/text';
 
 const MIN_LENGTH = 4;
 const LETTERS = /\p{L}+/gu;
 
 export class Spelling {
-  /** One-deletion key → help-centre words filed under it (the symmetric-delete idea). */
-  private readonly byKey = new Map<string, string[]>();
+  private readonly nearby = new OneEditIndex();
   private readonly frequency = new Map<string, number>();
-
   /** Words the editors wrote (titles, headings, tags): spelt as meant, never corrected ("Entra"). */
   private readonly edited = new Set<string>();
 
@@ -35,22 +34,15 @@ export class Spelling {
     phrasings: Iterable<string>,
     private readonly isWord: (word: string) => boolean,
   ) {
-    const count = (text: string) => {
-      for (const w of words(text)) this.frequency.set(w, (this.frequency.get(w) ?? 0) + 1);
-    };
-    for (const text of edited) {
-      count(text);
-      for (const w of words(text)) this.edited.add(w);
-    }
-    for (const text of phrasings) count(text);
-    for (const word of this.frequency.keys()) {
-      if (word.length < MIN_LENGTH - 1 || !/^\p{L}+$/u.test(word)) continue;
-      for (const key of deletions(word)) {
-        const list = this.byKey.get(key);
-        if (!list) this.byKey.set(key, [word]);
-        else if (!list.includes(word)) list.push(word);
+    const count = (text: string, byEditors: boolean) => {
+      for (const w of words(text)) {
+        this.frequency.set(w, (this.frequency.get(w) ?? 0) + 1);
+        if (byEditors) this.edited.add(w);
       }
-    }
+    };
+    for (const text of edited) count(text, true);
+    for (const text of phrasings) count(text, false);
+    for (const word of this.frequency.keys()) if (word.length >= MIN_LENGTH - 1 && /^\p{L}+$/u.test(word)) this.nearby.add(word);
   }
 
   /** The help-centre word a misspelt word stands for, or undefined. */
@@ -60,13 +52,11 @@ export class Spelling {
     // word still gives way to a more frequent help-centre word one edit away.
     let best: string | undefined;
     let most = this.frequency.get(word) ?? 0;
-    for (const key of deletions(word)) {
-      for (const candidate of this.byKey.get(key) ?? []) {
-        const n = this.frequency.get(candidate)!;
-        if (n > most) {
-          best = candidate;
-          most = n;
-        }
+    for (const candidate of this.nearby.near(word)) {
+      const n = this.frequency.get(candidate)!;
+      if (n > most) {
+        best = candidate;
+        most = n;
       }
     }
     return best;
@@ -84,11 +74,4 @@ export class Spelling {
     });
     return changed ? out : text;
   }
-}
-
-/** The word itself and each of its one-letter deletions. */
-function deletions(word: string): string[] {
-  const keys = [word];
-  for (let i = 0; i < word.length; i++) keys.push(word.slice(0, i) + word.slice(i + 1));
-  return keys;
 }

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import { notFound } from '../domain/errors';
 import type { Channel, ChatMessage } from '../domain/transcript';
-import { dueAt, isUniqueViolation, now, toMessage, turnMessages } from './rows';
+import { dueAt, isUniqueViolation, now, turnMessages } from './rows';
 import type { Database } from './schema';
 import type { Conversation, NewMessage, NewOutboxItem } from './types';
 import { BUSY, type SqliteHotPath, type TurnRows } from './sqlite-hot-path';
 import { BOT_TURN, type PgStatements, TURN_IF_CURRENT } from './pg-statements';
 import { KyselyLimits, windowStartOf } from './limits';
+import { findByClientId } from './message-append';
 import type { RateHit } from './thread-intake';
 
 /** The per-message statements outside kysely: prepared on SQLite, named on PostgreSQL (one of them). */
@@ -79,9 +80,9 @@ export async function writeBotTurn(db: Kysely<Database>, fast: FastPaths, turn: 
     // A concurrent resend of the same question: the whole write rolled back; the winner's row answers.
     if (!(clientId && isUniqueViolation(err))) throw err;
   }
-  const existing = clientId ? await db.selectFrom('messages').selectAll().where('conversation_id', '=', turn.conversationId).where('client_id', '=', clientId).executeTakeFirst() : undefined;
+  const existing = clientId ? await findByClientId(db, turn.conversationId, clientId) : undefined;
   if (!existing) throw notFound('conversation', turn.conversationId);
-  return { messages: [], duplicate: toMessage(existing) };
+  return { messages: [], duplicate: existing };
 }
 
 /**

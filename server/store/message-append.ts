@@ -7,7 +7,8 @@ import type { Database, MessagesTable } from './schema';
 import { appendWords, appendWordsCte, messageWords } from './search-index';
 import type { AppendResult, NewMessage, NewOutboxItem } from './types';
 
-async function findByClientId(db: Kysely<Database>, conversationId: string, clientId: string): Promise<ChatMessage | undefined> {
+/** The message a conversation already holds under a client id (a resend's original), if any. */
+export async function findByClientId(db: Kysely<Database>, conversationId: string, clientId: string): Promise<ChatMessage | undefined> {
   const row = await db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId).where('client_id', '=', clientId).executeTakeFirst();
   return row && toMessage(row);
 }
@@ -32,10 +33,8 @@ export async function appendMessage(db: Kysely<Database>, dialect: 'sqlite' | 'p
 }
 
 async function appendInTransaction(trx: Transaction<Database>, input: NewMessage, clientId: string | null, outbox: NewOutboxItem[]): Promise<AppendResult> {
-  if (clientId) {
-    const row = await trx.selectFrom('messages').selectAll().where('conversation_id', '=', input.conversationId).where('client_id', '=', clientId).executeTakeFirst();
-    if (row) return { message: toMessage(row), duplicate: true };
-  }
+  const existing = clientId ? await findByClientId(trx, input.conversationId, clientId) : undefined;
+  if (existing) return { message: existing, duplicate: true };
   // Incrementing the counter row locks the conversation (SQLite's write lock), so concurrent
   // appends get consecutive numbers without gaps.
   const at = now();

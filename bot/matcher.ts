@@ -126,7 +126,7 @@ export class KnowledgeMatcher implements Matcher {
     return stems.filter((s) => known.has(s)).length / stems.length;
   }
 
-  /** Built on the first typo'd miss: the words customers see and type (titles, summaries, headings, tags, phrasings). */
+  /** Built on the first question that gets no answer: the words customers see and type (titles, summaries, headings, tags, phrasings). */
   private get spelling(): Spelling {
     if (!this.spellingIndex) {
       const { articles, intents } = this.parts.kb;

@@ -34,10 +34,10 @@ export interface BotTurnDeps {
 
 type TurnInput = { text?: string; action?: Action };
 
-/** The bot's side of a conversation: answering, and what its answers mean (events, surveys, hand-over). */
 /** Events whose settling updates the conversation row (keep in step with `onEvent`). */
 const CHANGES_CONVERSATION: ReadonlySet<BotEvent['type']> = new Set(['resolved_by_bot', 'escalate', 'email_captured']);
 
+/** The bot's side of a conversation: answering, and what its answers mean (events, surveys, hand-over). */
 export class BotTurns {
   constructor(private readonly deps: BotTurnDeps) {}
 

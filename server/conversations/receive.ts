@@ -114,7 +114,7 @@ export class InboundEntry {
    */
   private followsUp(known: Remembered, inbound: Inbound): boolean {
     // Near the rate limit the hit is checked first, so a flood is refused before the bot works on it.
-    return known.hits <= this.deps.config.rateLimits.visitorPerMinute && known.state === 'bot' && (inbound.channelRef === undefined || typeof inbound.channelRef !== 'object' || inbound.channelRef === null);
+    return known.hits <= this.deps.config.rateLimits.visitorPerMinute && known.state === 'bot' && (typeof inbound.channelRef !== 'object' || inbound.channelRef === null);
   }
 
   /**
